@@ -1,0 +1,61 @@
+"""buyerkit: the buyer-enablement part of a B2B vendor's website, built from content/ files."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+DEFAULTS: dict[str, Any] = {
+    "MAX_CONTENT_LENGTH": 16 * 1024,
+    "EVENTS_ENABLED": True,
+    "DATABASE_URL": None,
+}
+
+
+def _secret_key(instance: Path) -> str:
+    """A random secret kept in the instance folder, so no install ships a default secret."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then BUYERKIT_* environment variables."""
+    cwd = Path.cwd()
+    env_instance = os.environ.get("BUYERKIT_INSTANCE_PATH")
+    instance = Path((test_config or {}).get("INSTANCE_PATH") or env_instance or cwd / "instance")
+    instance = instance.resolve()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.update(CONTENT_DIR=str(cwd / "content"), BUILD_DIR=str(cwd / "build"))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("BUYERKIT")
+    else:
+        app.config.from_mapping(test_config)
+    for key in ("CONTENT_DIR", "BUILD_DIR"):
+        app.config[key] = str(Path(app.config[key]).resolve())
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    from . import catalog, store, web
+    from .views import api, diagnostics, pages
+
+    catalog.init_app(app)
+    store.init_app(app)
+    web.init_app(app)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(diagnostics.bp)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,135 @@
+"""Assemble the whole content folder into one immutable Catalog, or every error found in it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from flask import Flask, current_app
+
+from .content import Source, load_yaml, validate
+from .errors import BuyerkitError, ContentErrors, ContentProblem, display_path
+from .schema.diagnostic import REQUIRED_REASONS, Diagnostic
+from .schema.site import Site
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the views need from content/, validated; built once per app."""
+
+    root: Path
+    site: Site
+    diagnostics: Mapping[str, Diagnostic] = field(default_factory=dict)
+
+
+def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
+    """Cross-field rules a schema cannot say: unique ids, known reasons, options that fit."""
+    reasons = set(d.scoring.reasons)
+    for code in REQUIRED_REASONS:
+        if code not in reasons:
+            problems.append(src.problem(("scoring", "reasons"),
+                                        f"scoring.reasons: missing reason '{code}'"))
+    seen_steps: set[str] = set()
+    seen_q: set[str] = set()
+    for si, step in enumerate(d.steps):
+        if step.id in seen_steps:
+            problems.append(src.problem(("steps", si, "id"), f"duplicate step id '{step.id}'"))
+        seen_steps.add(step.id)
+        for qi, q in enumerate(step.questions):
+            qloc = ("steps", si, "questions", qi)
+            if q.id in seen_q:
+                problems.append(src.problem((*qloc, "id"), f"duplicate question id '{q.id}'"))
+            seen_q.add(q.id)
+            if q.records == "roles" and q.kind != "multi":
+                problems.append(src.problem((*qloc, "records"),
+                                            "records: roles needs a question of kind multi"))
+            if q.records not in (None, "roles") and q.kind != "single":
+                problems.append(src.problem(
+                    (*qloc, "records"), f"records: {q.records} needs a question of kind single"))
+            values: set[str] = set()
+            for oi, o in enumerate(q.options):
+                oloc = (*qloc, "options", oi)
+                if o.value in values:
+                    problems.append(src.problem((*oloc, "value"),
+                                                f"duplicate option value '{o.value}'"))
+                values.add(o.value)
+                if o.points and q.scores not in ("problem", "profile"):
+                    problems.append(src.problem((*oloc, "points"),
+                                                "points count only in a question that scores "
+                                                "problem or profile"))
+                if o.bucket and q.scores != "problem":
+                    problems.append(src.problem((*oloc, "bucket"),
+                                                "bucket belongs in a question that scores problem"))
+                if o.trigger and q.scores != "urgency":
+                    problems.append(src.problem(
+                        (*oloc, "trigger"), "trigger belongs in a question that scores urgency"))
+                if o.exclusive and q.kind != "multi":
+                    problems.append(src.problem((*oloc, "exclusive"),
+                                                "exclusive applies only to a multi question"))
+                for attr in ("reason", "disqualifies"):
+                    code = getattr(o, attr)
+                    if code and code not in reasons:
+                        problems.append(src.problem((*oloc, attr),
+                                                    f"unknown reason '{code}': add it to "
+                                                    "scoring.reasons"))
+
+
+def load_diagnostic(path: Path, problems: list[ContentProblem]) -> Diagnostic | None:
+    """Load one diagnostic; its slug is its file name."""
+    src = load_yaml(path, problems)
+    before = len(problems)
+    d = validate(src, Diagnostic, problems)
+    if d is None:
+        return None
+    if not SLUG.fullmatch(path.stem):
+        problems.append(src.problem((), f"file name '{path.name}' must be a slug "
+                                    "(lower-case letters, digits, dashes)"))
+    d = d.model_copy(update={"slug": path.stem})
+    _check_diagnostic(src, d, problems)
+    return d if len(problems) == before else None
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load and validate content/; raise ContentErrors listing every problem found."""
+    root = Path(root)
+    if not root.is_dir():
+        raise BuyerkitError(f"content folder not found: {display_path(root)}")
+    problems: list[ContentProblem] = []
+    site_path = root / "site.yaml"
+    site = None
+    if not site_path.is_file():
+        problems.append(ContentProblem(display_path(site_path), 1, 1, "file is missing"))
+    else:
+        site_src = load_yaml(site_path, problems)
+        site = validate(site_src, Site, problems)
+
+    diagnostics: dict[str, Diagnostic] = {}
+    for path in sorted((root / "diagnostics").glob("*.yaml")):
+        d = load_diagnostic(path, problems)
+        if d is not None:
+            diagnostics[d.slug] = d
+
+    if site is not None:
+        for i, p in enumerate(site.problems):
+            if p.diagnostic and not (root / "diagnostics" / f"{p.diagnostic}.yaml").is_file():
+                problems.append(site_src.problem(("problems", i, "diagnostic"),
+                                                 f"unknown diagnostic '{p.diagnostic}'"))
+    if problems:
+        raise ContentErrors(problems)
+    assert site is not None
+    return Catalog(root=root.resolve(), site=site,
+                   diagnostics=MappingProxyType(diagnostics))
+
+
+def init_app(app: Flask) -> None:
+    """Load content once at start-up; a broken content folder stops the app with its errors."""
+    app.extensions["buyerkit.catalog"] = load_catalog(Path(app.config["CONTENT_DIR"]))
+
+
+def get_catalog() -> Catalog:
+    return current_app.extensions["buyerkit.catalog"]

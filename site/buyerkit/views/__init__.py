@@ -1,0 +1,1 @@
+"""Blueprints: each module exports `bp`."""

@@ -1,0 +1,103 @@
+"""The scoring endpoint: JSON in, the same verdict the pages give, one error shape out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from ..catalog import get_catalog
+from ..events import Channel, DiagnosticCompleted, is_uuid, new_id
+from ..openapi import document
+from ..scoring import check_answers, score
+from ..signals import record
+from ..web import api_error
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+TOP_LEVEL = {"diagnostic", "answers", "event_id", "journey", "channel"}
+CHANNEL_KEYS = {"source", "medium", "campaign", "referrer"}
+
+
+def _json_body() -> Any:
+    """The parsed body, or a 4xx response (415 not JSON, 400 malformed, 413 too large)."""
+    if not request.is_json:
+        return api_error(415, "Send the body as application/json.")
+    body = request.get_json(silent=True)
+    if body is None:
+        return api_error(400, "The body is not valid JSON.")
+    return body
+
+
+def _field_errors(body: Any) -> list[dict[str, str]]:
+    if not isinstance(body, dict):
+        return [{"field": "", "message": "The body must be a JSON object."}]
+    errors = [{"field": k[:64], "message": "Unknown field."} for k in body if k not in TOP_LEVEL]
+    if not isinstance(body.get("diagnostic"), str):
+        errors.append({"field": "diagnostic", "message": "Name the diagnostic (a string)."})
+    if not isinstance(body.get("answers"), dict):
+        errors.append({"field": "answers", "message": "Give the answers as an object."})
+    for key in ("event_id", "journey"):
+        if key in body and not is_uuid(body[key]):
+            errors.append({"field": key, "message": "Must be a UUID."})
+    channel = body.get("channel", {})
+    if not isinstance(channel, dict):
+        errors.append({"field": "channel", "message": "Must be an object."})
+    else:
+        for k, v in channel.items():
+            if k not in CHANNEL_KEYS:
+                errors.append({"field": f"channel.{k[:64]}", "message": "Unknown field."})
+            elif not (v is None or (isinstance(v, str) and len(v) <= 200)):
+                errors.append({"field": f"channel.{k}",
+                               "message": "Must be a string of at most 200 characters."})
+    return errors
+
+
+@bp.post("/v1/score")
+def score_answers() -> Response:
+    body = _json_body()
+    if isinstance(body, Response):
+        return body
+    errors = _field_errors(body)
+    if errors:
+        return api_error(400, "The request is not valid.", errors)
+    d = get_catalog().diagnostics.get(body["diagnostic"])
+    if d is None:
+        return api_error(404, f"Unknown diagnostic '{body['diagnostic'][:64]}'.",
+                         [{"field": "diagnostic", "message": "No diagnostic with this name."}])
+    answers, problems = check_answers(d, body["answers"])
+    if problems:
+        return api_error(400, "Some answers are not valid.",
+                         [{"field": f"answers.{p.field}", "message": p.message} for p in problems])
+    result = score(d, answers)
+    ch = body.get("channel", {})
+    event = DiagnosticCompleted(
+        id=body.get("event_id") or new_id(), subject=d.slug, verdict=result.verdict,
+        reasons=result.codes, bucket=result.bucket, trigger=result.trigger,
+        bands=dict(result.bands), journey=body.get("journey"),
+        channel=Channel.from_values(ch.get("source"), ch.get("medium"), ch.get("campaign"),
+                                    ch.get("referrer")),
+    )
+    recorded = record(event)
+    outcome = getattr(d.outcomes, result.verdict)
+    return jsonify({
+        "ok": True,
+        "diagnostic": d.slug,
+        "verdict": result.verdict,
+        "title": outcome.title,
+        "summary": outcome.summary,
+        "reasons": [{"code": r.code, "text": r.text} for r in result.reasons],
+        "bucket": result.bucket,
+        "trigger": result.trigger,
+        "recorded": recorded,
+    })
+
+
+@bp.get("/v1/health")
+def health() -> Response:
+    return jsonify({"ok": True})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(document(get_catalog(), url_for("api.score_answers")))
