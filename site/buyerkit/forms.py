@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Form, RadioField, SelectMultipleField, ValidationError
+from wtforms import Form, RadioField, SelectChoice, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .schema.diagnostic import Diagnostic, Question, Step
@@ -44,7 +44,7 @@ def step_form(d: Diagnostic, step: Step, formdata: MultiDict | None,
         pass
 
     for q in step.questions:
-        choices = [(o.value, o.label) for o in q.options]
+        choices = [SelectChoice(o.value, o.label) for o in q.options]
         rules = [_SameRulesAsApi(d, q)]
         if q.kind == "single":
             field = RadioField(q.text, choices=choices, validators=rules, validate_choice=False,
