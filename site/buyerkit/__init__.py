@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +16,30 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "EVENTS_ENABLED": True,
     "DATABASE_URL": None,
+    "GROUP_COMMIT_MS": 2.0,
+    "RETENTION_MONTHS": 13,
+    "RATELIMIT_API": "120 per minute",
+    "DOMAIN_HMAC_KEY": None,
 }
 
 
-def _secret_key(instance: Path) -> str:
+def _secret_key(instance: Path, name: str = "secret_key") -> str:
     """A random secret kept in the instance folder, so no install ships a default secret."""
-    path = instance / "secret_key"
+    path = instance / name
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker made it first: read theirs
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    for _ in range(100):  # the worker that made it may not have written it yet
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty")
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -47,13 +61,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
+    if not app.config.get("DOMAIN_HMAC_KEY"):
+        app.config["DOMAIN_HMAC_KEY"] = _secret_key(instance, "domain_hmac_key")
 
-    from . import catalog, store, web
+    from . import catalog, ratelimit, store, web
     from .views import api, diagnostics, pages
 
     catalog.init_app(app)
     store.init_app(app)
     web.init_app(app)
+    ratelimit.init_app(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(pages.bp)
     app.register_blueprint(diagnostics.bp)

@@ -16,12 +16,32 @@ _TOKEN = re.compile(r"[^a-z0-9_.-]+")
 TOKEN_MAX = 64
 
 
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63}$")
+
+
 def clean_token(value: str | None) -> str | None:
-    """A campaign tag reduced to a short lower-case token, so no free text is ever stored."""
-    if not value:
+    """A campaign tag reduced to a short lower-case token, so no free text is ever stored.
+
+    A value that looks like an e-mail address is dropped whole: a tag is never a person.
+    """
+    if not value or "@" in value:
         return None
     token = _TOKEN.sub("-", value.strip().lower()).strip("-")[:TOKEN_MAX]
     return token or None
+
+
+def clean_host(value: str | None) -> str | None:
+    """A referrer reduced to its host name (from a URL or a bare host); anything else is None."""
+    if not value or "@" in value:
+        return None
+    value = value.strip().lower()
+    if "/" in value or ":" in value:
+        try:
+            value = (urlsplit(value if "//" in value else "//" + value).hostname or "")
+        except ValueError:
+            return None
+    value = value.rstrip(".")
+    return value[:TOKEN_MAX] if _HOST.fullmatch(value) and len(value) <= TOKEN_MAX else None
 
 
 def referrer_host(referrer: str | None, own_host: str | None = None) -> str | None:
@@ -34,7 +54,7 @@ def referrer_host(referrer: str | None, own_host: str | None = None) -> str | No
         return None
     if not host or host == (own_host or "").split(":")[0].lower():
         return None
-    return clean_token(host)
+    return clean_host(host)
 
 
 def is_uuid(value: Any) -> bool:
@@ -48,7 +68,14 @@ def is_uuid(value: Any) -> bool:
 
 
 def new_id() -> str:
+    """A fresh random event or journey id."""
     return str(uuid.uuid4())
+
+
+def derived_id(journey: str, what: str) -> str:
+    """The id of the one event `what` of a journey (e.g. "step:2"), so a re-posted form or a
+    second pagehide is stored once; the journey is random, so the id reveals nothing."""
+    return str(uuid.uuid5(uuid.UUID(journey), what))
 
 
 def hour_now() -> int:
@@ -69,7 +96,7 @@ class Channel:
     def from_values(cls, source: str | None, medium: str | None, campaign: str | None,
                     referrer: str | None) -> Channel:
         return cls(clean_token(source), clean_token(medium), clean_token(campaign),
-                   clean_token(referrer))
+                   clean_host(referrer))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -217,13 +244,33 @@ class SecurityReviewRequested(Event):
     kind: ClassVar[str] = "security_review_requested"
 
 
+ORG = r"^[0-9a-f]{32}$"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompanyGiven(Event):
+    """A prospect told their company's web domain so colleagues' results are pooled; only a
+    keyed hash of the domain (`org`) is kept, never the domain itself."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "company_given"
+    org: Annotated[str, pydantic.Strict(), pydantic.StringConstraints(pattern=ORG)]
+
+    def properties(self) -> dict[str, Any]:
+        return {"org": self.org}
+
+
 # Kinds a page may send through POST /api/v1/events. diagnostic_completed is not among them:
-# only the scoring function may say what verdict a prospect got.
+# only the scoring function may say what verdict a prospect got; nor is company_given: only
+# the server may hash a domain.
 PAGE_KINDS: dict[str, type[Event]] = {
     cls.kind: cls for cls in (
         DiagnosticStarted, StepReached, DiagnosticAbandoned, CalculatorUsed, GuideViewed,
         GuideShared, KitOpened, NextStepChosen, SecurityReviewRequested)
 }
+
+# Every kind the store may hold (the reports read these names).
+ALL_KINDS: tuple[str, ...] = (DiagnosticCompleted.kind, CompanyGiven.kind, *PAGE_KINDS)
 
 MAX_BATCH = 50
 _ENVELOPE = {"id", "kind", "subject", "journey", "group", "channel", "props"}

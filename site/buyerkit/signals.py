@@ -1,11 +1,26 @@
-"""Whether an event may be recorded for this request, and recording it durably if so."""
+"""Whether an event may be recorded for this request, and recording it durably if so.
+
+Opted-out visitors (GPC, DNT) are not stored at all. Known bots and filled honeypots are stored
+as filtered with a reason, so reports can say received = counted + filtered; the user agent
+itself is only looked at here, never stored or logged.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 from flask import current_app, request
 
 from .events import Event
 from .store import get_store
+
+# Crawlers, link previewers, headless browsers and HTTP libraries: not a person reading.
+BOT_AGENT = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|headless|phantomjs|selenium|puppeteer|playwright|"
+    r"lighthouse|pagespeed|python-requests|python-urllib|aiohttp|httpx|curl/|wget/|"
+    r"go-http-client|okhttp|java/|libwww|scrapy|facebookexternalhit|preview|monitor",
+    re.IGNORECASE)
 
 
 def opted_out() -> bool:
@@ -13,10 +28,27 @@ def opted_out() -> bool:
     return request.headers.get("Sec-GPC") == "1" or request.headers.get("DNT") == "1"
 
 
-def record(event: Event) -> bool:
-    """Store the event unless signals are off or the visitor opted out; True when stored now
-    or earlier (a retried id), so the caller may answer `recorded: true`."""
+def filter_reason(honeypot: bool = False) -> str | None:
+    """Why this request's events do not count: "honeypot", "bot", or None for a person."""
+    if honeypot:
+        return "honeypot"
+    if BOT_AGENT.search(request.headers.get("User-Agent", "")):
+        return "bot"
+    return None
+
+
+def record_many(batch: Sequence[Event], *, honeypot: bool = False) -> bool:
+    """Store the events (all or none) unless signals are off or the visitor opted out.
+
+    True when they are durable now or were earlier (a retried id), so the caller may answer
+    `recorded: true`; raises store.StoreError when they could not be made durable.
+    """
     if not current_app.config["EVENTS_ENABLED"] or opted_out():
         return False
-    get_store().record(event)
+    get_store().record_many(batch, filtered=filter_reason(honeypot))
     return True
+
+
+def record(event: Event, *, honeypot: bool = False) -> bool:
+    """Store one event; see record_many."""
+    return record_many([event], honeypot=honeypot)

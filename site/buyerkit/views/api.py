@@ -10,7 +10,8 @@ from ..catalog import get_catalog
 from ..events import MAX_BATCH, Channel, DiagnosticCompleted, is_uuid, new_id, parse_event
 from ..openapi import document
 from ..scoring import check_answers, score
-from ..signals import record
+from ..signals import record, record_many
+from ..store import StoreError
 from ..web import api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -78,7 +79,10 @@ def score_answers() -> Response:
         channel=Channel.from_values(ch.get("source"), ch.get("medium"), ch.get("campaign"),
                                     ch.get("referrer")),
     )
-    recorded = record(event)
+    try:
+        recorded = record(event)
+    except StoreError:
+        return _not_durable()
     outcome = getattr(d.outcomes, result.verdict)
     return jsonify({
         "ok": True,
@@ -95,7 +99,10 @@ def score_answers() -> Response:
 
 @bp.post("/v1/events")
 def events() -> Response:
-    """Record one event, or a batch under "events"; all or nothing, retries stored once."""
+    """Record one event, or a batch under "events"; all or nothing, retries stored once.
+
+    `recorded` is false when the visitor opted out (GPC/DNT) or signals are off; a 2xx with
+    `recorded: true` means every event of the request is durable."""
     body = _json_body()
     if isinstance(body, Response):
         return body
@@ -110,8 +117,19 @@ def events() -> Response:
     errors = [e for _, errs in items for e in errs]
     if errors:
         return api_error(400, "The request is not valid.", errors)
-    recorded = sum(record(event) for event, _ in items if event is not None)
-    return jsonify({"ok": True, "recorded": recorded})
+    batch_events = [event for event, _ in items if event is not None]
+    try:
+        recorded = record_many(batch_events)
+    except StoreError:
+        return _not_durable()
+    return jsonify({"ok": True, "recorded": recorded, "events": len(batch_events)})
+
+
+def _not_durable() -> Response:
+    """The store could not commit: say so rather than acknowledge what is not durable."""
+    resp = api_error(503, "The event store is unavailable; nothing was recorded. Send again.")
+    resp.headers["Retry-After"] = "1"
+    return resp
 
 
 @bp.get("/v1/health")

@@ -1,0 +1,118 @@
+"""Versioned schema migrations for the signal store: an ordered list of steps, one code path
+for SQLite and PostgreSQL, each step applied once in its own transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from .events import hour_now
+
+# Any constant shared by every buyerkit process: PostgreSQL serialises migrations on it.
+_PG_LOCK = 0x6B75_7965
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema's history; `apply` runs inside the step's transaction."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1(conn: Connection) -> None:
+    """The foundation's events table (already present in stores made before versioning)."""
+    md = sa.MetaData()
+    sa.Table(
+        "events", md,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("hour", sa.Integer, nullable=False),
+        sa.Column("subject", sa.String(64), nullable=False),
+        sa.Column("journey", sa.String(36)),
+        sa.Column("grp", sa.String(36)),
+        sa.Column("verdict", sa.String(16)),
+        sa.Column("reasons", sa.String(400)),
+        sa.Column("bucket", sa.String(16)),
+        sa.Column("trigger", sa.String(16)),
+        sa.Column("props", sa.String(2000)),
+        sa.Column("source", sa.String(64)),
+        sa.Column("medium", sa.String(64)),
+        sa.Column("campaign", sa.String(64)),
+        sa.Column("referrer", sa.String(64)),
+    )
+    md.create_all(conn, checkfirst=True)
+
+
+def _v2(conn: Connection) -> None:
+    """Filtered events (bots, honeypot) and the company hash; indexes for reports and purge."""
+    conn.exec_driver_sql("ALTER TABLE events ADD COLUMN org VARCHAR(32)")
+    conn.exec_driver_sql("ALTER TABLE events ADD COLUMN filtered VARCHAR(16)")
+    conn.exec_driver_sql("CREATE INDEX ix_events_hour ON events (hour)")
+    conn.exec_driver_sql("CREATE INDEX ix_events_grp ON events (grp)")
+    conn.exec_driver_sql("CREATE INDEX ix_events_journey ON events (journey)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "events table", _v1),
+    Migration(2, "filtered reason, company hash, indexes", _v2),
+)
+LATEST = MIGRATIONS[-1].version
+
+_version_md = sa.MetaData()
+schema_version = sa.Table(
+    "schema_version", _version_md,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", sa.String(200), nullable=False),
+    sa.Column("applied_hour", sa.Integer, nullable=False),
+)
+
+
+@contextlib.contextmanager
+def _sqlite_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations between processes opening the same SQLite file."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    lock = Path(database).with_name(Path(database).name + ".migrate-lock")
+    with open(lock, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def current_version(conn: Connection) -> int:
+    """The highest applied version, 0 for an empty database."""
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Apply every pending migration in order; return the versions applied now."""
+    applied: list[int] = []
+    lock = _sqlite_lock(engine) if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+    with lock:
+        for step in MIGRATIONS:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+                _version_md.create_all(conn, checkfirst=True)
+                if current_version(conn) >= step.version:
+                    continue
+                step.apply(conn)
+                conn.execute(schema_version.insert().values(
+                    version=step.version, description=step.description,
+                    applied_hour=hour_now()))
+                applied.append(step.version)
+    return applied

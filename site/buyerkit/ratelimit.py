@@ -1,0 +1,51 @@
+"""Per-client rate limits on the API's write endpoints, with Flask-Limiter.
+
+The key (the client's address) lives in this process's memory only: it is never stored, and
+Flask-Limiter's own "limit exceeded" log line, which would name it, is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from .web import api_error
+
+LIMITED_ENDPOINTS = frozenset({"api.events", "api.score_answers"})
+
+
+class _NoClientKeys(logging.Filter):
+    """Drop Flask-Limiter's breach message: its arguments carry the client's address."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "exceeded at endpoint" not in str(record.msg)
+
+
+_logger = logging.getLogger("flask-limiter")
+_logger.addFilter(_NoClientKeys())
+
+
+def _limit() -> str:
+    return current_app.config["RATELIMIT_API"]
+
+
+def _exempt() -> bool:
+    return request.endpoint not in LIMITED_ENDPOINTS
+
+
+def _too_many(_e: RateLimitExceeded) -> Response:
+    return api_error(429, "Too many requests from this client: wait the seconds that the "
+                          "Retry-After header gives, then send again.")
+
+
+def init_app(app: Flask) -> None:
+    """Limit POST /api/v1/events and /api/v1/score per client (RATELIMIT_API, in memory)."""
+    app.config.setdefault("RATELIMIT_API", "120 per minute")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://",
+                      default_limits=[_limit], default_limits_exempt_when=_exempt)
+    app.extensions["buyerkit.limiter"] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many)
