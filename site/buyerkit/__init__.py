@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DOMAIN_HMAC_KEY"] = _secret_key(instance, "domain_hmac_key")
 
     from . import catalog, ratelimit, store, web
-    from .views import api, diagnostics, pages
+    from .views import api, company, diagnostics, pages
 
     catalog.init_app(app)
     store.init_app(app)
@@ -75,4 +75,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(diagnostics.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(company.bp)
     return app

@@ -14,6 +14,7 @@ from .content import Source, load_yaml, validate
 from .errors import BuyerkitError, ContentErrors, ContentProblem, display_path
 from .schema.diagnostic import REQUIRED_REASONS, Diagnostic
 from .schema.site import Site
+from .schema.targets import Target, Targets
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 
@@ -25,6 +26,7 @@ class Catalog:
     root: Path
     site: Site
     diagnostics: Mapping[str, Diagnostic] = field(default_factory=dict)
+    targets: tuple[Target, ...] = ()
 
 
 def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
@@ -94,6 +96,24 @@ def load_diagnostic(path: Path, problems: list[ContentProblem]) -> Diagnostic | 
     return d if len(problems) == before else None
 
 
+def load_targets(path: Path, problems: list[ContentProblem]) -> tuple[Target, ...]:
+    """The target account list (optional file); each domain may appear once."""
+    if not path.is_file():
+        return ()
+    src = load_yaml(path, problems)
+    parsed = validate(src, Targets, problems)
+    if parsed is None:
+        return ()
+    seen: dict[str, int] = {}
+    for i, t in enumerate(parsed.targets):
+        if t.domain in seen:
+            problems.append(src.problem(("targets", i, "domain"),
+                                        f"duplicate domain '{t.domain}' (also target "
+                                        f"{seen[t.domain] + 1})"))
+        seen.setdefault(t.domain, i)
+    return parsed.targets
+
+
 def load_catalog(root: Path) -> Catalog:
     """Load and validate content/; raise ContentErrors listing every problem found."""
     root = Path(root)
@@ -119,11 +139,12 @@ def load_catalog(root: Path) -> Catalog:
             if p.diagnostic and not (root / "diagnostics" / f"{p.diagnostic}.yaml").is_file():
                 problems.append(site_src.problem(("problems", i, "diagnostic"),
                                                  f"unknown diagnostic '{p.diagnostic}'"))
+    targets = load_targets(root / "targets.yaml", problems)
     if problems:
         raise ContentErrors(problems)
     assert site is not None
     return Catalog(root=root.resolve(), site=site,
-                   diagnostics=MappingProxyType(diagnostics))
+                   diagnostics=MappingProxyType(diagnostics), targets=targets)
 
 
 def init_app(app: Flask) -> None:

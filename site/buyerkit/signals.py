@@ -7,13 +7,14 @@ itself is only looked at here, never stored or logged.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 
 from flask import current_app, request
 
 from .events import Event
-from .store import get_store
+from .store import StoreError, get_store
 
 # Crawlers, link previewers, headless browsers and HTTP libraries: not a person reading.
 BOT_AGENT = re.compile(
@@ -52,3 +53,13 @@ def record_many(batch: Sequence[Event], *, honeypot: bool = False) -> bool:
 def record(event: Event, *, honeypot: bool = False) -> bool:
     """Store one event; see record_many."""
     return record_many([event], honeypot=honeypot)
+
+
+def record_page(event: Event, *, honeypot: bool = False) -> bool:
+    """Record an event for a server-rendered page: the prospect gets their page even when the
+    store is down (a page is no acknowledgement); the failure is logged without any data."""
+    try:
+        return record(event, honeypot=honeypot)
+    except StoreError:
+        logging.getLogger("buyerkit").warning("store unavailable: %s not recorded", event.kind)
+        return False

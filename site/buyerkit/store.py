@@ -94,8 +94,9 @@ def make_engine(url: str) -> sa.Engine:
             url = "postgresql+psycopg://" + url[len(scheme):]
     if url.startswith("postgresql"):
         # synchronous_commit=on whatever the server's default: a commit waits for its WAL fsync.
+        options = (sa.make_url(url).query.get("options") or "") + " -c synchronous_commit=on"
         return sa.create_engine(url, pool_pre_ping=True,
-                                connect_args={"options": "-c synchronous_commit=on"})
+                                connect_args={"options": options.strip()})
     engine = sa.create_engine(url)
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
@@ -168,7 +169,7 @@ class GroupCommit:
                     conn.execute(self.insert, rows)
                 error = None
                 break
-            except Exception as e:  # noqa: BLE001 - every waiter must hear of any failure
+            except Exception as e:  # every waiter must hear of any failure
                 error = e
                 time.sleep(0.05 * (attempt + 1))
         for t in batch:

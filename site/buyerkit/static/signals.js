@@ -36,15 +36,19 @@ function channel() {
   return out;
 }
 
-/** The JSON body for one event of `kind` about `subject` with allowlisted `props`. */
-export function eventBody(kind, subject, props = {}) {
-  return { id: crypto.randomUUID(), kind, subject, journey, group: groupToken(),
+/** The JSON body for one event of `kind` about `subject` with allowlisted `props`.
+ *  `over` may set `id`, `journey` or `group` (e.g. a server-rendered diagnostic's journey). */
+export function eventBody(kind, subject, props = {}, over = {}) {
+  const pick = (k, v) => (UUID.test(over[k] || "") ? over[k] : v);
+  return { id: pick("id", crypto.randomUUID()), kind, subject,
+           journey: pick("journey", journey), group: pick("group", groupToken()),
            channel: channel(), props };
 }
 
-/** Send one event; resolves true when the endpoint stored it (or the visitor opted out). */
-export async function signal(kind, subject, props = {}, { beacon = false } = {}) {
-  const body = JSON.stringify(eventBody(kind, subject, props));
+/** Send one event; resolves true when the endpoint answered 2xx (stored, or opted out).
+ *  Options: `beacon` (navigator.sendBeacon, for pagehide), `id`, `journey`, `group`. */
+export async function signal(kind, subject, props = {}, { beacon = false, ...over } = {}) {
+  const body = JSON.stringify(eventBody(kind, subject, props, over));
   if (beacon && navigator.sendBeacon) {
     return navigator.sendBeacon(ENDPOINT, new Blob([body], { type: "application/json" }));
   }

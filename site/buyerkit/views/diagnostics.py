@@ -10,15 +10,25 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ..catalog import get_catalog
-from ..events import Channel, DiagnosticCompleted, is_uuid, new_id, referrer_host
+from ..events import (
+    Channel,
+    DiagnosticCompleted,
+    DiagnosticStarted,
+    StepReached,
+    derived_id,
+    is_uuid,
+    new_id,
+    referrer_host,
+)
 from ..forms import step_form
 from ..schema.diagnostic import Diagnostic
 from ..scoring import Answers, Result, check_answers, score
-from ..signals import record
+from ..signals import record_page
 
 bp = Blueprint("diagnostics", __name__, url_prefix="/diagnostics")
 
-CARRIED = ("journey", "event", "utm_source", "utm_medium", "utm_campaign", "ref")
+CARRIED = ("journey", "event", "group", "utm_source", "utm_medium", "utm_campaign", "ref")
+HONEYPOT = "homepage"  # a field no person sees or fills (hidden from sight, AT and Tab)
 
 
 def _diagnostic(slug: str) -> Diagnostic:
@@ -47,7 +57,22 @@ def _carried() -> dict[str, str]:
     for k in ("journey", "event"):
         if not is_uuid(ctx[k]):
             ctx[k] = new_id()
+    if not is_uuid(ctx["group"]):
+        ctx["group"] = ""  # filled in by diagnostic.js from a shared link's fragment
     return ctx
+
+
+def _channel(ctx: dict[str, str]) -> Channel:
+    return Channel.from_values(ctx["utm_source"], ctx["utm_medium"], ctx["utm_campaign"],
+                               ctx["ref"])
+
+
+def _signal(cls: type, d: Diagnostic, ctx: dict[str, str], what: str, **props: Any) -> None:
+    """Record a journey event with an id derived from the journey, so a re-post counts once."""
+    record_page(cls(id=derived_id(ctx["journey"], what), subject=d.slug,
+                    journey=ctx["journey"], group=ctx["group"] or None,
+                    channel=_channel(ctx), **props),
+                honeypot=bool(request.form.get(HONEYPOT)))
 
 
 def _render_step(d: Diagnostic, index: int, answers: Answers, ctx: dict[str, str],
@@ -61,7 +86,8 @@ def _render_step(d: Diagnostic, index: int, answers: Answers, ctx: dict[str, str
     if index == len(d.steps) - 1:
         ctx = {**ctx, "event": new_id()}
     html = render_template("diagnostic_step.html", d=d, step=step, index=index, form=form,
-                           hidden=hidden, ctx=ctx, site=get_catalog().site)
+                           hidden=hidden, ctx=ctx, site=get_catalog().site, honeypot=HONEYPOT,
+                           abandon_id=derived_id(ctx["journey"], f"abandoned:{index + 1}"))
     return Response(html, status=status)
 
 
@@ -70,14 +96,13 @@ def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
     event = DiagnosticCompleted(
         id=ctx["event"], subject=d.slug, verdict=result.verdict, reasons=result.codes,
         bucket=result.bucket, trigger=result.trigger, bands=dict(result.bands),
-        journey=ctx["journey"],
-        channel=Channel.from_values(ctx["utm_source"], ctx["utm_medium"], ctx["utm_campaign"],
-                                    ctx["ref"]),
+        journey=ctx["journey"], group=ctx["group"] or None, channel=_channel(ctx),
     )
-    record(event)
+    record_page(event, honeypot=bool(request.form.get(HONEYPOT)))
     outcome = getattr(d.outcomes, result.verdict)
     return Response(render_template("diagnostic_result.html", d=d, result=result,
-                                    outcome=outcome, site=get_catalog().site, answers=answers))
+                                    outcome=outcome, site=get_catalog().site, answers=answers,
+                                    ctx=ctx))
 
 
 @bp.get("/")
@@ -91,6 +116,7 @@ def run(slug: str) -> Response:
     d = _diagnostic(slug)
     ctx = _carried()
     if request.method == "GET":
+        _signal(DiagnosticStarted, d, ctx, "started")
         return _render_step(d, 0, {}, ctx)
 
     try:
@@ -111,6 +137,7 @@ def run(slug: str) -> Response:
     if errors:
         return _render_step(d, index, answers, ctx, request.form, validate=True, status=400)
     if index < len(d.steps) - 1:
+        _signal(StepReached, d, ctx, f"step:{index + 2}", step=index + 2)
         return _render_step(d, index + 1, answers, ctx, request.form)
 
     for i, step in enumerate(d.steps):
