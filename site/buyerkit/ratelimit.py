@@ -7,6 +7,8 @@ Flask-Limiter's own "limit exceeded" log line, which would name it, is dropped.
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
@@ -37,14 +39,20 @@ def _exempt() -> bool:
 
 
 def _too_many(_e: RateLimitExceeded) -> Response:
-    return api_error(429, "Too many requests from this client: wait the seconds that the "
-                          "Retry-After header gives, then send again.")
+    limiter: Limiter = current_app.extensions["buyerkit.limiter"]
+    limit = limiter.current_limit
+    wait = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
+    resp = api_error(429, f"Too many requests from this client: wait {wait} seconds "
+                          "(the Retry-After header says the same), then send again.")
+    resp.headers["Retry-After"] = str(wait)
+    return resp
 
 
 def init_app(app: Flask) -> None:
     """Limit POST /api/v1/events and /api/v1/score per client (RATELIMIT_API, in memory)."""
     app.config.setdefault("RATELIMIT_API", "120 per minute")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # Retry-After only on a 429 (Flask-Limiter's headers would put it on every answer).
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://",
                       default_limits=[_limit], default_limits_exempt_when=_exempt)
     app.extensions["buyerkit.limiter"] = limiter
