@@ -32,10 +32,12 @@ class Endpoint:
 
     def __init__(self, instance: Path, *, database_url: str | None = None,
                  events: bool = True, workers: int = 2, threads: int = 4,
-                 max_seconds: float = 600, log: Path | None = None) -> None:
+                 max_seconds: float = 600, log: Path | None = None,
+                 config: dict[str, str] | None = None) -> None:
         self.instance, self.database_url, self.events = instance, database_url, events
         self.workers, self.threads, self.max_seconds = workers, threads, max_seconds
         self.log = log or instance / "gunicorn.log"
+        self.config = {f"BUYERKIT_{k}": v for k, v in (config or {}).items()}
         self.port = 0
         self.proc: subprocess.Popen | None = None
 
@@ -45,7 +47,7 @@ class Endpoint:
         env = {**os.environ, "BUYERKIT_INSTANCE_PATH": str(self.instance),
                "BUYERKIT_CONTENT_DIR": str(ROOT / "content"),
                "BUYERKIT_EVENTS_ENABLED": "true" if self.events else "false",
-               "BUYERKIT_RATELIMIT_ENABLED": "false"}
+               "BUYERKIT_RATELIMIT_ENABLED": "false", **self.config}
         if self.database_url:
             env["BUYERKIT_DATABASE_URL"] = self.database_url
         # `timeout` bounds the whole server: it is killed after max_seconds by the shell.

@@ -16,7 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "EVENTS_ENABLED": True,
     "DATABASE_URL": None,
-    "GROUP_COMMIT_MS": 2.0,
+    "GROUP_COMMIT_MS": 0.0,
     "RETENTION_MONTHS": 13,
     "RATELIMIT_API": "120 per minute",
     "DOMAIN_HMAC_KEY": None,

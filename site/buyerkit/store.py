@@ -1,16 +1,15 @@
 """The signal store: the only mutable state. Every write is validated and durable before ack.
 
 One code path for SQLite (default, WAL, synchronous=FULL) and PostgreSQL (synchronous_commit
-on), through SQLAlchemy Core. Writes go through a group commit: each request hands its rows to
-one writer thread per process and waits; the writer commits everything that arrived meanwhile
-in one transaction, so one fsync acknowledges many requests without weakening durability.
+on), through SQLAlchemy Core. Writes go through a group commit (leader/follower, see GroupCommit):
+everything that arrives while a commit is being made is committed together in the next one,
+so one fsync acknowledges many requests without weakening durability.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import queue
 import threading
 import time
 from collections.abc import Iterable
@@ -87,8 +86,24 @@ def _sqlite_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> sa.Engine:
-    """An engine whose every commit is durable against power loss, on either database."""
+def _sqlite_writer_connect(dbapi_conn: Any, record: Any) -> None:
+    _sqlite_connect(dbapi_conn, record)
+    # The writer takes the write lock up front and retries briefly itself when another
+    # process holds it: SQLite's own busy handler sleeps in steps of up to 100 ms.
+    dbapi_conn.execute("PRAGMA busy_timeout=0")
+
+
+def _sqlite_writer_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _is_busy(error: Exception) -> bool:
+    return "database is locked" in str(error) or "database is busy" in str(error)
+
+
+def make_engine(url: str, *, writer: bool = False) -> sa.Engine:
+    """An engine whose every commit is durable against power loss, on either database;
+    `writer` makes the group-commit writer's own one-connection SQLite engine."""
     for scheme in ("postgres://", "postgresql://"):
         if url.startswith(scheme):  # psycopg 3 is the driver we ship, whatever the URL says
             url = "postgresql+psycopg://" + url[len(scheme):]
@@ -97,6 +112,13 @@ def make_engine(url: str) -> sa.Engine:
         options = (sa.make_url(url).query.get("options") or "") + " -c synchronous_commit=on"
         return sa.create_engine(url, pool_pre_ping=True,
                                 connect_args={"options": options.strip()})
+    if writer:
+        # One connection, held by the group commit and used by one leader thread at a time.
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool,
+                                  connect_args={"check_same_thread": False})
+        sa.event.listen(engine, "connect", _sqlite_writer_connect)
+        sa.event.listen(engine, "begin", _sqlite_writer_begin)
+        return engine
     engine = sa.create_engine(url)
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
@@ -104,20 +126,22 @@ def make_engine(url: str) -> sa.Engine:
 
 
 class _Ticket:
-    __slots__ = ("rows", "done", "error")
+    __slots__ = ("rows", "wake", "lead", "finished", "error")
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
-        self.done = threading.Event()
+        self.wake = threading.Event()  # set when committed, or when this request must lead
+        self.lead = False
+        self.finished = False
         self.error: BaseException | None = None
 
 
-_STOP = object()
-
-
 class GroupCommit:
-    """One writer thread: takes every ticket waiting, commits them in one transaction, then
-    wakes each waiter. `wait_ms` lets a lone request wait briefly for company."""
+    """Leader/follower group commit. The first request to arrive leads: it takes every row
+    waiting, commits them in one transaction and wakes their requests; whoever arrived during
+    that commit waits, and the first of them leads the next one. A lone request commits in
+    its own thread (no hand-off); under load one fsync acknowledges many requests. `wait_ms`
+    lets a leader wait briefly for company before it commits."""
 
     def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500) -> None:
         self.engine = engine
@@ -125,76 +149,97 @@ class GroupCommit:
         self.max_rows = max_rows
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self.insert = dialect.insert(events).on_conflict_do_nothing(index_elements=["id"])
-        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, name="buyerkit-group-commit",
-                                       daemon=True)
-        self.thread.start()
+        self.lock = threading.Lock()
+        self.pending: list[_Ticket] = []
+        self.leading = False
+        self.conn: sa.Connection | None = None  # used only by the current leader
 
     def submit(self, rows: list[dict[str, Any]], timeout: float = 15.0) -> None:
         """Block until `rows` are committed (all of them, or none and StoreError)."""
         ticket = _Ticket(rows)
-        self.queue.put(ticket)
-        if not ticket.done.wait(timeout):
-            raise StoreError("the store did not commit in time")
+        with self.lock:
+            self.pending.append(ticket)
+            ticket.lead = not self.leading
+            self.leading = True
+        while not ticket.finished:
+            if ticket.lead:
+                self._lead()
+            elif not ticket.wake.wait(timeout):
+                raise StoreError("the store did not commit in time")
+            else:
+                ticket.wake.clear()
         if ticket.error is not None:
             raise StoreError("the store could not commit") from ticket.error
 
-    def stop(self) -> None:
-        self.queue.put(_STOP)
-        self.thread.join(timeout=10)
+    def _lead(self) -> None:
+        if self.wait:
+            time.sleep(self.wait)
+        with self.lock:
+            batch, rows = [], 0
+            while self.pending and (not batch or rows + len(self.pending[0].rows)
+                                    <= self.max_rows):
+                t = self.pending.pop(0)
+                batch.append(t)
+                rows += len(t.rows)
+        error: BaseException | None = StoreError("the commit was interrupted")
+        try:
+            error = self._commit([row for t in batch for row in t.rows])
+        finally:
+            with self.lock:
+                for t in batch:
+                    t.error, t.finished, t.lead = error, True, False
+                nxt = self.pending[0] if self.pending else None
+                if nxt is not None:
+                    nxt.lead = True  # hand over: the next request leads the next commit
+                else:
+                    self.leading = False
+            for t in batch:
+                t.wake.set()
+            if nxt is not None:
+                nxt.wake.set()
 
-    def _gather(self, first: _Ticket) -> tuple[list[_Ticket], bool]:
-        batch, rows, stop = [first], len(first.rows), False
-        deadline = time.monotonic() + self.wait
-        while rows < self.max_rows:
-            try:
-                remaining = deadline - time.monotonic()
-                item = self.queue.get(timeout=remaining) if remaining > 0 \
-                    else self.queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is _STOP:
-                stop = True
-                break
-            batch.append(item)
-            rows += len(item.rows)
-        return batch, stop
-
-    def _commit(self, batch: list[_Ticket]) -> None:
-        rows = [row for t in batch for row in t.rows]
-        error: BaseException | None = None
-        for attempt in range(3):
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(self.insert, rows)
-                error = None
-                break
-            except Exception as e:  # every waiter must hear of any failure
-                error = e
-                time.sleep(0.05 * (attempt + 1))
-        for t in batch:
-            t.error = error
-            t.done.set()
-
-    def _run(self) -> None:
+    def _commit(self, rows: list[dict[str, Any]]) -> BaseException | None:
+        """Insert the rows in one transaction; the error if it failed, else None."""
+        busy_until = time.monotonic() + 10
+        failures = busy = 0
         while True:
-            first = self.queue.get()
-            if first is _STOP:
-                return
-            batch, stop = self._gather(first)
-            self._commit(batch)
-            if stop:
-                return
+            try:
+                if self.conn is None:
+                    self.conn = self.engine.connect()
+                with self.conn.begin():
+                    self.conn.execute(self.insert, rows)
+                return None
+            except Exception as e:  # every waiter must hear of any failure
+                if _is_busy(e) and time.monotonic() < busy_until:
+                    busy += 1  # another process is committing: its lock lasts ~1 ms
+                    time.sleep(min(0.0002 * 2 ** min(busy, 7), 0.02))
+                    continue
+                self.close()  # start afresh on a new connection
+                failures += 1
+                if failures >= 3:
+                    return e
+                time.sleep(0.05 * failures)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.invalidate()
+                self.conn.close()
+            except Exception:  # a broken connection may fail to close; it is dropped anyway
+                pass
+            self.conn = None
 
 
 class Store:
     """Writes and reads events through SQLAlchemy Core, on SQLite or PostgreSQL."""
 
-    def __init__(self, url: str, *, group_commit_ms: float = 2.0) -> None:
+    def __init__(self, url: str, *, group_commit_ms: float = 0.0) -> None:
         self.url = url
         self.group_commit_ms = group_commit_ms
         self.engine = make_engine(url)
         migrate(self.engine)
+        self.write_engine = make_engine(url, writer=True) if self.dialect == "sqlite" \
+            else self.engine
         self._lock = threading.Lock()
         self._writer: GroupCommit | None = None
         self._pid = os.getpid()
@@ -208,9 +253,10 @@ class Store:
             if self._pid != os.getpid():
                 # A forked worker: the parent's pooled connections and thread are not ours.
                 self.engine.dispose(close=False)
+                self.write_engine.dispose(close=False)
                 self._writer, self._pid = None, os.getpid()
             if self._writer is None:
-                self._writer = GroupCommit(self.engine, self.group_commit_ms)
+                self._writer = GroupCommit(self.write_engine, self.group_commit_ms)
             return self._writer
 
     def record(self, event: Event, filtered: str | None = None) -> None:
@@ -247,8 +293,10 @@ class Store:
     def dispose(self) -> None:
         with self._lock:
             if self._writer is not None and self._pid == os.getpid():
-                self._writer.stop()
+                with self._writer.lock:
+                    self._writer.close()
             self._writer = None
+        self.write_engine.dispose()
         self.engine.dispose()
 
 
@@ -260,7 +308,7 @@ def init_app(app: Flask) -> None:
     """Open the store named by DATABASE_URL (default: SQLite in the instance folder)."""
     url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
     app.extensions["buyerkit.store"] = Store(url, group_commit_ms=float(
-        app.config.get("GROUP_COMMIT_MS", 2.0)))
+        app.config.get("GROUP_COMMIT_MS", 0.0)))
 
 
 def get_store() -> Store:

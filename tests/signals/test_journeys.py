@@ -10,7 +10,7 @@ import pytest
 from buyerkit.company import match, org_hash
 
 from .test_events_api import BROWSER_UA
-from .walk import URL, STEPS, hidden, walk
+from .walk import STEPS, URL, hidden, walk
 
 UA = {"headers": {"User-Agent": BROWSER_UA}}
 

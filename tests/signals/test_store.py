@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from buyerkit.events import Channel, DiagnosticCompleted, GuideShared, KitOpened, StepReached
+from buyerkit.events import Channel, DiagnosticCompleted, GuideShared, KitOpened
 from buyerkit.migrations import LATEST, MIGRATIONS
 from buyerkit.store import COLUMNS, HOURS_PER_MONTH, Store, StoreError, event_row, events
 
@@ -106,7 +106,7 @@ def test_group_commit_shares_transactions(store_url: str):
     """Concurrent writers are acknowledged by fewer commits than writes, each one durable."""
     s = Store(store_url, group_commit_ms=20)
     commits: list[int] = []
-    sa.event.listen(s.engine, "commit", lambda conn: commits.append(1))
+    sa.event.listen(s.write_engine, "commit", lambda conn: commits.append(1))
     ids = [kit() for _ in range(40)]
     barrier = threading.Barrier(len(ids))
 

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Benchmark: POST /api/v1/score with its durable event, against the same endpoint with the
+store switched off (EVENTS_ENABLED=false), under gunicorn on 127.0.0.1, in the same run.
+
+    .venv/bin/python tools/bench_ingest.py                       # SQLite
+    .venv/bin/python tools/bench_ingest.py --database-url postgresql+psycopg://...
+
+Rounds alternate off/on so background load hits both alike; the figures are the medians.
+Targets (issue 5): throughput with events >= 0.7x without, p99 <= 20 ms at 8 connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from endpoint import Client, Endpoint  # noqa: E402
+
+ANSWERS = [
+    {"symptom": "surprise_churn", "visibility": ["usage_unread"], "trigger": "new_leader",
+     "size": "50_199", "billing": "annual", "crm": "hubspot", "hosting": "cloud_ok",
+     "role": "cs_leader", "group": ["cfo", "security"]},
+    {"symptom": "flat_expansion", "visibility": ["usage_unread", "risk_from_customer"],
+     "trigger": "researching", "size": "200_999", "billing": "annual", "crm": "salesforce",
+     "hosting": "cloud_ok", "role": "revops", "group": ["cfo"]},
+    {"symptom": "thin_pipeline", "visibility": ["none_of_these"], "trigger": "board_target",
+     "size": "50_199", "billing": "monthly", "crm": "hubspot", "hosting": "cloud_ok",
+     "role": "cs_leader", "group": ["security"]},
+]
+
+
+def _connection(port: int, until: float, out: list[float]) -> None:
+    client = Client(port)
+    i = 0
+    while time.perf_counter() < until:
+        body = {"diagnostic": "renewal-risk-check", "answers": ANSWERS[i % len(ANSWERS)],
+                "event_id": str(uuid.uuid4()), "journey": str(uuid.uuid4()),
+                "channel": {"source": "newsletter", "medium": "email"}}
+        t = time.perf_counter()
+        status, answer = client.post("/api/v1/score", body)
+        if status != 200:
+            raise SystemExit(f"unexpected {status}: {answer}")
+        out.append(time.perf_counter() - t)
+        i += 1
+    client.close()
+
+
+def _process(port: int, threads: int, start: float, seconds: float, q: mp.Queue) -> None:
+    while time.perf_counter() < start:
+        time.sleep(0.001)
+    latencies: list[float] = []
+    ts = [threading.Thread(target=_connection, args=(port, start + seconds, latencies))
+          for _ in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    q.put(latencies)
+
+
+def load(port: int, connections: int, seconds: float, processes: int = 2) -> dict:
+    """`connections` keep-alive connections over a few processes for `seconds`."""
+    q: mp.Queue = mp.Queue()
+    start = time.perf_counter() + 0.5
+    per = [connections // processes + (1 if i < connections % processes else 0)
+           for i in range(processes)]
+    procs = [mp.Process(target=_process, args=(port, n, start, seconds, q)) for n in per if n]
+    for p in procs:
+        p.start()
+    latencies = sorted(x for _ in procs for x in q.get(timeout=seconds + 60))
+    for p in procs:
+        p.join()
+    n = len(latencies)
+    return {"rps": n / seconds, "p50_ms": latencies[n // 2] * 1000,
+            "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000, "requests": n}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--database-url", help="store URL (default: SQLite in a temporary folder)")
+    p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--seconds", type=float, default=8, help="length of one round")
+    p.add_argument("--rounds", type=int, default=3, help="rounds per configuration")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--group-commit-ms", default="2", help="GROUP_COMMIT_MS for the store (2)")
+    args = p.parse_args(argv)
+
+    results: dict[str, list[dict]] = {"off": [], "on": []}
+    with tempfile.TemporaryDirectory(prefix="buyerkit-bench-") as tmp:
+        servers = {name: Endpoint(Path(tmp) / name, database_url=args.database_url,
+                                  events=(name == "on"), workers=args.workers,
+                                  threads=args.threads, max_seconds=1800,
+                                  config={"GROUP_COMMIT_MS": args.group_commit_ms})
+                   for name in ("off", "on")}
+        try:
+            for s in servers.values():
+                s.start()
+            for s in servers.values():  # warm up both
+                load(s.port, args.connections, 2)
+            for r in range(args.rounds):
+                for name in ("off", "on"):
+                    res = load(servers[name].port, args.connections, args.seconds)
+                    results[name].append(res)
+                    print(f"round {r + 1} {name:>3}: {res['rps']:7.0f} req/s  "
+                          f"p50 {res['p50_ms']:5.1f} ms  p99 {res['p99_ms']:5.1f} ms",
+                          file=sys.stderr)
+        finally:
+            for s in servers.values():
+                s.kill()
+
+    def med(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in results[name])
+
+    summary = {
+        "engine": "postgresql" if (args.database_url or "").startswith("postgres")
+        else "sqlite",
+        "connections": args.connections, "workers": args.workers, "threads": args.threads,
+        "off_rps": round(med("off", "rps")), "on_rps": round(med("on", "rps")),
+        "ratio": round(med("on", "rps") / med("off", "rps"), 3),
+        "off_p99_ms": round(med("off", "p99_ms"), 1), "on_p99_ms": round(med("on", "p99_ms"), 1),
+        "on_p50_ms": round(med("on", "p50_ms"), 1),
+    }
+    summary["meets_targets"] = summary["ratio"] >= 0.7 and summary["on_p99_ms"] <= 20
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
