@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -57,6 +58,35 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
         run_simple(host, port, app, request_handler=PrivateRequestHandler, threaded=True)
     except OSError as e:
         raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+
+
+def _age_hours(value: str) -> int:
+    """`13m` (months), `8w` (weeks) or `30d` (days) as a number of hours."""
+    from .store import HOURS_PER_MONTH
+
+    m = re.fullmatch(r"([1-9][0-9]{0,3})([mwd])", value.strip())
+    if not m:
+        raise click.BadParameter(f"'{value}' is not an age like 13m, 8w or 30d",
+                                 param_hint="'--older-than'")
+    return int(m.group(1)) * {"m": HOURS_PER_MONTH, "w": 168, "d": 24}[m.group(2)]
+
+
+@cli.command()
+@click.option("--older-than", "older_than", metavar="AGE",
+              help="Age like 13m (months), 8w or 30d. Default: RETENTION_MONTHS (13).")
+def purge(older_than: str | None) -> None:
+    """Delete stored signals older than AGE (retention; default 13 months)."""
+    from . import create_app
+
+    app = create_app()
+    age = older_than or f"{int(app.config['RETENTION_MONTHS'])}m"
+    hours = _age_hours(age)
+    store = app.extensions["buyerkit.store"]
+    try:
+        deleted = store.purge(hours)
+    finally:
+        store.dispose()
+    click.echo(f"Purged {deleted} event{'' if deleted == 1 else 's'} older than {age}.")
 
 
 def main(argv: list[str] | None = None) -> int:
