@@ -142,3 +142,15 @@ def test_security_headers_and_no_inline_code(client):
     html = r.get_data(as_text=True)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"\son[a-z]+=|\sstyle=", html)
+
+
+@pytest.mark.parametrize(("change", "shown", "hidden_name"), [
+    ({"symptom": "thin_pipeline", "visibility": ["none_of_these"]},
+     "A demand-generation or outbound tool", "An on-premises customer success platform"),
+    ({"hosting": "on_prem_only"},
+     "An on-premises customer success platform", "A demand-generation or outbound tool"),
+], ids=["acquisition", "on-premises"])
+def test_alternatives_match_the_reasons(client, change, shown, hidden_name):
+    html = run_through(client, {**FIT, **change}).get_data(as_text=True)
+    assert "What would help instead" in html
+    assert shown in html and hidden_name not in html
