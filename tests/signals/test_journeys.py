@@ -45,7 +45,7 @@ def test_leaving_at_step_two_shows_as_drop_off(client, store):
 
 
 def test_a_filled_honeypot_gets_its_verdict_but_is_filtered(client, store):
-    html, _ = walk(client, extra={"homepage": "http://spam.example"}, **UA)
+    html, _ = walk(client, extra={"_homepage": "http://spam.example"}, **UA)
     assert "This looks like a good fit" in html
     assert {r["filtered"] for r in store.rows() if r["kind"] != "diagnostic_started"} == \
         {"honeypot"}
@@ -56,7 +56,7 @@ def test_a_filled_honeypot_gets_its_verdict_but_is_filtered(client, store):
 def test_the_honeypot_is_hidden_from_people(client):
     html = client.get(URL, **UA).get_data(as_text=True)
     (field,) = re.findall(r'<div class="hp" aria-hidden="true">.*?</div>', html)
-    assert 'name="homepage"' in field and 'tabindex="-1"' in field
+    assert 'name="_homepage"' in field and 'tabindex="-1"' in field
     assert 'autocomplete="off"' in field
 
 

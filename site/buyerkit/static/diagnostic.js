@@ -6,7 +6,7 @@ import { groupToken, signal } from "./signals.js";
 
 const form = document.querySelector("form.diagnostic");
 if (form) {
-  const group = form.elements.namedItem("group");
+  const group = form.elements.namedItem("_group");
   if (group && !group.value) group.value = groupToken() || "";
 
   let submitting = false;

@@ -5,7 +5,11 @@ import { readFragment } from "./fragment.js";
 const meta = document.querySelector('meta[name="buyerkit-endpoint"]');
 const ENDPOINT = (meta ? meta.content : "/api").replace(/\/$/, "") + "/v1/events";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const journey = crypto.randomUUID();
+// A server-rendered diagnostic carries its journey in a hidden field: events sent from that
+// page belong to the same run. Anywhere else a journey is made per page view.
+const journeyField = document.querySelector('input[name="journey"]');
+const journey = journeyField && UUID.test(journeyField.value) ? journeyField.value
+  : crypto.randomUUID();
 let createdGroup = null;
 
 /** The buying-group token carried in this page's fragment (`g`), or null. */

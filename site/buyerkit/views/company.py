@@ -24,9 +24,9 @@ def pool() -> Response:
     slug = request.form.get("diagnostic", "")
     d = catalog.diagnostics.get(slug)
     journey = request.form.get("journey", "")
-    group = request.form.get("group", "")
+    group = request.form.get("_group", "")
     ctx = {"diagnostic": d.slug if d else "", "journey": journey if is_uuid(journey) else "",
-           "group": group if is_uuid(group) else ""}
+           "_group": group if is_uuid(group) else ""}
     domain = normalise_domain(request.form.get("domain", ""))
     if d is None or not ctx["journey"] or domain is None:
         error = INVALID if d is not None and ctx["journey"] else \
@@ -35,8 +35,8 @@ def pool() -> Response:
                                value=request.form.get("domain", "")[:300])
         return Response(html, status=400)
     event = CompanyGiven(id=derived_id(ctx["journey"], "company"), subject=d.slug,
-                         journey=ctx["journey"], group=ctx["group"] or None,
+                         journey=ctx["journey"], group=ctx["_group"] or None,
                          org=org_hash(current_app.config["DOMAIN_HMAC_KEY"], domain))
-    record_page(event, honeypot=bool(request.form.get("homepage")))
+    record_page(event, honeypot=bool(request.form.get("_homepage")))
     return Response(render_template("company.html", site=catalog.site, d=d, ctx=ctx,
                                     done=True))

@@ -27,8 +27,9 @@ from ..signals import record_page
 
 bp = Blueprint("diagnostics", __name__, url_prefix="/diagnostics")
 
-CARRIED = ("journey", "event", "group", "utm_source", "utm_medium", "utm_campaign", "ref")
-HONEYPOT = "homepage"  # a field no person sees or fills (hidden from sight, AT and Tab)
+# `_group` and `_homepage` start with "_", which no question id (a slug) can: no collisions.
+CARRIED = ("journey", "event", "_group", "utm_source", "utm_medium", "utm_campaign", "ref")
+HONEYPOT = "_homepage"  # a field no person sees or fills (hidden from sight, AT and Tab)
 
 
 def _diagnostic(slug: str) -> Diagnostic:
@@ -57,8 +58,8 @@ def _carried() -> dict[str, str]:
     for k in ("journey", "event"):
         if not is_uuid(ctx[k]):
             ctx[k] = new_id()
-    if not is_uuid(ctx["group"]):
-        ctx["group"] = ""  # filled in by diagnostic.js from a shared link's fragment
+    if not is_uuid(ctx["_group"]):
+        ctx["_group"] = ""  # filled in by diagnostic.js from a shared link's fragment
     return ctx
 
 
@@ -70,7 +71,7 @@ def _channel(ctx: dict[str, str]) -> Channel:
 def _signal(cls: type, d: Diagnostic, ctx: dict[str, str], what: str, **props: Any) -> None:
     """Record a journey event with an id derived from the journey, so a re-post counts once."""
     record_page(cls(id=derived_id(ctx["journey"], what), subject=d.slug,
-                    journey=ctx["journey"], group=ctx["group"] or None,
+                    journey=ctx["journey"], group=ctx["_group"] or None,
                     channel=_channel(ctx), **props),
                 honeypot=bool(request.form.get(HONEYPOT)))
 
@@ -96,7 +97,7 @@ def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
     event = DiagnosticCompleted(
         id=ctx["event"], subject=d.slug, verdict=result.verdict, reasons=result.codes,
         bucket=result.bucket, trigger=result.trigger, bands=dict(result.bands),
-        journey=ctx["journey"], group=ctx["group"] or None, channel=_channel(ctx),
+        journey=ctx["journey"], group=ctx["_group"] or None, channel=_channel(ctx),
     )
     record_page(event, honeypot=bool(request.form.get(HONEYPOT)))
     outcome = getattr(d.outcomes, result.verdict)
