@@ -8,6 +8,7 @@ so one fsync acknowledges many requests without weakening durability.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -143,8 +144,12 @@ class GroupCommit:
     its own thread (no hand-off); under load one fsync acknowledges many requests. `wait_ms`
     lets a leader wait briefly for company before it commits."""
 
-    def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500) -> None:
+    def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500,
+                 lock_path: Path | None = None) -> None:
         self.engine = engine
+        # SQLite: leaders of different processes queue on a file lock, which wakes the next
+        # one the moment it is released (SQLite's busy handler would poll and sleep).
+        self.lock_file = open(lock_path, "a") if lock_path else None  # noqa: SIM115
         self.wait = max(wait_ms, 0.0) / 1000
         self.max_rows = max_rows
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
@@ -206,13 +211,19 @@ class GroupCommit:
             try:
                 if self.conn is None:
                     self.conn = self.engine.connect()
-                with self.conn.begin():
-                    self.conn.execute(self.insert, rows)
+                if self.lock_file is not None:
+                    fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+                try:
+                    with self.conn.begin():
+                        self.conn.execute(self.insert, rows)
+                finally:
+                    if self.lock_file is not None:
+                        fcntl.flock(self.lock_file, fcntl.LOCK_UN)
                 return None
             except Exception as e:  # every waiter must hear of any failure
                 if _is_busy(e) and time.monotonic() < busy_until:
-                    busy += 1  # another process is committing: its lock lasts ~1 ms
-                    time.sleep(min(0.0002 * 2 ** min(busy, 7), 0.02))
+                    busy += 1  # another program is writing: its lock lasts ~1 ms
+                    time.sleep(0.0003 * min(busy, 6))
                     continue
                 self.close()  # start afresh on a new connection
                 failures += 1
@@ -221,6 +232,7 @@ class GroupCommit:
                 time.sleep(0.05 * failures)
 
     def close(self) -> None:
+        """Drop the connection (a new one is made on the next commit)."""
         if self.conn is not None:
             try:
                 self.conn.invalidate()
@@ -256,7 +268,11 @@ class Store:
                 self.write_engine.dispose(close=False)
                 self._writer, self._pid = None, os.getpid()
             if self._writer is None:
-                self._writer = GroupCommit(self.write_engine, self.group_commit_ms)
+                database = self.engine.url.database
+                lock = Path(database + ".write-lock") if self.dialect == "sqlite" and \
+                    database and database != ":memory:" else None
+                self._writer = GroupCommit(self.write_engine, self.group_commit_ms,
+                                           lock_path=lock)
             return self._writer
 
     def record(self, event: Event, filtered: str | None = None) -> None:
@@ -295,6 +311,8 @@ class Store:
             if self._writer is not None and self._pid == os.getpid():
                 with self._writer.lock:
                     self._writer.close()
+                    if self._writer.lock_file is not None:
+                        self._writer.lock_file.close()
             self._writer = None
         self.write_engine.dispose()
         self.engine.dispose()
