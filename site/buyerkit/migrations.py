@@ -52,17 +52,18 @@ def _v1(conn: Connection) -> None:
 
 
 def _v2(conn: Connection) -> None:
-    """Filtered events (bots, honeypot) and the company hash; indexes for reports and purge."""
+    """Filtered events (bots, honeypot) and the company hash.
+
+    No secondary indexes: reports aggregate whole tables and purge runs daily, while every
+    index would add pages to each durable commit on the hot path.
+    """
     conn.exec_driver_sql("ALTER TABLE events ADD COLUMN org VARCHAR(32)")
     conn.exec_driver_sql("ALTER TABLE events ADD COLUMN filtered VARCHAR(16)")
-    conn.exec_driver_sql("CREATE INDEX ix_events_hour ON events (hour)")
-    conn.exec_driver_sql("CREATE INDEX ix_events_grp ON events (grp)")
-    conn.exec_driver_sql("CREATE INDEX ix_events_journey ON events (journey)")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events table", _v1),
-    Migration(2, "filtered reason, company hash, indexes", _v2),
+    Migration(2, "filtered reason, company hash", _v2),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -179,17 +179,23 @@ class GroupCommit:
     def _lead(self) -> None:
         if self.wait:
             time.sleep(self.wait)
-        with self.lock:
-            batch, rows = [], 0
-            while self.pending and (not batch or rows + len(self.pending[0].rows)
-                                    <= self.max_rows):
-                t = self.pending.pop(0)
-                batch.append(t)
-                rows += len(t.rows)
+        if self.lock_file is not None:
+            # Wait for other processes' commits first: what arrives meanwhile joins this one.
+            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+        batch: list[_Ticket] = []
         error: BaseException | None = StoreError("the commit was interrupted")
         try:
+            with self.lock:
+                rows = 0
+                while self.pending and (not batch or rows + len(self.pending[0].rows)
+                                        <= self.max_rows):
+                    t = self.pending.pop(0)
+                    batch.append(t)
+                    rows += len(t.rows)
             error = self._commit([row for t in batch for row in t.rows])
         finally:
+            if self.lock_file is not None:
+                fcntl.flock(self.lock_file, fcntl.LOCK_UN)
             with self.lock:
                 for t in batch:
                     t.error, t.finished, t.lead = error, True, False
@@ -211,14 +217,8 @@ class GroupCommit:
             try:
                 if self.conn is None:
                     self.conn = self.engine.connect()
-                if self.lock_file is not None:
-                    fcntl.flock(self.lock_file, fcntl.LOCK_EX)
-                try:
-                    with self.conn.begin():
-                        self.conn.execute(self.insert, rows)
-                finally:
-                    if self.lock_file is not None:
-                        fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+                with self.conn.begin():
+                    self.conn.execute(self.insert, rows)
                 return None
             except Exception as e:  # every waiter must hear of any failure
                 if _is_busy(e) and time.monotonic() < busy_until:
