@@ -42,7 +42,17 @@ def _parser() -> MarkdownIt:
             tokens[idx].attrSet("rel", "noopener")
         return renderer.renderToken(tokens, idx, options, env)
 
+    def table_open(renderer, tokens: list[Token], idx: int, options, env) -> str:  # noqa: ANN001
+        # A wide table scrolls inside its own focusable region instead of widening the page.
+        return ('<div class="table-wrap" role="region" aria-label="Table" tabindex="0">'
+                + renderer.renderToken(tokens, idx, options, env))
+
+    def table_close(renderer, tokens: list[Token], idx: int, options, env) -> str:  # noqa: ANN001
+        return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
+
     md.add_render_rule("link_open", link_open)
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
     return md
 
 
