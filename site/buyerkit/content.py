@@ -138,8 +138,12 @@ def validate(src: Source, model: type[M], problems: list[ContentProblem],
     try:
         return model.model_validate(src.data if src.data is not None else {}, context=context)
     except pydantic.ValidationError as e:
-        for err in e.errors(include_url=False):
+        errs = e.errors(include_url=False)
+        for err in errs:
             loc = tuple(err["loc"])
+            if err["type"] == "too_short" and any(
+                    tuple(o["loc"])[:len(loc)] == loc and len(o["loc"]) > len(loc) for o in errs):
+                continue  # pydantic's echo of an invalid item: the item's own error says it
             message, on_key = _message(err)
             if not loc and err["type"] in ("model_type", "dict_type"):
                 message = "the file must be a mapping of fields (key: value)"

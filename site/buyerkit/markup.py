@@ -1,8 +1,8 @@
 """Markdown to safe HTML for guides: CommonMark without raw HTML, and only harmless links.
 
 Raw HTML in a guide is shown as text (a `<script>` reads as `<script>`), links may only be
-https, mailto, tel or relative to this site, and images are not rendered (they would be
-third-party requests); so a guide can never run code or call another origin.
+https, mailto, tel or relative to this site, and images show their description instead (an
+image would be a request to another origin): a guide can never run code or call elsewhere.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
 
@@ -32,7 +33,6 @@ def safe_link(url: str) -> bool:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
-    md.disable("image")
     md.enable("table")
     md.validateLink = safe_link  # type: ignore[method-assign]
 
@@ -50,7 +50,12 @@ def _parser() -> MarkdownIt:
     def table_close(renderer, tokens: list[Token], idx: int, options, env) -> str:  # noqa: ANN001
         return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
 
+    def image(renderer, tokens: list[Token], idx: int, options, env) -> str:  # noqa: ANN001
+        # An image would be a request to wherever it lives: show its description instead.
+        return escapeHtml(renderer.renderInlineAsText(tokens[idx].children or [], options, env))
+
     md.add_render_rule("link_open", link_open)
+    md.add_render_rule("image", image)
     md.add_render_rule("table_open", table_open)
     md.add_render_rule("table_close", table_close)
     return md
