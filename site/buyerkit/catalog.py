@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from flask import Flask, current_app
 
+from .calculators import Compiled, load_calculator
 from .content import Source, load_yaml, validate
 from .errors import BuyerkitError, ContentErrors, ContentProblem, display_path
 from .schema.diagnostic import REQUIRED_REASONS, Diagnostic
@@ -25,6 +26,7 @@ class Catalog:
     root: Path
     site: Site
     diagnostics: Mapping[str, Diagnostic] = field(default_factory=dict)
+    calculators: Mapping[str, Compiled] = field(default_factory=dict)
 
 
 def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
@@ -114,6 +116,12 @@ def load_catalog(root: Path) -> Catalog:
         if d is not None:
             diagnostics[d.slug] = d
 
+    calculators: dict[str, Compiled] = {}
+    for path in sorted((root / "calculators").glob("*.yaml")):
+        c = load_calculator(path, problems)
+        if c is not None:
+            calculators[c.slug] = c
+
     if site is not None:
         for i, p in enumerate(site.problems):
             if p.diagnostic and not (root / "diagnostics" / f"{p.diagnostic}.yaml").is_file():
@@ -123,7 +131,8 @@ def load_catalog(root: Path) -> Catalog:
         raise ContentErrors(problems)
     assert site is not None
     return Catalog(root=root.resolve(), site=site,
-                   diagnostics=MappingProxyType(diagnostics))
+                   diagnostics=MappingProxyType(diagnostics),
+                   calculators=MappingProxyType(calculators))
 
 
 def init_app(app: Flask) -> None:
