@@ -36,6 +36,13 @@ def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]
         if code not in reasons:
             problems.append(src.problem(("scoring", "reasons"),
                                         f"scoring.reasons: missing reason '{code}'"))
+    for verdict in ("fit", "not_now", "not_a_fit"):
+        for ai, alt in enumerate(getattr(d.outcomes, verdict).alternatives):
+            for ri, code in enumerate(alt.for_reasons):
+                if code not in reasons:
+                    problems.append(src.problem(
+                        ("outcomes", verdict, "alternatives", ai, "for_reasons", ri),
+                        f"unknown reason '{code}': add it to scoring.reasons"))
     seen_steps: set[str] = set()
     seen_q: set[str] = set()
     for si, step in enumerate(d.steps):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
 import click
-from werkzeug.serving import WSGIRequestHandler, run_simple
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .catalog import load_catalog
 
@@ -51,12 +52,25 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
     if content_dir is not None:
         os.environ["BUYERKIT_CONTENT_DIR"] = str(content_dir.resolve())
     app = create_app()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:  # bind first: werkzeug would print its own lines and sys.exit on a busy port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            sock.listen(128)
+        except OSError as e:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+        server = make_server(host, port, app, threaded=True,
+                             request_handler=PrivateRequestHandler, fd=sock.fileno())
     click.echo(f"Serving {app.extensions['buyerkit.catalog'].site.vendor.name} "
                f"on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     try:
-        run_simple(host, port, app, request_handler=PrivateRequestHandler, threaded=True)
-    except OSError as e:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.server_close()
 
 
 def main(argv: list[str] | None = None) -> int:

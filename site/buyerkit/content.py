@@ -114,20 +114,67 @@ def load_yaml(path: Path, problems: list[ContentProblem]) -> Source:
     return parse_yaml(path, text, problems) if text is not None else Source(path=path)
 
 
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 40 else text[:39] + "…'"
+
+
+TYPE_WORDS = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "float_type": "a number",
+    "string_type": "text", "bool_type": "true or false", "list_type": "a list",
+    "tuple_type": "a list", "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)", "dataclass_type": "a mapping (key: value)",
+}
+
+
 def _message(err: dict[str, Any]) -> tuple[str, bool]:
     """Turn one pydantic error into our wording; the bool says whether it points at a key."""
     kind, loc, ctx = err["type"], err["loc"], err.get("ctx") or {}
     name = str(loc[-1]) if loc else "document"
+    got = _shown(err.get("input"))
     if kind == "extra_forbidden":
         return f"unknown field '{name}'", True
     if kind == "missing":
         return f"missing required field '{name}'", False
     if kind in ("literal_error", "enum"):
-        return f"'{name}' must be {ctx.get('expected', 'one of the allowed values')}", False
+        expected = ctx.get("expected", "one of the allowed values")
+        return f"'{name}' must be {expected} (got {got})", False
+    if kind in TYPE_WORDS:
+        return f"'{name}' must be {TYPE_WORDS[kind]} (got {got})", False
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"'{name}' needs at least {n} item{'' if n == 1 else 's'}", False
+    if kind == "too_long":
+        n = ctx.get("max_length")
+        return f"'{name}' has more than {n} items", False
+    if kind == "string_too_short":
+        return f"'{name}' must not be empty", False
+    if kind == "string_too_long":
+        return f"'{name}' is longer than {ctx.get('max_length')} characters", False
+    if kind == "string_pattern_mismatch":
+        if "https" in str(ctx.get("pattern", "")):
+            return (f"'{name}' must be a link starting with https://, mailto:, tel: or / "
+                    f"(got {got})", False)
+        return (f"'{name}' must be a slug: lower-case letters, digits, '-' and '_' (got {got})",
+                False)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                 "greater_than": "more than", "less_than": "less than"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"'{name}' must be {bound} {limit} (got {got})", False
     if kind == "value_error":
         return str(ctx.get("error", err["msg"])), False
     msg = err["msg"]
     return f"'{name}': {msg[0].lower()}{msg[1:]}", False
+
+
+def _drop_echoes(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list whose items failed also reports itself too short: keep only the real cause."""
+    locs = [tuple(e["loc"]) for e in errors]
+    return [e for e in errors
+            if not (e["type"] == "too_short"
+                    and any(len(o) > len(e["loc"]) and o[:len(e["loc"])] == tuple(e["loc"])
+                            for o in locs))]
 
 
 def validate(src: Source, model: type[M], problems: list[ContentProblem],
@@ -138,7 +185,7 @@ def validate(src: Source, model: type[M], problems: list[ContentProblem],
     try:
         return model.model_validate(src.data if src.data is not None else {}, context=context)
     except pydantic.ValidationError as e:
-        for err in e.errors(include_url=False):
+        for err in _drop_echoes(e.errors(include_url=False)):
             loc = tuple(err["loc"])
             message, on_key = _message(err)
             if not loc and err["type"] in ("model_type", "dict_type"):

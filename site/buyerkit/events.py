@@ -6,8 +6,11 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
+
+import pydantic
+from pydantic import ConfigDict, Field
 
 _TOKEN = re.compile(r"[^a-z0-9_.-]+")
 TOKEN_MAX = 64
@@ -108,3 +111,182 @@ class DiagnosticCompleted(Event):
             "trigger": self.trigger,
             "bands": {k: clean_token(v) for k, v in sorted(self.bands.items()) if k in BANDS},
         }
+
+
+SLUG = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+Slug = Annotated[str, pydantic.Strict(), pydantic.StringConstraints(pattern=SLUG)]
+Step = Annotated[int, pydantic.Strict(), Field(ge=1, le=50)]
+STRICT = ConfigDict(extra="forbid")  # strictness is per field: no "2" for 2, no 1 for true
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosticStarted(Event):
+    """A prospect opened the first step of a diagnostic (subject: the diagnostic)."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "diagnostic_started"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepReached(Event):
+    """A prospect reached step N (1-based) of a diagnostic, so drop-off is measurable."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "step_reached"
+    step: Step
+
+    def properties(self) -> dict[str, Any]:
+        return {"step": self.step}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosticAbandoned(Event):
+    """A prospect left a diagnostic mid-way, at step N."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "diagnostic_abandoned"
+    step: Step
+
+    def properties(self) -> dict[str, Any]:
+        return {"step": self.step}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalculatorUsed(Event):
+    """A prospect used a calculator: only coarse bands, never their numbers."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "calculator_used"
+    payback_band: Literal["0_3", "3_6", "6_12", "12_24", "24_plus", "never"] | None = None
+    scenario: Literal["conservative", "expected", "optimistic"] = "expected"
+
+    def properties(self) -> dict[str, Any]:
+        return {"payback_band": self.payback_band, "scenario": self.scenario}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuideViewed(Event):
+    """A role guide was opened (subject: the role), personalised or generic."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "guide_viewed"
+    personalised: pydantic.StrictBool = False
+
+    def properties(self) -> dict[str, Any]:
+        return {"personalised": self.personalised}
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuideShared(Event):
+    """A guide was shared (subject: the role shared), from which role and by which means."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "guide_shared"
+    from_role: Slug | None = None
+    means: Literal["copy", "email", "share_sheet", "print"]
+
+    def properties(self) -> dict[str, Any]:
+        return {"from_role": self.from_role, "means": self.means}
+
+
+@dataclass(frozen=True, kw_only=True)
+class KitOpened(Event):
+    """The buying team's decision kit was opened."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "kit_opened"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NextStepChosen(Event):
+    """A prospect chose how to get in touch, on their terms."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "next_step_chosen"
+    option: Literal["schedule", "phone", "chat", "email", "dm"]
+
+    def properties(self) -> dict[str, Any]:
+        return {"option": self.option}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecurityReviewRequested(Event):
+    """The security team asked for the SOC 2 report: a security review has started."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "security_review_requested"
+
+
+# Kinds a page may send through POST /api/v1/events. diagnostic_completed is not among them:
+# only the scoring function may say what verdict a prospect got.
+PAGE_KINDS: dict[str, type[Event]] = {
+    cls.kind: cls for cls in (
+        DiagnosticStarted, StepReached, DiagnosticAbandoned, CalculatorUsed, GuideViewed,
+        GuideShared, KitOpened, NextStepChosen, SecurityReviewRequested)
+}
+
+MAX_BATCH = 50
+_ENVELOPE = {"id", "kind", "subject", "journey", "group", "channel", "props"}
+_ADAPTERS: dict[str, pydantic.TypeAdapter] = {}
+
+
+def _adapter(cls: type[Event]) -> pydantic.TypeAdapter:
+    if cls.kind not in _ADAPTERS:
+        _ADAPTERS[cls.kind] = pydantic.TypeAdapter(cls)
+    return _ADAPTERS[cls.kind]
+
+
+def parse_event(obj: Any, where: str = "") -> tuple[Event | None, list[dict[str, str]]]:
+    """Validate one event sent by a page; return it, or the errors naming each bad field."""
+    errors: list[dict[str, str]] = []
+
+    def bad(name: str, message: str) -> None:
+        errors.append({"field": f"{where}{name}", "message": message})
+
+    if not isinstance(obj, dict):
+        bad("", "An event must be a JSON object.")
+        return None, errors
+    for key in obj:
+        if key not in _ENVELOPE:
+            bad(str(key)[:64], "Unknown field.")
+    cls = PAGE_KINDS.get(obj.get("kind")) if isinstance(obj.get("kind"), str) else None
+    if cls is None:
+        bad("kind", "Unknown event kind.")
+    if not is_uuid(obj.get("id")):
+        bad("id", "Must be a UUID made by the page.")
+    for key in ("journey", "group"):
+        if obj.get(key) is not None and not is_uuid(obj[key]):
+            bad(key, "Must be a UUID or null.")
+    subject = obj.get("subject")
+    if not (isinstance(subject, str) and re.fullmatch(SLUG, subject)):
+        bad("subject", "Must be a slug (lower-case letters, digits, dashes).")
+    channel = obj.get("channel") or {}
+    if not isinstance(channel, dict) or any(
+            k not in ("source", "medium", "campaign", "referrer")
+            or not (v is None or (isinstance(v, str) and len(v) <= 200))
+            for k, v in channel.items()):
+        bad("channel", "Must be an object of source, medium, campaign, referrer strings.")
+    props = obj.get("props", {})
+    if not isinstance(props, dict):
+        bad("props", "Must be an object.")
+    if errors or cls is None:
+        return None, errors
+    base = {"id", "subject", "journey", "group", "channel"}
+    for key in props:
+        if key in base:
+            bad(f"props.{key}", "Unknown property.")
+    if errors:
+        return None, errors
+    data = {**props, "id": obj["id"].lower(), "subject": subject,
+            "journey": obj.get("journey"), "group": obj.get("group"),
+            "channel": Channel.from_values(channel.get("source"), channel.get("medium"),
+                                           channel.get("campaign"), channel.get("referrer"))}
+    try:
+        return _adapter(cls).validate_python(data), []
+    except pydantic.ValidationError as e:
+        for err in e.errors(include_url=False):
+            name = ".".join(str(p) for p in err["loc"])
+            message = "Unknown property." if err["type"] == "unexpected_keyword_argument" \
+                else err["msg"] + "."
+            bad(f"props.{name}", message)
+        return None, errors

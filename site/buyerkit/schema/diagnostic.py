@@ -64,6 +64,7 @@ class Alternative(Model):
     name: ShortText
     when: Text
     url: Annotated[str, Field(pattern=r"^(https://|/)\S+$")] | None = None
+    for_reasons: tuple[Slug, ...] = ()
 
 
 class Outcome(Model):
@@ -73,6 +74,12 @@ class Outcome(Model):
     watch_for: tuple[Text, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     show_contact: StrictBool = False
+
+    def alternatives_for(self, codes: tuple[str, ...]) -> tuple[Alternative, ...]:
+        """The alternatives that answer these reasons; all of them when none is specific."""
+        matching = tuple(a for a in self.alternatives if set(a.for_reasons) & set(codes))
+        return matching or tuple(a for a in self.alternatives if not a.for_reasons) \
+            or self.alternatives
 
 
 class Outcomes(Model):

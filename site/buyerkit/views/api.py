@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from ..catalog import get_catalog
-from ..events import Channel, DiagnosticCompleted, is_uuid, new_id
+from ..events import MAX_BATCH, Channel, DiagnosticCompleted, is_uuid, new_id, parse_event
 from ..openapi import document
 from ..scoring import check_answers, score
 from ..signals import record
@@ -91,6 +91,27 @@ def score_answers() -> Response:
         "trigger": result.trigger,
         "recorded": recorded,
     })
+
+
+@bp.post("/v1/events")
+def events() -> Response:
+    """Record one event, or a batch under "events"; all or nothing, retries stored once."""
+    body = _json_body()
+    if isinstance(body, Response):
+        return body
+    if isinstance(body, dict) and set(body) == {"events"}:
+        batch = body["events"]
+        if not isinstance(batch, list) or not 1 <= len(batch) <= MAX_BATCH:
+            return api_error(400, "The request is not valid.", [
+                {"field": "events", "message": f"Must be a list of 1 to {MAX_BATCH} events."}])
+        items = [parse_event(obj, f"events.{i}.") for i, obj in enumerate(batch)]
+    else:
+        items = [parse_event(body)]
+    errors = [e for _, errs in items for e in errs]
+    if errors:
+        return api_error(400, "The request is not valid.", errors)
+    recorded = sum(record(event) for event, _ in items if event is not None)
+    return jsonify({"ok": True, "recorded": recorded})
 
 
 @bp.get("/v1/health")
