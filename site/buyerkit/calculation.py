@@ -217,8 +217,8 @@ def breakeven_text(comp: Compiled, result: Result) -> str | None:
     if not p or not p.breakeven:
         return None
     if result.breakeven is None:
-        return f"Not within {p.months} months at these numbers."
-    return f"Month {result.breakeven} of {p.months}."
+        return f"not within {p.months} months at these numbers."
+    return f"month {result.breakeven} of {p.months}."
 
 
 def share_fragment(comp: Compiled, r: Reading) -> str:

@@ -159,7 +159,7 @@ def test_keyboard_prospect_changes_two_inputs_and_sees_results_and_chart_update(
     for oid in ("before_month", "after_month", "full_gain_month"):
         expect(page.locator(f"[data-output='{oid}']")).to_have_text(
             output_text(comp, oid, r.outputs[oid]))
-    expect(page.locator("#breakeven-text")).to_have_text(f"Month {r.breakeven} of 24.")
+    expect(page.locator("#breakeven-text")).to_have_text(f"month {r.breakeven} of 24.")
     assert page.locator("#chart-svg polyline.line-2").get_attribute("points") != before_chart
     last = page.locator("#projection-body tr").last.locator("td").last
     expect(last).to_have_text(format_value(r.rows[-1]["cumulative"], "currency", "$"))

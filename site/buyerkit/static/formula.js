@@ -193,8 +193,8 @@ export function outputText(spec, output, value) {
 export function breakevenText(spec, result) {
   const p = spec.projection;
   if (!p || !p.breakeven) return null;
-  if (result.breakeven === null) return `Not within ${p.months} months at these numbers.`;
-  return `Month ${result.breakeven} of ${p.months}.`;
+  if (result.breakeven === null) return `not within ${p.months} months at these numbers.`;
+  return `month ${result.breakeven} of ${p.months}.`;
 }
 
 export function scenarioLabel(spec, name) {
