@@ -38,17 +38,17 @@ from buyerkit.cli import PrivateRequestHandler  # noqa: E402
 CHROMIUM = os.environ.get("BUYERKIT_CHROMIUM", "/usr/bin/chromium")
 SLUG = "life-after-harborline"
 
-MEASURE = """async (runs) => {
+MEASURE = """async ([runs, slug]) => {
   const page = await import('/static/calculator.js');
   const f = await import('/static/formula.js');
-  const spec = await f.loadSpec('%s');
+  const spec = await f.loadSpec(slug);
   const arr = document.getElementById('f-i-arr');
   const inputs = Array.from({length: runs}, (_, i) => String(2000000 + i * 37501));
   const fields = [...spec.inputs, ...spec.assumptions];
   const controls = fields.map((x) => document.getElementById(
     (spec.inputs.includes(x) ? 'f-i-' : 'f-a-') + x.id));
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length;
-    return n %% 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+    return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
   const time = (fn) => {
     const samples = [];
     const start = performance.now();
@@ -71,7 +71,7 @@ MEASURE = """async (runs) => {
   const full = time(() => page.recalculate());
   return {baseline, compute, full, isolated: self.crossOriginIsolated,
           rows: document.querySelectorAll('#projection-body tr').length};
-}""" % SLUG
+}"""
 
 
 def _isolate(resp):
@@ -103,7 +103,7 @@ def main() -> int:
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{server.server_port}/calculators/{SLUG}/")
                 page.wait_for_selector("form[data-ready='true']")
-                r = page.evaluate(MEASURE, args.runs)
+                r = page.evaluate(MEASURE, [args.runs, SLUG])
                 browser.close()
         finally:
             server.shutdown()
