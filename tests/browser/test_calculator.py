@@ -288,3 +288,48 @@ def test_fits_a_360px_screen(browser, live, path):
     page.goto(live.url + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_arrow_keys_move_a_field_by_its_step(page, live):
+    page.goto(f"{live.url}/calculators/{ROI}/")
+    expect(page.locator("form[data-ready='true']")).to_have_count(1)
+    page.focus("#f-i-churn_rate")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#f-i-churn_rate")).to_have_value("11")
+    page.focus("#f-i-churn_rate")
+    for _ in range(130):
+        page.keyboard.press("ArrowUp")
+    expect(page.locator("#f-i-churn_rate")).to_have_value("60")
+    comp = CATALOG.calculators[ROI]
+    r = compute(comp, read(comp, {"i.churn_rate": "60"}).values, "expected")
+    expect(page.locator("[data-output='churn_cost']")).to_have_text(
+        output_text(comp, "churn_cost", r.outputs["churn_cost"]))
+
+
+RESULTS_FROM_FRAGMENT = """async (hashes) => {
+  const f = await import('/static/formula.js');
+  const out = [];
+  for (const h of hashes) out.push(await f.resultsFromFragment(new URLSearchParams(h)));
+  return out;
+}"""
+
+
+def test_results_from_fragment_for_the_guides(page, live):
+    page.goto(f"{live.url}/calculators/")
+    good = f"calc={SIM}&i.arr=20000000&a.ramp_months=6&s=conservative&g=x&from=cfo"
+    got = page.evaluate(RESULTS_FROM_FRAGMENT, [
+        good, "", "v=fit", f"calc={SIM}&i.arr=oops", "calc=no-such-calculator",
+        "calc=../etc/passwd", f"calc={SIM}&s=best"])
+    comp = CATALOG.calculators[SIM]
+    r = compute(comp, read(comp, {"i.arr": "20000000", "a.ramp_months": "6"}).values,
+                "conservative")
+    assert got[0]["slug"] == SIM and got[0]["title"] == comp.model.title
+    assert got[0]["rows"] == [
+        {"label": "Scenario", "text": "Conservative"},
+        *({"label": o.label, "text": output_text(comp, o.id, r.outputs[o.id])}
+          for o in comp.model.outputs),
+        {"label": "The cumulative net gain turns positive in",
+         "text": f"month {r.breakeven} of 24."},
+    ]
+    assert got[1:] == [None] * 6

@@ -3,7 +3,7 @@
 // view (payback band and scenario only). The page works without this module: the server
 // computes the same form (GET).
 import {
-  breakevenText, checkValue, compute, formatValue, loadSpec, outputText, paybackBand,
+  breakevenText, checkValue, compute, formatValue, loadSpec, outputText, paybackBand, plain,
   readParams, scenarioLabel, shareParams, SCENARIOS,
 } from "./formula.js";
 import { readFragment, withFragment } from "./fragment.js";
@@ -221,6 +221,21 @@ function used(result) {
   });
 }
 
+/** ArrowUp / ArrowDown in a field move its value by the field's step, within its range. */
+function stepper(e) {
+  if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+  const entry = fieldsOf(spec).find(([key]) => key === e.target.name);
+  if (!entry) return;
+  const f = entry[1];
+  const checked = checkValue(e.target.value, f);
+  if (checked.error) return;
+  e.preventDefault();
+  const decimals = (String(f.step).split(".")[1] || "").length;
+  const next = Number((checked.value + (e.key === "ArrowUp" ? f.step : -f.step)).toFixed(decimals));
+  e.target.value = plain(Math.min(f.max, Math.max(f.min, next)));
+  e.target.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
 function apply(read) {
   for (const [key] of fieldsOf(spec)) control(key).value = read.raw.get(key);
   const radio = form.querySelector(`input[name="s"][value="${read.scenario}"]`);
@@ -242,6 +257,7 @@ async function start() {
   fromFragment();
   recalculate();
   form.addEventListener("input", () => used(recalculate({ announce: true })));
+  form.addEventListener("keydown", stepper);
   form.addEventListener("change", () => used(recalculate({ announce: true })));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
