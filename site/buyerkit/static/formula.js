@@ -123,7 +123,7 @@ export function checkValue(raw, field) {
 export function compute(spec, values, scenario) {
   const factors = spec.scenarios ? spec.scenarios[scenario].factors : {};
   const env = new Map();
-  for (const [k, v] of values) env.set(k, k in factors ? v * factors[k] : v);
+  for (const [k, v] of values) env.set(k, Object.hasOwn(factors, k) ? v * factors[k] : v);
   const outputs = new Map();
   const byId = new Map(spec.outputs.map((o) => [o.id, o]));
   for (const id of spec.order) {
