@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from flask import Flask, current_app
 
+from .calculators import Compiled, load_calculator
 from .content import Source, load_yaml, validate
 from .errors import BuyerkitError, ContentErrors, ContentProblem, display_path
 from .guidebook import load_comparison, load_guides, load_pricing
@@ -28,6 +29,7 @@ class Catalog:
     root: Path
     site: Site
     diagnostics: Mapping[str, Diagnostic] = field(default_factory=dict)
+    calculators: Mapping[str, Compiled] = field(default_factory=dict)
     guides: Mapping[str, Guide] = field(default_factory=dict)
     pricing: Pricing | None = None
     comparison: Comparison | None = None
@@ -127,6 +129,11 @@ def load_catalog(root: Path) -> Catalog:
         if d is not None:
             diagnostics[d.slug] = d
 
+    calculators: dict[str, Compiled] = {}
+    for path in sorted((root / "calculators").glob("*.yaml")):
+        c = load_calculator(path, problems)
+        if c is not None:
+            calculators[c.slug] = c
     guides = load_guides(root, problems)
     pricing = load_pricing(root, problems)
     comparison = load_comparison(root, problems)
@@ -140,7 +147,8 @@ def load_catalog(root: Path) -> Catalog:
         raise ContentErrors(problems)
     assert site is not None
     return Catalog(root=root.resolve(), site=site,
-                   diagnostics=MappingProxyType(diagnostics), guides=guides,
+                   diagnostics=MappingProxyType(diagnostics),
+                   calculators=MappingProxyType(calculators), guides=guides,
                    pricing=pricing, comparison=comparison)
 
 
