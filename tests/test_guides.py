@@ -184,7 +184,7 @@ def test_comparison_names_doing_nothing_building_and_when_others_are_better(clie
 
 def test_pricing_shows_tiers_start_and_implementation(client):
     page = client.get("/pricing/").get_data(as_text=True)
-    for text in ("£850 a month", "£2,100 a month", "How to start", "What implementation takes",
+    for text in ("$2,000 a month", "$4,200 a month", "How to start", "What implementation takes",
                  "What we do not do"):
         assert text in page
 

@@ -77,6 +77,22 @@ def test_guide_opens_with_the_teams_numbers_from_the_link(page, live, own_origin
     assert row["props"] == '{"personalised":true}'
 
 
+def test_calculator_numbers_from_the_link_open_the_guide(page, live, own_origin_only):
+    watch = Watch(live)
+    page.goto(f"{live.url}/guides/cfo/#{RESULT}&calc=renewal-roi&i.arr=8000000&s=conservative"
+              "&from=champion")
+    ready(page)
+    numbers = page.locator("#team-numbers")
+    expect(numbers).to_contain_text(FIT_TITLE)
+    calc = numbers.locator("[data-numbers-calc]")
+    expect(calc.get_by_role("heading")).to_have_text(
+        "What surprise churn and manual reporting cost you, and what Harborline would return")
+    expect(calc.locator("dt").first).to_have_text("Scenario")
+    expect(calc.locator("dd").first).to_have_text("Conservative")
+    assert calc.locator("dd").count() >= 5
+    assert [r["props"] for r in watch.new("guide_viewed")] == ['{"personalised":true}']
+
+
 @pytest.mark.parametrize("frag,shown,notice", [
     ("", False, None),
     ("d=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E&v=fit", False,
@@ -87,8 +103,11 @@ def test_guide_opens_with_the_teams_numbers_from_the_link(page, live, own_origin
      "Some of the numbers in this link could not be read, so they are left out."),
     ("calc=no-such-calculator&i.arr=100", False,
      "The numbers in this link could not be read, so this is the general guide."),
+    ("calc=renewal-roi&i.arr=%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E", False,
+     "The numbers in this link could not be read, so this is the general guide."),
     ("%%%&&&==#", False, None),
-], ids=["none", "img-in-slug", "bad-verdict", "img-in-bucket", "unknown-calculator", "garbage"])
+], ids=["none", "img-in-slug", "bad-verdict", "img-in-bucket", "unknown-calculator",
+        "img-in-calculator-input", "garbage"])
 def test_missing_or_malformed_numbers_give_the_generic_guide(page, live, frag, shown, notice):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
