@@ -150,12 +150,27 @@ function fillTable(result) {
   body.replaceChildren(frag);
 }
 
+// The diagnostic result and group token that brought the prospect here travel on with the
+// numbers, so a CFO opening a shared guide sees both.
+const CARRIED = ["d", "v", "b", "t", "g"];
+let carried = new URLSearchParams();
+
+function linkParams(read) {
+  const params = shareParams(spec, read);
+  for (const k of CARRIED) if (carried.has(k)) params.set(k, carried.get(k));
+  return params;
+}
+
 function setShare(read) {
   const ok = read.errors === 0;
   $("share-pending").hidden = ok;
   $("share-ready").hidden = !ok;
   if (!ok) return;
-  $("share-link").href = withFragment(location.pathname, shareParams(spec, read));
+  const params = linkParams(read);
+  $("share-link").href = withFragment(location.pathname, params);
+  for (const a of document.querySelectorAll("a.team-link")) {
+    a.href = withFragment(a.dataset.base, params);
+  }
   $("share-copied").textContent = "";
 }
 
@@ -244,6 +259,7 @@ function apply(read) {
 
 function fromFragment() {
   const params = readFragment();
+  carried = new URLSearchParams([...params].filter(([k]) => CARRIED.includes(k)));
   const read = readParams(spec, params);
   $("link-notice").hidden = read.state !== "malformed";
   if (read.state !== "absent") apply(read);
