@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DOMAIN_HMAC_KEY"] = _secret_key(instance, "domain_hmac_key")
 
     from . import catalog, ratelimit, store, web
-    from .views import api, company, diagnostics, pages
+    from .views import api, calculators, company, diagnostics, guides, offering, pages
 
     catalog.init_app(app)
     store.init_app(app)
@@ -74,6 +74,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(pages.bp)
     app.register_blueprint(diagnostics.bp)
+    app.register_blueprint(calculators.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(company.bp)
+    app.register_blueprint(guides.bp)
+    app.register_blueprint(offering.bp)
     return app
