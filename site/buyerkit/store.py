@@ -147,8 +147,6 @@ class GroupCommit:
     def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500,
                  lock_path: Path | None = None) -> None:
         self.engine = engine
-        # SQLite: leaders of different processes queue on a file lock, which wakes the next
-        # one the moment it is released (SQLite's busy handler would poll and sleep).
         self.lock_file = open(lock_path, "a") if lock_path else None  # noqa: SIM115
         self.wait = max(wait_ms, 0.0) / 1000
         self.max_rows = max_rows
@@ -179,19 +177,21 @@ class GroupCommit:
     def _lead(self) -> None:
         if self.wait:
             time.sleep(self.wait)
-        if self.lock_file is not None:
-            # Wait for other processes' commits first: what arrives meanwhile joins this one.
-            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
         batch: list[_Ticket] = []
         error: BaseException | None = StoreError("the commit was interrupted")
+        with self.lock:
+            rows = 0
+            while self.pending and (not batch or rows + len(self.pending[0].rows)
+                                    <= self.max_rows):
+                t = self.pending.pop(0)
+                batch.append(t)
+                rows += len(t.rows)
+        # SQLite: leaders of different processes queue on a file lock held only for the
+        # commit, which wakes the next one when released (SQLite's busy handler would sleep).
+        # Taking it before the batch starved one process in measurements: never do that.
+        if self.lock_file is not None:
+            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
         try:
-            with self.lock:
-                rows = 0
-                while self.pending and (not batch or rows + len(self.pending[0].rows)
-                                        <= self.max_rows):
-                    t = self.pending.pop(0)
-                    batch.append(t)
-                    rows += len(t.rows)
             error = self._commit([row for t in batch for row in t.rows])
         finally:
             if self.lock_file is not None:
