@@ -147,7 +147,7 @@ class GroupCommit:
     def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500,
                  lock_path: Path | None = None) -> None:
         self.engine = engine
-        self.lock_file = open(lock_path, "a") if lock_path else None  # noqa: SIM115
+        self.lock_path = lock_path
         self.wait = max(wait_ms, 0.0) / 1000
         self.max_rows = max_rows
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
@@ -189,13 +189,15 @@ class GroupCommit:
         # SQLite: leaders of different processes queue on a file lock held only for the
         # commit, which wakes the next one when released (SQLite's busy handler would sleep).
         # Taking it before the batch starved one process in measurements: never do that.
-        if self.lock_file is not None:
-            fcntl.flock(self.lock_file, fcntl.LOCK_EX)
+        lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600) if self.lock_path \
+            else None
         try:
+            if lock is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
             error = self._commit([row for t in batch for row in t.rows])
         finally:
-            if self.lock_file is not None:
-                fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+            if lock is not None:
+                os.close(lock)  # closing releases the lock
             with self.lock:
                 for t in batch:
                     t.error, t.finished, t.lead = error, True, False
@@ -311,8 +313,6 @@ class Store:
             if self._writer is not None and self._pid == os.getpid():
                 with self._writer.lock:
                     self._writer.close()
-                    if self._writer.lock_file is not None:
-                        self._writer.lock_file.close()
             self._writer = None
         self.write_engine.dispose()
         self.engine.dispose()
