@@ -15,6 +15,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "EVENTS_ENABLED": True,
     "DATABASE_URL": None,
+    # Freeze and endpoint (see freeze.py and README "Deployment"):
+    "API_ONLY": False,  # register only the /api blueprint (`buyerkit api`, gunicorn)
+    "ALLOWED_ORIGINS": [],  # origins whose pages may call /api (CORS allowlist)
+    "ENDPOINT_URL": None,  # public URL of the endpoint, written into frozen pages
+    "STATIC_BUILD": False,  # set by `buyerkit freeze` while it renders pages
 }
 
 
@@ -49,13 +54,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     from . import catalog, store, web
-    from .views import api, diagnostics, pages
+    from .views import api, diagnostics, pages, seo
 
     catalog.init_app(app)
     store.init_app(app)
     web.init_app(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(diagnostics.bp)
+    if not app.config["API_ONLY"]:  # the endpoint alone has no page or report routes
+        app.register_blueprint(pages.bp)
+        app.register_blueprint(diagnostics.bp)
+        app.register_blueprint(seo.bp)
     app.register_blueprint(api.bp)
     return app
