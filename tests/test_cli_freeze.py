@@ -132,6 +132,7 @@ def test_api_serves_the_endpoint_alone(project):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
         assert missing.value.code == 404
+        missing.value.close()
         req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/health",
                                      headers={"Origin": "http://127.0.0.1:8000"})
         with urllib.request.urlopen(req, timeout=2) as r:

@@ -12,20 +12,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 import os
 import shutil
 import sys
 import tempfile
 import time
 import warnings
+from collections import deque
 from dataclasses import dataclass, field
 from importlib import metadata
+from io import BytesIO
 from pathlib import Path
+from typing import Any
+from unicodedata import normalize
 
 import click
 from flask import Flask
-from flask_frozen import Freezer
+from flask.sessions import SecureCookieSessionInterface
+from flask_frozen import Freezer, MimetypeMismatchWarning, Page
 from jinja2 import FileSystemBytecodeCache
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from . import __version__, web
 from .errors import BuyerkitError, display_path
@@ -157,11 +164,109 @@ def _nginx_file(headers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+class _NewLinks(deque):
+    """Frozen-Flask's log of url_for calls, keeping each public link once: every page linking
+    to every guide must not make the freezer build the same URLs again for each page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[Any] = set()
+
+    def append(self, call: tuple[str, dict[str, Any]]) -> None:
+        endpoint, values = call
+        if endpoint == "static" or not is_public(endpoint):  # static files are all frozen
+            return
+        try:
+            key = (endpoint, frozenset(values.items()))
+        except TypeError:  # an unhashable value: keep it, Frozen-Flask dedupes by URL
+            return super().append(call)
+        if key not in self.seen:
+            self.seen.add(key)
+            super().append(call)
+
+
+def _memo_url_for(app: Flask) -> None:
+    """Build each distinct link once per freeze (pages repeat the same nav and guide links)."""
+    real = app.url_for
+    cache: dict[Any, str] = {}
+
+    def url_for(endpoint: str, **values: Any) -> str:
+        if endpoint.startswith(".") or values.get("_external"):
+            return real(endpoint, **values)
+        try:
+            key = (endpoint, frozenset(values.items()))
+            return cache[key]
+        except TypeError:
+            return real(endpoint, **values)
+        except KeyError:
+            cache[key] = url = real(endpoint, **values)
+            return url
+
+    app.url_for = url_for  # type: ignore[method-assign]
+    app.jinja_env.globals["url_for"] = url_for  # Flask bound the original when it made the env
+
+
+class _NoSession(SecureCookieSessionInterface):
+    """Static pages have no session: skip signing a cookie nobody will get, on every page."""
+
+    def open_session(self, app: Flask, request: Any) -> None:
+        return None
+
+
 class _PublicFreezer(Freezer):
     """Frozen-Flask, restricted to public endpoints: a page linking to the API, a report or a
     login never makes it freeze one. Public endpoints it never reached are remembered."""
 
     missed: set[str]
+
+    def __init__(self, app: Flask, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.url_for_logger.logged_calls = _NewLinks()
+        self._environ = EnvironBuilder(path="/", base_url="http://localhost/").get_environ()
+        self._made: set[str] = set()
+        self._root = ""
+        self.sizes: dict[str, int] = {}
+
+    def _build_one(self, url: str, last_modified: Any = None) -> str:
+        """Frozen-Flask's _build_one without a test client per page: one WSGI call with a
+        ready-made environ, the same checks (200 only, type matches the file name)."""
+        name = normalize("NFC", url[1:] + "index.html" if url.endswith("/") else url[1:])
+        environ = {**self._environ, "PATH_INFO": url.encode().decode("latin-1"),
+                   "REQUEST_URI": url, "RAW_URI": url, "wsgi.input": BytesIO()}
+        with self.url_for_logger:
+            app_iter, status, headers = run_wsgi_app(self.app.wsgi_app, environ, buffered=True)
+        try:
+            content = b"".join(app_iter)
+        finally:
+            getattr(app_iter, "close", lambda: None)()
+        if not status.startswith("200 "):
+            raise ValueError(f"Unexpected status {status!r} on URL {url}")
+        guessed = mimetypes.guess_type(name)[0] or self.app.config["FREEZER_DEFAULT_MIMETYPE"]
+        mimetype = (headers.get("Content-Type") or "").split(";")[0].strip()
+        if guessed != mimetype:
+            warnings.warn(f"Filename extension of {name!r} (type {guessed}) does not match "
+                          f"Content-Type: {mimetype}", MimetypeMismatchWarning, stacklevel=2)
+        path = os.path.join(self._root, name)
+        folder = os.path.dirname(path)
+        if folder not in self._made:  # the staging folder is new: no file to compare with
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        with open(path, "wb") as f:
+            f.write(content)
+        self.sizes[name] = len(content)
+        return path
+
+    def freeze_yield(self):  # type: ignore[no-untyped-def]
+        """Frozen-Flask's loop with plain string paths (pathlib per page showed in profiles)."""
+        self._root = str(self.root)
+        seen: set[str] = set()
+        seen_endpoints: set[str | None] = set()
+        for url, endpoint, _ in self._generate_all_urls():
+            seen_endpoints.add(endpoint)
+            if url not in seen:
+                seen.add(url)
+                yield Page(url, self._build_one(url))
+        self._check_endpoints(seen_endpoints)
 
     def _generate_all_urls(self):  # type: ignore[no-untyped-def]
         for url, endpoint, last_modified in super()._generate_all_urls():
@@ -210,6 +315,7 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
     dest.parent.mkdir(parents=True, exist_ok=True)
     app.config.update(STATIC_BUILD=True, ENDPOINT_URL=endpoint, ENDPOINT_API=api,
                       EVENTS_ENABLED=False, FREEZER_REDIRECT_POLICY="error",
+                      FREEZER_REMOVE_EXTRA_FILES=False,  # the staging folder starts empty
                       FREEZER_IGNORE_MIMETYPE_WARNINGS=False)
     cache = Path(app.instance_path) / "jinja-cache"
     cache.mkdir(parents=True, exist_ok=True)
@@ -220,6 +326,8 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
         freezer = _PublicFreezer(app, with_static_files=True, with_no_argument_rules=False,
                                  log_url_for=True)
         freezer.register_generator(lambda: public_routes(app))
+        _memo_url_for(app)
+        app.session_interface = _NoSession()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             pages = freezer.freeze_yield()
@@ -240,8 +348,9 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
         headers = static_headers(api)
         (staging / HEADERS_FILE).write_text(_headers_file(headers))
         (staging / NGINX_FILE).write_text(_nginx_file(headers))
-        sizes = {p.relative_to(staging).as_posix(): p.stat().st_size
-                 for p in staging.rglob("*") if p.is_file()}
+        sizes = dict(freezer.sizes)
+        for name in (HEADERS_FILE, NGINX_FILE):
+            sizes[name] = (staging / name).stat().st_size
         result.files = sorted(sizes)
         marker = {"made_by": "buyerkit freeze", "fingerprint": fingerprint,
                   "endpoint": api, "files": dict(sorted(sizes.items()))}
