@@ -54,7 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     from . import catalog, store, web
-    from .views import api, diagnostics, pages, seo
+    from .views import api, calculators, diagnostics, guides, offering, pages, seo
 
     catalog.init_app(app)
     store.init_app(app)
@@ -63,6 +63,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["API_ONLY"]:  # the endpoint alone has no page or report routes
         app.register_blueprint(pages.bp)
         app.register_blueprint(diagnostics.bp)
+        app.register_blueprint(calculators.bp)
+        app.register_blueprint(guides.bp)
+        app.register_blueprint(offering.bp)
         app.register_blueprint(seo.bp)
     app.register_blueprint(api.bp)
     return app
