@@ -269,3 +269,27 @@ def test_axe_on_step_and_result_and_it_fits_360px(browser, site):
     page.goto(site.url + "/")
     assert_accessible(page)
     context.close()
+
+
+def wait_for_row(site: StaticSite, kind: str, subject: str, timeout: float = 10.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = [r for r in site.endpoint.store.rows()
+                if r["kind"] == kind and r["subject"] == subject]
+        if rows or time.monotonic() > deadline:
+            assert rows, f"no {kind} event for {subject} arrived"
+            return rows[-1]
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize(("path", "kind", "subject"), [
+    ("/calculators/renewal-roi/", "calculator_used", "renewal-roi"),
+    ("/guides/cfo/", "guide_viewed", "cfo"),
+], ids=["calculator", "guide"])
+def test_other_pages_send_their_events_to_the_endpoint(page, site, two_origins, path, kind,
+                                                       subject):
+    page.goto(site.url + path)
+    if kind == "calculator_used":
+        page.fill("input[name='i.churn_rate']", "12")
+    wait_for_row(site, kind, subject)
+    assert page.context.cookies() == []
