@@ -23,7 +23,7 @@ export BUYERKIT_INSTANCE_PATH="$work/instance"
 api=$!
 .venv/bin/python -m http.server --bind 127.0.0.1 --directory "$work/build" "$web_port" >/dev/null 2>&1 &
 web=$!
-trap 'kill "$api" "$web" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'status=$?; kill "$api" "$web" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; exit $status' EXIT
 sleep 2
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 flags="--no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --headless"

@@ -12,7 +12,7 @@ work="$(mktemp -d)"
 port="$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 BUYERKIT_INSTANCE_PATH="$work/instance" .venv/bin/buyerkit api --port "$port" 2>"$work/api.log" &
 api=$!
-trap 'kill "$api" 2>/dev/null; wait "$api" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'status=$?; kill "$api" 2>/dev/null; wait "$api" 2>/dev/null; rm -rf "$work"; exit $status' EXIT
 for _ in $(seq 100); do
   curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null && break
   sleep 0.1
