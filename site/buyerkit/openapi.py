@@ -216,13 +216,13 @@ def document(catalog: Catalog, score_path: str) -> dict[str, Any]:
             f"{prefix}/v1/health": {"get": {
                 "operationId": "health", "summary": "The endpoint is up",
                 "responses": {"200": {"description": "Up", "content": _json("Ok")},
-                              "403": COMMON_ERRORS["403"]},
+                              "403": COMMON_ERRORS["403"], "429": COMMON_ERRORS["429"]},
             }},
             f"{prefix}/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document",
                 "responses": {"200": {"description": "The OpenAPI document", "content": {
                     "application/json": {"schema": {"type": "object"}}}},
-                    "403": COMMON_ERRORS["403"]},
+                    "403": COMMON_ERRORS["403"], "429": COMMON_ERRORS["429"]},
             }},
         },
         "components": {"schemas": schemas},
