@@ -10,7 +10,7 @@ examples="${1:-1000}"
 seconds="${2:-900}"
 work="$(mktemp -d)"
 port="$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-BUYERKIT_INSTANCE_PATH="$work/instance" .venv/bin/buyerkit api --port "$port" 2>"$work/api.log" &
+BUYERKIT_RATELIMIT_API="100000 per minute" BUYERKIT_INSTANCE_PATH="$work/instance" .venv/bin/buyerkit api --port "$port" 2>"$work/api.log" &
 api=$!
 trap 'status=$?; kill "$api" 2>/dev/null; wait "$api" 2>/dev/null; rm -rf "$work"; exit $status' EXIT
 for _ in $(seq 100); do
