@@ -131,3 +131,20 @@ def test_pages_cannot_claim_a_verdict(client, store):
     r = client.post("/api/v1/events", json=forged)
     assert r.status_code == 400
     assert {"field": "kind", "message": "Unknown event kind."} in r.get_json()["errors"]
+
+
+@pytest.mark.parametrize(("step", "ok"), [(2, True), (2.0, True), (2.5, False), (True, False),
+                                          ("2", False)],
+                         ids=["int", "whole-float", "fraction", "bool", "text"])
+def test_step_is_a_whole_number_as_json_means_it(client, step, ok):
+    ev = {"id": str(uuid.uuid4()), "kind": "step_reached", "subject": SLUG,
+          "props": {"step": step}}
+    assert (client.post("/api/v1/events", json=ev).status_code == 200) is ok
+
+
+@pytest.mark.parametrize("channel", [False, 0, "", []], ids=["false", "zero", "empty", "list"])
+def test_a_falsy_channel_that_is_not_null_is_refused(client, channel):
+    ev = {"id": str(uuid.uuid4()), "kind": "kit_opened", "subject": "kit", "channel": channel}
+    r = client.post("/api/v1/events", json=ev)
+    assert r.status_code == 400
+    assert r.get_json()["errors"][0]["field"] == "channel"

@@ -142,7 +142,15 @@ class DiagnosticCompleted(Event):
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,62}$"
 Slug = Annotated[str, pydantic.Strict(), pydantic.StringConstraints(pattern=SLUG)]
-Step = Annotated[int, pydantic.Strict(), Field(ge=1, le=50)]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON's 27.0 is the number 27: accept it as a step, but never a bool or a fraction."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Step = Annotated[int, pydantic.BeforeValidator(_whole_number), pydantic.Strict(),
+                 Field(ge=1, le=50)]
 STRICT = ConfigDict(extra="forbid")  # strictness is per field: no "2" for 2, no 1 for true
 
 
@@ -307,7 +315,8 @@ def parse_event(obj: Any, where: str = "") -> tuple[Event | None, list[dict[str,
     subject = obj.get("subject")
     if not (isinstance(subject, str) and re.fullmatch(SLUG, subject)):
         bad("subject", "Must be a slug (lower-case letters, digits, dashes).")
-    channel = obj.get("channel") or {}
+    channel = obj.get("channel")
+    channel = {} if channel is None else channel
     if not isinstance(channel, dict) or any(
             k not in ("source", "medium", "campaign", "referrer")
             or not (v is None or (isinstance(v, str) and len(v) <= 200))

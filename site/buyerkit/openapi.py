@@ -73,9 +73,7 @@ def _event_schema(kind: str) -> dict[str, Any]:
             "subject": SLUG,
             "journey": {"anyOf": [UUID, {"type": "null"}]},
             "group": {"anyOf": [UUID, {"type": "null"}]},
-            # events.parse_event reads a falsy channel as "no channel" (the lead may tighten it).
-            "channel": {"anyOf": [CHANNEL, {"enum": [None, False, 0, ""]},
-                                  {"type": "array", "maxItems": 0}]},
+            "channel": {"anyOf": [CHANNEL, {"type": "null"}]},
             "props": {"type": "object", "additionalProperties": False,
                       "properties": props, "required": required},
         },

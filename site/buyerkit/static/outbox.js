@@ -94,14 +94,17 @@ export function endpointAnswered() {
 
 function sendWhileLeaving() {
   // Best effort while the page goes away; the events stay stored for this tab's next page.
-  if (!list.length) return;
+  if (!list.length) return false;
   try {
     fetch(API + "/v1/events", {
       method: "POST", credentials: "omit", keepalive: true,
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ events: list.slice(0, BATCH) }),
     }).catch(() => {});
-  } catch (e) { /* keepalive refused: the events wait */ }
+    return true;
+  } catch (e) {
+    return false; // keepalive refused: the events wait
+  }
 }
 
 addEventListener("online", endpointAnswered);

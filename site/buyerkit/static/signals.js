@@ -1,9 +1,9 @@
 // Anonymised intent signals from the page: one event per call, no cookies, no storage of
 // the prospect's numbers. Ids are random per event (a retry is stored once) and per journey.
+// Every event goes through the outbox, which keeps it until the endpoint has stored it.
 import { readFragment } from "./fragment.js";
+import { queue } from "./outbox.js";
 
-const meta = document.querySelector('meta[name="buyerkit-endpoint"]');
-const ENDPOINT = (meta ? meta.content : "/api").replace(/\/$/, "") + "/v1/events";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // A server-rendered diagnostic carries its journey in a hidden field: events sent from that
 // page belong to the same run. Anywhere else a journey is made per page view.
@@ -49,18 +49,9 @@ export function eventBody(kind, subject, props = {}, over = {}) {
            channel: channel(), props };
 }
 
-/** Send one event; resolves true when the endpoint answered 2xx (stored, or opted out).
- *  Options: `beacon` (navigator.sendBeacon, for pagehide), `id`, `journey`, `group`. */
-export async function signal(kind, subject, props = {}, { beacon = false, ...over } = {}) {
-  const body = JSON.stringify(eventBody(kind, subject, props, over));
-  if (beacon && navigator.sendBeacon) {
-    return navigator.sendBeacon(ENDPOINT, new Blob([body], { type: "application/json" }));
-  }
-  try {
-    const r = await fetch(ENDPOINT, { method: "POST", body, keepalive: true,
-      headers: { "Content-Type": "application/json" }, credentials: "omit" });
-    return r.ok;
-  } catch (e) {
-    return false;
-  }
+/** Send one event through the outbox; resolves true when nothing is left waiting (stored,
+ *  or opted out). If the endpoint is down the event waits in the page and is sent later.
+ *  Options: `beacon` (the page is going away: send with keepalive), `id`, `journey`, `group`. */
+export function signal(kind, subject, props = {}, { beacon = false, ...over } = {}) {
+  return queue(eventBody(kind, subject, props, over), { leaving: beacon });
 }
