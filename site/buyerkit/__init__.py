@@ -58,4 +58,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(diagnostics.bp)
     app.register_blueprint(api.bp)
+    from .views import reports as reports_views
+    reports_views.init_app(app)
     return app

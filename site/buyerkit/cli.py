@@ -73,6 +73,13 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
         server.server_close()
 
 
+from .reports.commands import demo_signals, report, users  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(users)
+cli.add_command(demo_signals)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: usage errors become one line too (click prints usage and hint otherwise)."""
     try:

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from . import reports
 from .events import Event, hour_now
 
 metadata = sa.MetaData()
@@ -51,6 +52,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        reports.install(self.engine)
 
     def record(self, event: Event) -> bool:
         """Store one event and commit; False when an event with that id is already stored."""
@@ -67,6 +69,7 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 conn.execute(events.insert().values(**row))
+                reports.rollups.apply(conn, [row])
         except sa.exc.IntegrityError:
             return False
         return True

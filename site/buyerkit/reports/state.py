@@ -1,0 +1,196 @@
+"""Per-journey and per-group state folded from event rows, and the roll-up cells it counts in.
+
+Pure: no database. Every merge is commutative and idempotent (min, max, or), so folding the
+same events in any order or in any batches gives the same state; `rollups.apply` (per batch)
+and `rollups.rebuild` (from scratch) therefore agree, and a test proves it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DIAGNOSTIC_KINDS = frozenset({"diagnostic_started", "step_reached", "diagnostic_abandoned",
+                              "diagnostic_completed"})
+# Kinds that show a prospect examining solutions (calculators, role guides, the decision kit,
+# a security review, pricing or comparison pages): a bounce after one is a later-stage bounce.
+EXAMINING_KINDS = frozenset({"calculator_used", "guide_viewed", "guide_shared", "kit_opened",
+                             "security_review_requested", "pricing_viewed",
+                             "comparison_viewed"})
+VERDICTS = ("fit", "not_now", "not_a_fit")
+VERDICT_RANK = {"not_a_fit": 1, "not_now": 2, "fit": 3}
+CFO_ROLES = frozenset({"cfo", "finance"})
+SEGMENT_DIMENSIONS = ("persona", "size", "bucket", "trigger")
+STAGES = ("identifying_problem", "examining_solutions")
+MAX_ROLES = 20
+HOURS_PER_DAY = 24
+UNKNOWN = "(unknown)"
+
+
+def props_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The row's JSON properties as a dict (empty when absent or unreadable)."""
+    raw = row.get("props")
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _min(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _max(a: Any, b: Any) -> Any:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def channel_of(row: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """(source, medium, campaign) as reports show it: UTM tags, else the referrer's host as a
+    referral, else direct; None when the row carries no channel at all."""
+    source, medium, campaign, referrer = (row.get(k) for k in
+                                          ("source", "medium", "campaign", "referrer"))
+    if not (source or medium or campaign or referrer):
+        return None
+    return (source or referrer or "(direct)",
+            medium or ("referral" if referrer and not source else "(none)"),
+            campaign or "(none)")
+
+
+DIRECT = ("(direct)", "(none)", "(none)")
+
+
+@dataclass(frozen=True)
+class Journey:
+    """What one diagnostic run amounts to (one row in ru_journeys)."""
+
+    journey: str
+    hour: int | None = None
+    subject: str | None = None
+    grp: str | None = None
+    channel: tuple[str, str, str] | None = None
+    max_step: int = 0
+    abandoned_step: int = 0
+    done_key: str | None = None  # "<hour:010d><event id>" of the completion kept
+    verdict: str | None = None
+    reasons: str | None = None
+    bucket: str | None = None
+    trigger: str | None = None
+    persona: str | None = None
+    size: str | None = None
+    examined: bool = False
+    filtered: str | None = None
+
+    def fold(self, row: Mapping[str, Any]) -> Journey:
+        """This state with one more event of the journey merged in."""
+        kind = row["kind"]
+        props = props_of(row)
+        changes: dict[str, Any] = {
+            "hour": _min(self.hour, row["hour"]),
+            "grp": _min(self.grp, row.get("grp")),
+            "filtered": _max(self.filtered, row.get("filtered")),
+            "channel": _min(self.channel, channel_of(row)),
+        }
+        if kind in DIAGNOSTIC_KINDS:
+            changes["subject"] = _min(self.subject, row["subject"])
+        if kind in ("step_reached", "diagnostic_abandoned"):
+            step = props.get("step")
+            if isinstance(step, int):
+                changes["max_step"] = max(self.max_step, step)
+                if kind == "diagnostic_abandoned":
+                    changes["abandoned_step"] = max(self.abandoned_step, step)
+        if kind in EXAMINING_KINDS:
+            changes["examined"] = True
+        if kind == "diagnostic_completed":
+            key = f"{row['hour']:010d}{row['id']}"
+            if self.done_key is None or key < self.done_key:
+                bands = props.get("bands") if isinstance(props.get("bands"), dict) else {}
+                changes.update(done_key=key, verdict=row.get("verdict"),
+                               reasons=row.get("reasons"), bucket=row.get("bucket"),
+                               trigger=row.get("trigger"), persona=bands.get("persona"),
+                               size=bands.get("size"))
+        return replace(self, **changes)
+
+    @property
+    def status(self) -> str:
+        if self.filtered:
+            return "filtered"
+        if self.verdict in VERDICTS:
+            return self.verdict
+        return "abandoned" if self.abandoned_step else "in_progress"
+
+    def cells(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        """Every roll-up cell (table, key) this journey counts once in."""
+        if self.subject is None or self.hour is None:
+            return
+        day, status, s = self.hour // HOURS_PER_DAY, self.status, self.subject
+        step = self.abandoned_step if status == "abandoned" else 0
+        yield "ru_outcomes", (s, day, status, step)
+        if status == "filtered":
+            return
+        source, medium, campaign = self.channel or DIRECT
+        yield "ru_channels", (s, day, source, medium, campaign, status)
+        if status not in VERDICTS:
+            return
+        for dim in SEGMENT_DIMENSIONS:
+            yield "ru_segments", (s, day, dim, getattr(self, dim) or UNKNOWN, status)
+        if status != "fit":
+            codes = [c for c in (self.reasons or "").split(",") if c]
+            stage = STAGES[1] if self.examined else STAGES[0]
+            yield "ru_decided", (s, day, status, codes[0] if codes else UNKNOWN, stage)
+            for code in dict.fromkeys(codes):
+                yield "ru_reasons", (s, day, status, code)
+
+
+@dataclass(frozen=True)
+class Group:
+    """What a buying group amounts to (one row in ru_groups_state); bots never form one."""
+
+    grp: str
+    hour: int | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    verdict: str | None = None
+    cfo: bool = False
+    security: bool = False
+
+    def fold(self, row: Mapping[str, Any]) -> Group:
+        kind, props = row["kind"], props_of(row)
+        roles = set(self.roles)
+        if kind == "guide_viewed":
+            roles.add(row["subject"])
+        elif kind == "guide_shared" and isinstance(props.get("from_role"), str):
+            roles.add(props["from_role"])
+        verdict = self.verdict
+        if kind == "diagnostic_completed" and row.get("verdict") in VERDICT_RANK and \
+                VERDICT_RANK[row["verdict"]] > VERDICT_RANK.get(verdict or "", 0):
+            verdict = row["verdict"]
+        return replace(
+            self, hour=_min(self.hour, row["hour"]),
+            roles=frozenset(sorted(roles)[:MAX_ROLES]), verdict=verdict,
+            cfo=self.cfo or (kind == "guide_viewed" and row["subject"] in CFO_ROLES),
+            security=self.security or kind == "security_review_requested")
+
+    def cells(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
+        if self.hour is None:
+            return
+        yield "ru_groups", (self.hour // HOURS_PER_DAY, len(self.roles), self.verdict or "none",
+                            int(self.cfo), int(self.security))
+
+
+def org_cell(row: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """A company_given event counts its journey once for that company's hash on that day."""
+    if row["kind"] != "company_given" or not row.get("org") or row.get("filtered"):
+        return None
+    return "ru_orgs", (row["org"], row["hour"] // HOURS_PER_DAY)
