@@ -21,6 +21,7 @@ from .schema import (
     ru_segments,
 )
 from .suppress import count, is_shown, protect_columns, rate, total
+from .suppress import value as shown_value
 from .tables import Bar, Column, Report, Table
 
 SHOWN_NOTE = ("Cells from fewer than 5 journeys show <5; “hidden” cells are hidden so a small "
@@ -31,7 +32,8 @@ def _sums(conn: sa.Connection, table: sa.Table, period: Period | None, *keys: st
           first_day: int | None = None) -> list[tuple[Any, ...]]:
     """(keys..., n) summed over the period's days (and diagnostic), in key order."""
     cols = [table.c[k] for k in keys]
-    query = sa.select(*cols, sa.func.sum(table.c.n)).group_by(*cols).order_by(*cols)
+    query = (sa.select(*cols, sa.func.sum(table.c.n)).group_by(*cols)
+             .having(sa.func.sum(table.c.n) != 0).order_by(*cols))
     if period is not None:
         query = query.where(table.c.day.between(
             period.first_day if first_day is None else first_day, period.last_day))
@@ -56,7 +58,7 @@ def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     completed = total(verdicts)
     abandoned = total([r[1] for r in step_rows])
     unfinished = count(raw["in_progress"])
-    started = completed + abandoned + total([unfinished])
+    started = total([completed, abandoned, unfinished])
     rows = [("Started", started, None), ("Completed", completed, rate(completed, started))]
     rows += [(label, cell, rate(cell, completed))
              for label, cell in zip(VERDICTS.values(), verdicts, strict=True)]
@@ -131,10 +133,11 @@ def channels(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     for channel in ctx.spend_cents:
         raw.setdefault(channel, defaultdict(int))
     rows = []
-    for ch in sorted(raw, key=lambda c: (-raw[c]["fit"], c)):
+    for ch in sorted(raw):
         done = sum(raw[ch][v] for v in VERDICTS)
         rows.append([*ch, count(sum(raw[ch].values())), count(done), count(raw[ch]["fit"])])
     rows = protect_columns(rows, [3, 4, 5])
+    rows.sort(key=lambda r: (-shown_value(r[5]), r[:3]))  # by shown cells: hidden ones keep no order
     out = []
     for r in rows:
         cents = ctx.spend_cents.get(tuple(r[:3]))
@@ -144,7 +147,8 @@ def channels(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     reached, done, fit = (total([r[i] for r in rows]) for i in (3, 4, 5))
     spend_total = sum(ctx.spend_cents.values()) / 100 if ctx.spend_cents else None
     out.append(("All channels", "", "", reached, done, fit, rate(fit, done), spend_total,
-                spend_total / fit if spend_total is not None and fit else None))
+                spend_total / fit if spend_total is not None and is_shown(fit) and fit
+                else None))
     table = Table(
         "channels", "Fit prospects by channel",
         (Column("source", "Source", "text"), Column("medium", "Medium", "text"),
@@ -169,10 +173,10 @@ def segments(conn: sa.Connection, period: Period, ctx: Context) -> Report:
         raw[dim][value][status] += n
     tables = []
     for dim, title in DIMENSIONS.items():
-        values = sorted(raw[dim], key=lambda v: (-raw[dim][v]["fit"], v))
         rows = protect_columns(
-            [[ctx.label(dim, v), *(count(raw[dim][v][s]) for s in VERDICTS)] for v in values],
-            [1, 2, 3])
+            [[ctx.label(dim, v), *(count(raw[dim][v][s]) for s in VERDICTS)]
+             for v in sorted(raw[dim])], [1, 2, 3])
+        rows.sort(key=lambda r: (-shown_value(r[1]), r[0]))
         out = []
         for r in rows:
             done = total(r[1:])
@@ -266,7 +270,8 @@ def weekly(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     query = (sa.select(ru_outcomes.c.day, ru_outcomes.c.status, sa.func.sum(ru_outcomes.c.n))
              .where(ru_outcomes.c.subject == period.diagnostic,
                     ru_outcomes.c.day.between(first_week * 7 - 3 - 7, period.last_day))
-             .group_by(ru_outcomes.c.day, ru_outcomes.c.status))
+             .group_by(ru_outcomes.c.day, ru_outcomes.c.status)
+             .having(sa.func.sum(ru_outcomes.c.n) != 0))
     for day, status, n in conn.execute(query):
         if _week(day) >= first_week and day < period.first_day:
             continue  # the first week counts only the days inside the range
@@ -288,7 +293,7 @@ def weekly(conn: sa.Connection, period: Period, ctx: Context) -> Report:
         start = date_of(r[0] * 7 - 3)
         partial = start < period.since or date_of(r[0] * 7 + 3) > period.until
         label = start.isoformat() + (" (part)" if partial else "")
-        out.append((label, completed + total(r[4:6]), completed, *r[1:5], fit_rate,
+        out.append((label, total([completed, *r[4:6]]), completed, *r[1:5], fit_rate,
                     change, rate_change))
     table = Table(
         "weekly", "Weekly scorecard",

@@ -24,7 +24,9 @@ def count(n: int) -> Cell:
 
 
 def value(cell: Any) -> int:
-    """A shown count's number; hidden cells add nothing to any total."""
+    """A shown count's number (the shown part of a partial total); hidden cells add nothing."""
+    if isinstance(cell, str) and cell.endswith("+") and cell[:-1].isdigit():
+        return int(cell[:-1])
     return cell if isinstance(cell, int) and not isinstance(cell, bool) else 0
 
 
@@ -32,9 +34,11 @@ def is_shown(cell: Any) -> bool:
     return isinstance(cell, int) and not isinstance(cell, bool)
 
 
-def total(cells: Sequence[Any]) -> int:
-    """A total of the cells that are shown, and only those."""
-    return sum(value(c) for c in cells)
+def total(cells: Sequence[Any]) -> Cell:
+    """A total of the cells that are shown, and only those: a number when every cell is
+    shown, else "N+" (N from the shown cells; the hidden ones add an unknown amount)."""
+    shown = sum(value(c) for c in cells)
+    return shown if all(is_shown(c) or c is None for c in cells) else f"{shown}+"
 
 
 def rate(numerator: Any, denominator: Any) -> float | None:
