@@ -170,7 +170,8 @@ def login() -> Any:
 def logout() -> Any:
     if not LogoutForm().validate_on_submit():
         return Response(render_template("reports/message.html", title="Log out failed",
-                                        message="The form expired: log out again."), status=400)
+                                        message="The form expired: log out again.",
+                                        logout=LogoutForm()), status=400)
     accounts.revoke_sessions(get_store().engine, g.user.username)
     session.clear()
     return redirect(url_for("reports.login"))
