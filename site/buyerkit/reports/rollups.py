@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .schema import COUNT_TABLES, ROLLUP_TABLES, ru_group_state, ru_journeys
-from .state import Group, Journey, org_cell
+from .state import DIAGNOSTIC_KINDS, Group, Journey, journey_key, org_cell
 
 Row = Mapping[str, Any]
 CHUNK = 500
@@ -109,8 +109,9 @@ def apply(conn: sa.Connection, rows: Sequence[Row]) -> None:
     by_journey: dict[str, list[Row]] = {}
     by_group: dict[str, list[Row]] = {}
     for row in rows:
-        if row.get("journey"):
-            by_journey.setdefault(row["journey"], []).append(row)
+        key = journey_key(row)
+        if key:
+            by_journey.setdefault(key, []).append(row)
         if row.get("grp") and not row.get("filtered"):
             by_group.setdefault(row["grp"], []).append(row)
         cell = org_cell(row)
@@ -180,6 +181,15 @@ def rebuild(conn: sa.Connection, events: sa.Table) -> None:
     if state is not None:
         counts.update(state.cells())
         batch.append(_journey_row(state))
+    for row in _stream(conn, events, sa.and_(events.c.journey.is_(None),
+                                             events.c.kind.in_(sorted(DIAGNOSTIC_KINDS))),
+                       events.c.hour):
+        alone = Journey(row["id"]).fold(row)
+        counts.update(alone.cells())
+        batch.append(_journey_row(alone))
+        if len(batch) >= 20_000:
+            conn.execute(insert_journeys, batch)
+            batch = []
     if batch:
         conn.execute(insert_journeys, batch)
     insert_groups, batch, group = ru_group_state.insert(), [], None

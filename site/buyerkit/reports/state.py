@@ -41,6 +41,12 @@ def props_of(row: Mapping[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def journey_key(row: Mapping[str, Any]) -> str | None:
+    """The journey an event belongs to; a diagnostic event sent without one (e.g. straight to
+    the scoring API) is a journey of its own, keyed by its event id."""
+    return row.get("journey") or (row["id"] if row["kind"] in DIAGNOSTIC_KINDS else None)
+
+
 def _min(a: Any, b: Any) -> Any:
     if a is None:
         return b
