@@ -60,6 +60,8 @@ def fmt(value: Any, kind: Kind) -> str:
     if value is None:
         return "–"
     if isinstance(value, str):
+        if value.endswith("+") and value[:-1].isdigit():
+            return f"{int(value[:-1]):,}+"
         return value
     if kind == "rate":
         return f"{value * 100:.1f}%"
