@@ -121,11 +121,11 @@ def apply(conn: sa.Connection, rows: Sequence[Row]) -> None:
         old = _locked_states(conn, ru_journeys, "journey", sorted(by_journey))
         new_rows = []
         for jid in sorted(by_journey):
-            before = _journey_from(old[jid]) if jid in old else Journey(jid)
-            after = before
+            state = _journey_from(old[jid]) if jid in old else Journey(jid)
+            deltas.subtract(Counter(state.cells()))
             for row in by_journey[jid]:
-                after = after.fold(row)
-            deltas.subtract(Counter(before.cells()))
+                state.fold(row)
+            after = state
             deltas.update(after.cells())
             new_rows.append(_journey_row(after))
         _upsert_states(conn, ru_journeys, "journey", new_rows)
@@ -154,10 +154,12 @@ def create(conn: sa.Connection) -> bool:
 
 
 def _stream(conn: sa.Connection, events: sa.Table, where: Any, order: Any) -> Iterable[Row]:
+    """Matching events as plain dicts, in `order` then id, read in chunks."""
     query = sa.select(events).where(where).order_by(order, events.c.id)
     result = conn.execution_options(stream_results=True, yield_per=20_000).execute(query)
+    names = list(result.keys())
     for row in result:
-        yield row._mapping
+        yield dict(zip(names, row, strict=True))
 
 
 def rebuild(conn: sa.Connection, events: sa.Table) -> None:
@@ -177,7 +179,7 @@ def rebuild(conn: sa.Connection, events: sa.Table) -> None:
                 conn.execute(insert_journeys, batch)
                 batch = []
             state = Journey(row["journey"])
-        state = state.fold(row)
+        state.fold(row)
     if state is not None:
         counts.update(state.cells())
         batch.append(_journey_row(state))

@@ -66,8 +66,8 @@ def _max(a: Any, b: Any) -> Any:
 def channel_of(row: Mapping[str, Any]) -> tuple[str, str, str] | None:
     """(source, medium, campaign) as reports show it: UTM tags, else the referrer's host as a
     referral, else direct; None when the row carries no channel at all."""
-    source, medium, campaign, referrer = (row.get(k) for k in
-                                          ("source", "medium", "campaign", "referrer"))
+    source, medium = row.get("source"), row.get("medium")
+    campaign, referrer = row.get("campaign"), row.get("referrer")
     if not (source or medium or campaign or referrer):
         return None
     return (source or referrer or "(direct)",
@@ -78,56 +78,72 @@ def channel_of(row: Mapping[str, Any]) -> tuple[str, str, str] | None:
 DIRECT = ("(direct)", "(none)", "(none)")
 
 
-@dataclass(frozen=True)
-class Journey:
-    """What one diagnostic run amounts to (one row in ru_journeys)."""
+PROPS_KINDS = frozenset({"step_reached", "diagnostic_abandoned", "diagnostic_completed",
+                         "guide_shared"})
 
-    journey: str
-    hour: int | None = None
-    subject: str | None = None
-    grp: str | None = None
-    channel: tuple[str, str, str] | None = None
-    max_step: int = 0
-    abandoned_step: int = 0
-    done_key: str | None = None  # "<hour:010d><event id>" of the completion kept
-    verdict: str | None = None
-    reasons: str | None = None
-    bucket: str | None = None
-    trigger: str | None = None
-    persona: str | None = None
-    size: str | None = None
-    examined: bool = False
-    filtered: str | None = None
+
+class Journey:
+    """What one diagnostic run amounts to (one row in ru_journeys). `fold` merges an event
+    in place (a plain class with slots: rebuilding folds millions of events)."""
+
+    __slots__ = ("journey", "hour", "subject", "grp", "channel", "max_step", "abandoned_step",
+                 "done_key", "verdict", "reasons", "bucket", "trigger", "persona", "size",
+                 "examined", "filtered")
+
+    def __init__(self, journey: str, hour: int | None = None, subject: str | None = None,
+                 grp: str | None = None, channel: tuple[str, str, str] | None = None,
+                 max_step: int = 0, abandoned_step: int = 0, done_key: str | None = None,
+                 verdict: str | None = None, reasons: str | None = None,
+                 bucket: str | None = None, trigger: str | None = None,
+                 persona: str | None = None, size: str | None = None, examined: bool = False,
+                 filtered: str | None = None) -> None:
+        self.journey, self.hour, self.subject, self.grp = journey, hour, subject, grp
+        self.channel, self.max_step, self.abandoned_step = channel, max_step, abandoned_step
+        self.done_key, self.verdict, self.reasons = done_key, verdict, reasons
+        self.bucket, self.trigger, self.persona, self.size = bucket, trigger, persona, size
+        self.examined, self.filtered = examined, filtered
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Journey) and all(
+            getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    def __repr__(self) -> str:
+        return f"Journey({', '.join(f'{k}={getattr(self, k)!r}' for k in self.__slots__)})"
 
     def fold(self, row: Mapping[str, Any]) -> Journey:
-        """This state with one more event of the journey merged in."""
+        """Merge one more event of the journey into this state (commutative); return self."""
         kind = row["kind"]
+        hour = row["hour"]
+        if self.hour is None or hour < self.hour:
+            self.hour = hour
+        self.grp = _min(self.grp, row.get("grp"))
+        self.filtered = _max(self.filtered, row.get("filtered"))
+        channel = channel_of(row)
+        if channel is not None and (self.channel is None or channel < self.channel):
+            self.channel = channel
+        if kind in EXAMINING_KINDS:
+            self.examined = True
+        if kind not in DIAGNOSTIC_KINDS:
+            return self
+        self.subject = _min(self.subject, row["subject"])
+        if kind == "diagnostic_started":
+            return self
         props = props_of(row)
-        changes: dict[str, Any] = {
-            "hour": _min(self.hour, row["hour"]),
-            "grp": _min(self.grp, row.get("grp")),
-            "filtered": _max(self.filtered, row.get("filtered")),
-            "channel": _min(self.channel, channel_of(row)),
-        }
-        if kind in DIAGNOSTIC_KINDS:
-            changes["subject"] = _min(self.subject, row["subject"])
-        if kind in ("step_reached", "diagnostic_abandoned"):
+        if kind != "diagnostic_completed":
             step = props.get("step")
             if isinstance(step, int):
-                changes["max_step"] = max(self.max_step, step)
+                self.max_step = max(self.max_step, step)
                 if kind == "diagnostic_abandoned":
-                    changes["abandoned_step"] = max(self.abandoned_step, step)
-        if kind in EXAMINING_KINDS:
-            changes["examined"] = True
-        if kind == "diagnostic_completed":
-            key = f"{row['hour']:010d}{row['id']}"
-            if self.done_key is None or key < self.done_key:
-                bands = props.get("bands") if isinstance(props.get("bands"), dict) else {}
-                changes.update(done_key=key, verdict=row.get("verdict"),
-                               reasons=row.get("reasons"), bucket=row.get("bucket"),
-                               trigger=row.get("trigger"), persona=bands.get("persona"),
-                               size=bands.get("size"))
-        return replace(self, **changes)
+                    self.abandoned_step = max(self.abandoned_step, step)
+            return self
+        key = f"{hour:010d}{row['id']}"
+        if self.done_key is None or key < self.done_key:
+            bands = props.get("bands") if isinstance(props.get("bands"), dict) else {}
+            self.done_key, self.verdict, self.reasons = key, row.get("verdict"), \
+                row.get("reasons")
+            self.bucket, self.trigger = row.get("bucket"), row.get("trigger")
+            self.persona, self.size = bands.get("persona"), bands.get("size")
+        return self
 
     @property
     def status(self) -> str:
@@ -158,7 +174,6 @@ class Journey:
             yield "ru_decided", (s, day, status, codes[0] if codes else UNKNOWN, stage)
             for code in dict.fromkeys(codes):
                 yield "ru_reasons", (s, day, status, code)
-
 
 @dataclass(frozen=True)
 class Group:
