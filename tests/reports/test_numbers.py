@@ -52,6 +52,26 @@ def test_overview(loaded):
     assert r.table("abandoned_steps").rows == (("Step 2", "hidden"), ("Step 3", "<5"))
 
 
+def test_overview_highlights(loaded):
+    rows = _report(loaded, "overview").table("highlights").rows
+    assert rows == (
+        ("Which channel brings fit prospects?",
+         "linkedin / paid-social / q1-renewals: 6 fit prospects (54.5% of its completed "
+         "journeys)."),
+        ("Why do prospects bounce?",
+         "Most often: the problem is not one we solve — mostly while identifying the problem. "
+         "Each one found out early, before costing anyone's time."),
+        ("Which buying groups are forming?",
+         "5 groups shared material; 0 have 3 or more roles engaged, 5 read the CFO guide, "
+         "5 asked for the security review."),
+    )
+    cents = {("linkedin", "paid-social", "q1-renewals"): 140000.0}
+    rows = _report(loaded, "overview", spend_cents=cents).table("highlights").rows
+    assert rows[0][1].endswith("journeys), at 233.33 per fit prospect.")
+    assert rows[1] == ("Where does a fit prospect cost least?",
+                       "linkedin / paid-social / q1-renewals: 233.33 per fit prospect.")
+
+
 def test_bounces(loaded):
     r = _report(loaded, "bounces")
     assert r.table("rules").rows == (

@@ -56,7 +56,7 @@ def test_a_completed_diagnostic_reaches_the_report_at_once(rapp, reader):
         "role": "cs_leader"}}
     assert rapp.test_client().post("/api/v1/score", json=body).status_code == 200
     data = reader.get("/reports/overview.json").get_json()  # default range: last 30 days
-    rows = {r["outcome"]: r["journeys"] for r in data["reports"][0]["tables"][0]["rows"]}
+    rows = {r["outcome"]: r["journeys"] for r in data["reports"][0]["tables"][1]["rows"]}
     assert rows["Fit"] == "<5"
 
 
@@ -87,7 +87,7 @@ def test_unknown_table_is_named(reader):
     resp = reader.get("/reports/overview.csv", query_string={"table": "nope"})
     assert resp.status_code == 400
     assert resp.get_json()["error"] == \
-        "Unknown table 'nope': choose one of outcomes, abandoned_steps."
+        "Unknown table 'nope': choose one of highlights, outcomes, abandoned_steps."
 
 
 def test_pipeline_form_errors_and_plain_words(reader):

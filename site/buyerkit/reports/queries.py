@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .context import DIMENSIONS, RULES, STAGES, VERDICTS, Context
+from .highlights import highlights
 from .period import Period, date_of
 from .schema import (
     ru_channels,
@@ -83,9 +84,11 @@ def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
              "problem yet. Which step they leave at says which question made it clear.",
         chart=tuple(Bar(r[0], r[1], "abandoned") for r in step_rows),
         chart_title="Left mid-way, by step")
+    summary = highlights(steps_table, channels(conn, period, ctx), bounces(conn, period, ctx),
+                         groups(conn, period, ctx))
     return Report("overview", "Fit and bounce overview",
                   "Who found a fit, who found out early that they are not one, and where.",
-                  (outcomes, steps_table))
+                  (summary, outcomes, steps_table))
 
 
 def bounces(conn: sa.Connection, period: Period, ctx: Context) -> Report:
