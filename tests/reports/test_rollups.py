@@ -122,3 +122,39 @@ def test_a_store_made_before_the_reports_gets_its_rollups_filled(tmp_path):
             assert conn.execute(sa.select(sa.func.sum(ru_outcomes.c.n))).scalar() == 6
     finally:
         store.dispose()
+
+
+def test_concurrent_writers_count_each_journey_once(rapp):
+    """Four writers (as several endpoint processes would) fold events of the same journeys
+    at once; the roll-ups still equal a rebuild."""
+    import threading
+
+    engine = rapp.extensions["buyerkit.store"].engine
+    rows = [r for r in hand_built() if r["journey"]]
+    random.Random(5).shuffle(rows)
+    errors: list[BaseException] = []
+
+    def writer(part: list[dict]) -> None:
+        try:
+            for i in range(0, len(part), 3):
+                for attempt in range(20):  # a deadlock or busy database is retried, as the
+                    try:                    # group-commit writer does
+                        ingest(engine, part[i:i + 3], batch=3)
+                        break
+                    except sa.exc.OperationalError:
+                        if attempt == 19:
+                            raise
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(rows[k::4],)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with engine.begin() as conn:
+        incremental = snapshot(conn)
+        rollups.rebuild(conn, events)
+        assert snapshot(conn) == incremental
+    assert sum(n for *_, n in incremental["ru_outcomes"]) == 36

@@ -61,10 +61,12 @@ def _locked_states(conn: sa.Connection, table: sa.Table, key: str,
     """Current state rows for `ids` (placeholders made for new ones), locked on PostgreSQL."""
     col = table.c[key]
     placeholder = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
+    lock = conn.dialect.name == "postgresql"  # SQLite's write lock already serialises us
     found: dict[str, Row] = {}
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
-        conn.execute(placeholder, [{key: k} for k in chunk])
+        if lock:
+            conn.execute(placeholder, [{key: k} for k in chunk])
         query = sa.select(table).where(col.in_(chunk)).order_by(col).with_for_update()
         found.update((r._mapping[key], r._mapping) for r in conn.execute(query))
     return found
@@ -155,8 +157,9 @@ def create(conn: sa.Connection) -> bool:
 
 def _stream(conn: sa.Connection, events: sa.Table, where: Any, order: Any) -> Iterable[Row]:
     """Matching events as plain dicts, in `order` then id, read in chunks."""
-    query = sa.select(events).where(where).order_by(order, events.c.id)
-    result = conn.execution_options(stream_results=True, yield_per=20_000).execute(query)
+    query = (sa.select(events).where(where).order_by(order, events.c.id)
+             .execution_options(stream_results=True, yield_per=20_000))
+    result = conn.execute(query)
     names = list(result.keys())
     for row in result:
         yield dict(zip(names, row, strict=True))
