@@ -68,8 +68,10 @@ def engine_for(kind: str, n: int, args: argparse.Namespace) -> sa.Engine:
 
 
 def stored(engine: sa.Engine) -> int:
+    """Events already loaded by an earlier complete run (0 when none or the run broke off)."""
     with engine.connect() as conn:
-        if not sa.inspect(conn).has_table("events"):
+        inspector = sa.inspect(conn)
+        if not all(inspector.has_table(t) for t in ("events", "ru_outcomes", "report_spend")):
             return 0
         return conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one()
 

@@ -17,6 +17,7 @@ DIAGNOSTIC_KINDS = frozenset({"diagnostic_started", "step_reached", "diagnostic_
 # Kinds that show a prospect examining solutions (calculators, role guides, the decision kit,
 # a security review, pricing or comparison pages): a bounce after one is a later-stage bounce.
 EXAMINING_KINDS = frozenset({"calculator_used", "guide_viewed", "guide_shared", "kit_opened",
+                             "next_step_chosen",
                              "security_review_requested", "pricing_viewed",
                              "comparison_viewed"})
 VERDICTS = ("fit", "not_now", "not_a_fit")
