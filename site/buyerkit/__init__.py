@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     from . import catalog, store, web
-    from .views import api, diagnostics, pages
+    from .views import api, calculators, diagnostics, guides, offering, pages
 
     catalog.init_app(app)
     store.init_app(app)
@@ -57,7 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(pages.bp)
     app.register_blueprint(diagnostics.bp)
+    app.register_blueprint(calculators.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(guides.bp)
+    app.register_blueprint(offering.bp)
     from .views import reports as reports_views
     reports_views.init_app(app)
     return app

@@ -10,9 +10,13 @@ from types import MappingProxyType
 
 from flask import Flask, current_app
 
+from .calculators import Compiled, load_calculator
 from .content import Source, load_yaml, validate
 from .errors import BuyerkitError, ContentErrors, ContentProblem, display_path
+from .guidebook import load_comparison, load_guides, load_pricing
 from .schema.diagnostic import REQUIRED_REASONS, Diagnostic
+from .schema.guide import Guide
+from .schema.offering import Comparison, Pricing
 from .schema.site import Site
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
@@ -25,6 +29,10 @@ class Catalog:
     root: Path
     site: Site
     diagnostics: Mapping[str, Diagnostic] = field(default_factory=dict)
+    calculators: Mapping[str, Compiled] = field(default_factory=dict)
+    guides: Mapping[str, Guide] = field(default_factory=dict)
+    pricing: Pricing | None = None
+    comparison: Comparison | None = None
 
 
 def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
@@ -121,6 +129,15 @@ def load_catalog(root: Path) -> Catalog:
         if d is not None:
             diagnostics[d.slug] = d
 
+    calculators: dict[str, Compiled] = {}
+    for path in sorted((root / "calculators").glob("*.yaml")):
+        c = load_calculator(path, problems)
+        if c is not None:
+            calculators[c.slug] = c
+    guides = load_guides(root, problems)
+    pricing = load_pricing(root, problems)
+    comparison = load_comparison(root, problems)
+
     if site is not None:
         for i, p in enumerate(site.problems):
             if p.diagnostic and not (root / "diagnostics" / f"{p.diagnostic}.yaml").is_file():
@@ -130,7 +147,9 @@ def load_catalog(root: Path) -> Catalog:
         raise ContentErrors(problems)
     assert site is not None
     return Catalog(root=root.resolve(), site=site,
-                   diagnostics=MappingProxyType(diagnostics))
+                   diagnostics=MappingProxyType(diagnostics),
+                   calculators=MappingProxyType(calculators), guides=guides,
+                   pricing=pricing, comparison=comparison)
 
 
 def init_app(app: Flask) -> None:

@@ -140,7 +140,7 @@ def channels(conn: sa.Connection, period: Period, ctx: Context) -> Report:
         done = sum(raw[ch][v] for v in VERDICTS)
         rows.append([*ch, count(sum(raw[ch].values())), count(done), count(raw[ch]["fit"])])
     rows = protect_columns(rows, [3, 4, 5])
-    rows.sort(key=lambda r: (-shown_value(r[5]), r[:3]))  # by shown cells: hidden ones keep no order
+    rows.sort(key=lambda r: (-shown_value(r[5]), r[:3]))  # shown cells only: no hidden order
     out = []
     for r in rows:
         cents = ctx.spend_cents.get(tuple(r[:3]))

@@ -76,8 +76,10 @@ def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
     )
     record(event)
     outcome = getattr(d.outcomes, result.verdict)
+    catalog = get_catalog()
     return Response(render_template("diagnostic_result.html", d=d, result=result,
-                                    outcome=outcome, site=get_catalog().site, answers=answers))
+                                    outcome=outcome, site=catalog.site, answers=answers,
+                                    calculators=catalog.calculators))
 
 
 @bp.get("/")

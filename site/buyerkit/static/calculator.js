@@ -1,0 +1,305 @@
+// The calculator page, enhanced: live results as the prospect types, the chart and table
+// redrawn, a share link whose fragment carries the numbers, one anonymised signal per page
+// view (payback band and scenario only). The page works without this module: the server
+// computes the same form (GET).
+import {
+  breakevenText, checkValue, compute, formatValue, loadSpec, outputText, paybackBand, plain,
+  readParams, scenarioLabel, shareParams, SCENARIOS,
+} from "./formula.js";
+import { readFragment, withFragment } from "./fragment.js";
+import { ensureGroup, signal } from "./signals.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const W = 640, H = 320, LEFT = 92, RIGHT = 16, TOP = 16, BOTTOM = 40;
+
+const form = document.querySelector("form[data-calculator]");
+const $ = (id) => document.getElementById(id);
+let spec = null;
+let signalled = false;
+let statusTimer = null;
+
+function fieldsOf(s) {
+  return [...s.inputs.map((f) => ["i." + f.id, f, "i"]), ...s.assumptions.map((f) => ["a." + f.id, f, "a"])];
+}
+
+function control(key) {
+  return form.elements.namedItem(key);
+}
+
+function showError(key, f, prefix, message) {
+  const id = `f-${prefix}-${f.id}`;
+  const box = $(id + "-error");
+  const input = $(id);
+  const wrap = input.closest(".calc-field");
+  const described = [];
+  if ($(id + "-help")) described.push(id + "-help");
+  if (message) {
+    box.querySelector(".msg").textContent = message;
+    box.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    wrap.classList.add("has-error");
+    described.push(id + "-error");
+  } else {
+    box.querySelector(".msg").textContent = "";
+    box.hidden = true;
+    input.removeAttribute("aria-invalid");
+    wrap.classList.remove("has-error");
+  }
+  if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+  else input.removeAttribute("aria-describedby");
+}
+
+/** Read every field as the server does: values, raw texts and the first problem, if any. */
+function readForm() {
+  const values = new Map();
+  const raw = new Map();
+  let errors = 0;
+  for (const [key, f, prefix] of fieldsOf(spec)) {
+    const text = control(key).value;
+    raw.set(key, text);
+    const checked = checkValue(text, f);
+    showError(key, f, prefix, checked.error);
+    if (checked.error) errors++;
+    else values.set(f.id, checked.value);
+  }
+  const checkedScenario = form.querySelector('input[name="s"]:checked');
+  const scenario = checkedScenario && SCENARIOS.includes(checkedScenario.value) ? checkedScenario.value : "expected";
+  return { values, raw, scenario, errors };
+}
+
+function svg(name, attrs, parent) {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+function niceStep(span) {
+  if (!(span > 0) || !Number.isFinite(span)) return 1;
+  const raw = span / 4;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  for (const m of [1, 2, 5, 10]) if (raw <= m * mag) return m * mag;
+  return 10 * mag;
+}
+
+/** Redraw the projection chart: the same geometry as site/buyerkit/chart.py. */
+function drawChart(result) {
+  const p = spec.projection;
+  const chart = $("chart-svg");
+  if (!p || !chart) return;
+  const charted = p.series.filter((s) => s.chart);
+  if (!charted.length) return;
+  const fmt = charted[0].format;
+  const rows = result.rows;
+  const values = [0];
+  for (const r of rows) for (const s of charted) if (Number.isFinite(r.get(s.id))) values.push(r.get(s.id));
+  let lo = Math.min(...values), hi = Math.max(...values);
+  const step = niceStep(hi - lo);
+  lo = Math.floor(lo / step) * step;
+  hi = Math.ceil(hi / step) * step;
+  if (hi === lo) hi = lo + step;
+  const n = rows.length, w = W - LEFT - RIGHT, h = H - TOP - BOTTOM;
+  const x = (m) => LEFT + (m - 1) * w / Math.max(n - 1, 1);
+  const y = (v) => TOP + (hi - v) * h / (hi - lo);
+  const title = $("chart-title");
+  while (chart.lastChild !== title) chart.removeChild(chart.lastChild);
+  const grid = svg("g", { class: "grid" }, chart);
+  for (let k = 0; lo + k * step <= hi + step / 2; k++) {
+    const v = lo + k * step;
+    const yy = y(v).toFixed(1);
+    const line = svg("line", { x1: LEFT, x2: W - RIGHT, y1: yy, y2: yy }, grid);
+    if (Math.abs(v) < step / 2) line.setAttribute("class", "zero");
+    svg("text", { x: LEFT - 6, y: (Number(yy) + 4).toFixed(1), class: "ylabel" }, grid)
+      .textContent = formatValue(v, fmt, spec.currency);
+  }
+  const every = n > 12 ? 6 : n > 6 ? 3 : 1;
+  for (let m = 1; m <= n; m++) {
+    if (m === 1 || m % every === 0) {
+      svg("text", { x: x(m).toFixed(1), y: H - BOTTOM + 18, class: "xlabel" }, grid).textContent = String(m);
+    }
+  }
+  svg("text", { x: (LEFT + W - RIGHT) / 2, y: H - BOTTOM + 36, class: "xlabel" }, grid).textContent = "Month";
+  if (result.breakeven !== null) {
+    const bx = x(result.breakeven).toFixed(1);
+    svg("line", { class: "breakeven-mark", x1: bx, x2: bx, y1: TOP, y2: H - BOTTOM }, chart);
+  }
+  charted.forEach((s, i) => {
+    const pts = rows.filter((r) => Number.isFinite(r.get(s.id)))
+      .map((r) => `${x(rows.indexOf(r) + 1).toFixed(1)},${y(r.get(s.id)).toFixed(1)}`).join(" ");
+    svg("polyline", { class: `line line-${i}`, points: pts }, chart);
+  });
+}
+
+function fillTable(result) {
+  const body = $("projection-body");
+  if (!body) return;
+  const frag = document.createDocumentFragment();
+  result.rows.forEach((row, i) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = String(i + 1);
+    tr.appendChild(th);
+    for (const s of spec.projection.series) {
+      const td = document.createElement("td");
+      td.textContent = formatValue(row.get(s.id), s.format, spec.currency);
+      tr.appendChild(td);
+    }
+    frag.appendChild(tr);
+  });
+  body.replaceChildren(frag);
+}
+
+// The diagnostic result and group token that brought the prospect here travel on with the
+// numbers, so a CFO opening a shared guide sees both.
+const CARRIED = ["d", "v", "b", "t", "g"];
+let carried = new URLSearchParams();
+
+function linkParams(read) {
+  const params = shareParams(spec, read);
+  for (const k of CARRIED) if (carried.has(k)) params.set(k, carried.get(k));
+  return params;
+}
+
+function setShare(read) {
+  const ok = read.errors === 0;
+  $("share-pending").hidden = ok;
+  $("share-ready").hidden = !ok;
+  if (!ok) return;
+  const params = linkParams(read);
+  $("share-link").href = withFragment(location.pathname, params);
+  for (const a of document.querySelectorAll("a.team-link")) {
+    a.href = withFragment(a.dataset.base, params);
+  }
+  $("share-copied").textContent = "";
+}
+
+function shareUrl() {
+  const params = new URLSearchParams($("share-link").hash.slice(1));
+  params.set("g", ensureGroup());
+  return withFragment(location.origin + location.pathname, params);
+}
+
+/** Recalculate everything from the form; returns the result for the chosen scenario. */
+export function recalculate({ announce = false } = {}) {
+  const read = readForm();
+  const ok = read.errors === 0;
+  $("results-pending").hidden = ok;
+  $("results-body").hidden = !ok;
+  if (!ok) {
+    $("results-pending").textContent = `Fix the highlighted ${read.errors === 1 ? "number" : "numbers"} to see your results.`;
+    if ($("chart")) $("chart").hidden = true;
+    setShare(read);
+    return null;
+  }
+  const result = compute(spec, read.values, read.scenario);
+  for (const o of spec.outputs) {
+    const dd = form.querySelector(`[data-output="${o.id}"]`);
+    if (dd) dd.textContent = outputText(spec, o, result.outputs.get(o.id));
+  }
+  if (spec.scenarios) {
+    $("scenario-name").textContent = scenarioLabel(spec, read.scenario);
+    for (const name of SCENARIOS) {
+      const r = name === read.scenario ? result : compute(spec, read.values, name);
+      for (const o of spec.outputs) {
+        const td = form.querySelector(`[data-compare="${name}:${o.id}"]`);
+        if (td) td.textContent = outputText(spec, o, r.outputs.get(o.id));
+      }
+    }
+  }
+  if (spec.projection) {
+    if ($("chart")) $("chart").hidden = false;
+    const be = $("breakeven-text");
+    if (be) be.textContent = breakevenText(spec, result) || "";
+    drawChart(result);
+    fillTable(result);
+  }
+  setShare(read);
+  if (announce) announceLater(result);
+  return result;
+}
+
+function announceLater(result) {
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => {
+    const keys = spec.outputs.filter((o) => o.compare);
+    $("results-status").textContent = "Results updated. " + keys
+      .map((o) => `${o.label}: ${outputText(spec, o, result.outputs.get(o.id))}.`).join(" ");
+  }, 800);
+}
+
+function used(result) {
+  if (signalled || !result) return;
+  signalled = true;
+  signal("calculator_used", spec.slug, {
+    payback_band: paybackBand(spec, result), scenario: result.scenario,
+  });
+}
+
+/** ArrowUp / ArrowDown in a field move its value by the field's step, within its range. */
+function stepper(e) {
+  if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+  const entry = fieldsOf(spec).find(([key]) => key === e.target.name);
+  if (!entry) return;
+  const f = entry[1];
+  const checked = checkValue(e.target.value, f);
+  if (checked.error) return;
+  e.preventDefault();
+  const decimals = (String(f.step).split(".")[1] || "").length;
+  const next = Number((checked.value + (e.key === "ArrowUp" ? f.step : -f.step)).toFixed(decimals));
+  e.target.value = plain(Math.min(f.max, Math.max(f.min, next)));
+  e.target.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+function apply(read) {
+  for (const [key] of fieldsOf(spec)) control(key).value = read.raw.get(key);
+  const radio = form.querySelector(`input[name="s"][value="${read.scenario}"]`);
+  if (radio) radio.checked = true;
+}
+
+function fromFragment() {
+  const params = readFragment();
+  carried = new URLSearchParams([...params].filter(([k]) => CARRIED.includes(k)));
+  const read = readParams(spec, params);
+  $("link-notice").hidden = read.state !== "malformed";
+  if (read.state !== "absent") apply(read);
+  return read.state;
+}
+
+async function start() {
+  if (!form) return;
+  spec = await loadSpec(form.dataset.calculator);
+  if (!spec) return;
+  fromFragment();
+  recalculate();
+  form.addEventListener("input", () => used(recalculate({ announce: true })));
+  form.addEventListener("keydown", stepper);
+  form.addEventListener("change", () => used(recalculate({ announce: true })));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    used(recalculate({ announce: true }));
+    $("results-h").focus();
+  });
+  window.addEventListener("hashchange", () => {
+    fromFragment();
+    recalculate();
+  });
+  $("share-link").addEventListener("click", () => {
+    $("share-link").href = shareUrl();
+  });
+  const copy = $("share-copy");
+  if (navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(shareUrl());
+        $("share-copied").textContent = "Link copied.";
+      } catch (e) {
+        $("share-copied").textContent = "Could not copy: use the link instead (right-click or long-press it).";
+      }
+    });
+  }
+  form.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,295 @@
+// buyerkit calculators in the browser: evaluates the formula trees the server parsed
+// (served at /calculators/<slug>.json), with the same operations, rounding and messages as
+// site/buyerkit/formula.py and calculation.py. No eval, no new Function.
+//
+// Exports for other modules:
+//   evaluate(node, env, prev)             one formula tree -> number
+//   checkValue(raw, field)                {value} or {error: message} (same text as the server)
+//   compute(spec, values, scenario)       {scenario, outputs, rows, breakeven}
+//   formatValue(value, format, currency), outputText(spec, output, value), paybackBand(spec, r)
+//   readParams(spec, params)              {state: "absent"|"ok"|"malformed", values, raw, scenario}
+//   shareParams(spec, read)               URLSearchParams for a share link (no numbers leave
+//                                         the page: they go in the URL fragment only)
+//   resultsFromFragment(params)           see below; for the role guides
+
+const NUMBER = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const MAX_DIGITS = 15;
+const SHOW_LIMIT = 1e13;
+const NOT_MEANINGFUL = "Not meaningful at these numbers";
+export const SCENARIOS = ["conservative", "expected", "optimistic"];
+const SCENARIO_LABELS = { conservative: "Conservative", expected: "Expected", optimistic: "Optimistic" };
+
+export function roundHalfAway(x, digits = 0) {
+  const p = Math.pow(10, digits);
+  const r = Math.floor(Math.abs(x) * p + 0.5) / p;
+  return x < 0 ? -r : r;
+}
+
+const COMPARE = {
+  "<": (a, b) => a < b, "<=": (a, b) => a <= b, ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b, "==": (a, b) => a === b, "!=": (a, b) => a !== b,
+};
+
+export function evaluate(node, env, prev) {
+  const kind = node[0];
+  switch (kind) {
+    case "num": return node[1];
+    case "ref": {
+      const v = env.get(node[1]);
+      if (v === undefined) throw new Error(`unknown name ${node[1]}`);
+      return v;
+    }
+    case "prev": return prev ? prev(node[1]) : 0;
+    case "neg": return -evaluate(node[1], env, prev);
+    case "round": return roundHalfAway(evaluate(node[1], env, prev), node[2]);
+    case "if": return evaluate(evaluate(node[1], env, prev) !== 0 ? node[2] : node[3], env, prev);
+    case "min":
+    case "max": {
+      let best = evaluate(node[1], env, prev);
+      for (let i = 2; i < node.length; i++) {
+        const v = evaluate(node[i], env, prev);
+        if (kind === "min" ? v < best : v > best) best = v;
+      }
+      return best;
+    }
+    default: {
+      const a = evaluate(node[1], env, prev);
+      const b = evaluate(node[2], env, prev);
+      switch (kind) {
+        case "+": return a + b;
+        case "-": return a - b;
+        case "*": return a * b;
+        case "/": return b !== 0 ? a / b : NaN;
+        default: return COMPARE[kind](a, b) ? 1 : 0;
+      }
+    }
+  }
+}
+
+function group(digits) {
+  let out = "";
+  while (digits.length > 3) {
+    out = "," + digits.slice(-3) + out;
+    digits = digits.slice(0, -3);
+  }
+  return digits + out;
+}
+
+function fixed(x, decimals, trim) {
+  const p = Math.pow(10, decimals);
+  const k = roundHalfAway(Math.abs(roundHalfAway(x, decimals)) * p, 0);
+  const frac = k % p;
+  let text = group(String((k - frac) / p));
+  if (decimals) {
+    let f = String(frac).padStart(decimals, "0");
+    if (trim) f = f.replace(/0+$/, "");
+    if (f) text += "." + f;
+  }
+  return x < 0 && k !== 0 ? "-" + text : text;
+}
+
+export function formatValue(value, format, currency) {
+  if (!Number.isFinite(value) || Math.abs(value) >= SHOW_LIMIT) return NOT_MEANINGFUL;
+  if (format === "currency") {
+    const units = roundHalfAway(roundHalfAway(value, 2), 0);
+    return (units < 0 ? "-" : "") + currency + fixed(Math.abs(units), 0, true);
+  }
+  if (format === "percent") return fixed(value * 100, 1, true) + "%";
+  if (format === "months") {
+    if (value < 0) return NOT_MEANINGFUL;
+    const text = fixed(value, 1, true);
+    return text + (text === "1" ? " month" : " months");
+  }
+  return fixed(value, 2, true);
+}
+
+export function plain(x) {
+  return fixed(x, 6, true);
+}
+
+export function checkValue(raw, field) {
+  const text = String(raw).trim();
+  const msg = field.messages;
+  if (text === "") return { error: msg.empty };
+  if (!NUMBER.test(text)) return { error: msg.nan };
+  const bare = text.replaceAll(",", "");
+  if (bare.replace(/[^0-9]/g, "").length > MAX_DIGITS) return { error: msg.long };
+  const x = Number(bare);
+  if (x < field.min || x > field.max) return { error: msg.range };
+  return { value: x + 0 };
+}
+
+export function compute(spec, values, scenario) {
+  const factors = spec.scenarios ? spec.scenarios[scenario].factors : {};
+  const env = new Map();
+  for (const [k, v] of values) env.set(k, Object.hasOwn(factors, k) ? v * factors[k] : v);
+  const outputs = new Map();
+  const byId = new Map(spec.outputs.map((o) => [o.id, o]));
+  for (const id of spec.order) {
+    const o = byId.get(id);
+    if (o.when && evaluate(o.when, env) === 0) {
+      outputs.set(id, null);
+      continue;
+    }
+    const v = evaluate(o.formula, env);
+    env.set(id, v);
+    outputs.set(id, v);
+  }
+  const rows = [];
+  let breakeven = null;
+  const p = spec.projection;
+  if (p) {
+    const formulas = new Map(p.series.map((s) => [s.id, s.formula]));
+    let last = new Map();
+    for (let m = 1; m <= p.months; m++) {
+      env.set("month", m);
+      const row = new Map();
+      const before = last;
+      const prev = (name) => (before.has(name) ? before.get(name) : 0);
+      for (const id of p.order) {
+        const v = evaluate(formulas.get(id), env, prev);
+        row.set(id, v);
+        env.set(id, v);
+      }
+      rows.push(row);
+      last = row;
+      if (p.breakeven && breakeven === null && roundHalfAway(row.get(p.breakeven), 2) >= 0) {
+        breakeven = m;
+      }
+    }
+  }
+  return { scenario, outputs, rows, breakeven };
+}
+
+export function paybackBand(spec, result) {
+  let months;
+  if (spec.payback) {
+    const v = result.outputs.get(spec.payback);
+    if (v === null || v === undefined || !Number.isFinite(v) || v < 0 || Math.abs(v) >= SHOW_LIMIT) {
+      return "never";
+    }
+    months = roundHalfAway(v, 1);
+  } else {
+    if (result.breakeven === null) {
+      const id = spec.projection.breakeven;
+      const n = result.rows.length;
+      const rising = n > 1 && result.rows[n - 1].get(id) > result.rows[n - 2].get(id);
+      return rising ? "24_plus" : "never";
+    }
+    months = result.breakeven;
+  }
+  for (const [limit, band] of [[3, "0_3"], [6, "3_6"], [12, "6_12"], [24, "12_24"]]) {
+    if (months <= limit) return band;
+  }
+  return "24_plus";
+}
+
+export function outputText(spec, output, value) {
+  if (value === null) return output.otherwise || NOT_MEANINGFUL;
+  return formatValue(value, output.format, spec.currency);
+}
+
+export function breakevenText(spec, result) {
+  const p = spec.projection;
+  if (!p || !p.breakeven) return null;
+  if (result.breakeven === null) return `not within ${p.months} months at these numbers.`;
+  return `month ${result.breakeven} of ${p.months}.`;
+}
+
+export function scenarioLabel(spec, name) {
+  return spec.scenarios ? spec.scenarios[name].label : SCENARIO_LABELS[name];
+}
+
+function fields(spec) {
+  return [...spec.inputs.map((f) => ["i." + f.id, f]), ...spec.assumptions.map((f) => ["a." + f.id, f])];
+}
+
+export function defaults(spec) {
+  const values = new Map();
+  const raw = new Map();
+  for (const [key, f] of fields(spec)) {
+    values.set(f.id, f.value);
+    raw.set(key, plain(f.value));
+  }
+  return { values, raw, scenario: "expected" };
+}
+
+// Read a calculator's numbers from URLSearchParams (a share link's fragment). A link with
+// no `calc` is "absent"; one for another calculator, with an unknown or repeated field, a
+// bad number or an unknown scenario is "malformed", and the page falls back to defaults.
+export function readParams(spec, params) {
+  if (!params.has("calc")) return { state: "absent", ...defaults(spec) };
+  const bad = { state: "malformed", ...defaults(spec) };
+  if (params.getAll("calc").length !== 1 || params.get("calc") !== spec.slug) return bad;
+  const known = new Map(fields(spec));
+  const out = defaults(spec);
+  for (const key of new Set(params.keys())) {
+    if (!key.startsWith("i.") && !key.startsWith("a.")) continue;
+    const f = known.get(key);
+    if (!f || params.getAll(key).length !== 1) return bad;
+    const checked = checkValue(params.get(key), f);
+    if (checked.error) return bad;
+    out.values.set(f.id, checked.value);
+    out.raw.set(key, params.get(key).trim());
+  }
+  if (params.has("s")) {
+    const s = params.get("s");
+    if (params.getAll("s").length !== 1 || !SCENARIOS.includes(s)) return bad;
+    if (!spec.scenarios && s !== "expected") return bad;
+    out.scenario = s;
+  }
+  return { ...out, state: "ok" };
+}
+
+// The params of a share link: every input, only the assumptions that differ from ours, as
+// the person typed them (commas dropped), so the link parses to exactly the same numbers.
+export function shareParams(spec, read) {
+  const params = new URLSearchParams();
+  params.set("calc", spec.slug);
+  for (const [key, f] of fields(spec)) {
+    if (key.startsWith("a.") && read.values.get(f.id) === f.value) continue;
+    params.set(key, String(read.raw.get(key)).trim().replaceAll(",", ""));
+  }
+  if (spec.scenarios) params.set("s", read.scenario);
+  return params;
+}
+
+const specs = new Map();
+
+export async function loadSpec(slug) {
+  if (!SLUG.test(slug)) return null;
+  if (!specs.has(slug)) {
+    const url = new URL(`../calculators/${slug}.json`, import.meta.url);
+    specs.set(slug, fetch(url, { credentials: "omit" })
+      .then((r) => (r.ok ? r.json() : null))
+      .catch(() => null));
+  }
+  return specs.get(slug);
+}
+
+// resultsFromFragment(params: URLSearchParams)
+//   -> Promise<{slug, title, rows: [{label, text}]} | null>
+// For pages that show a prospect's calculator results carried in a share link (the role
+// guides): reads `calc`, `i.*`, `a.*` and `s`, fetches /calculators/<calc>.json, checks
+// every value exactly as the calculator page does and formats the results as it does.
+// Rows: the scenario, each output, then the breakeven month when there is a projection.
+// Returns null when there is no `calc`, the calculator is unknown, or anything is malformed.
+// Every text is plain text: render it with textContent, never as HTML.
+export async function resultsFromFragment(params) {
+  const slug = params.get("calc");
+  if (!slug) return null;
+  const spec = await loadSpec(slug);
+  if (!spec) return null;
+  const read = readParams(spec, params);
+  if (read.state !== "ok") return null;
+  const result = compute(spec, read.values, read.scenario);
+  const rows = [];
+  if (spec.scenarios) rows.push({ label: "Scenario", text: scenarioLabel(spec, read.scenario) });
+  for (const o of spec.outputs) {
+    rows.push({ label: o.label, text: outputText(spec, o, result.outputs.get(o.id)) });
+  }
+  const be = breakevenText(spec, result);
+  if (be) rows.push({ label: spec.projection.breakeven_label, text: be });
+  return { slug: spec.slug, title: spec.title, rows };
+}

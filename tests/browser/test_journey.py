@@ -1,0 +1,45 @@
+"""The whole buyer's journey across pages: diagnostic, own numbers, then the CFO's guide."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import expect
+
+from .test_diagnostic import BASE, answer_by_pointer
+from .test_guides import FIT_TITLE, ready
+
+
+def test_result_and_numbers_reach_the_cfo_in_a_new_browser(browser, live):
+    champion = browser.new_context()
+    page = champion.new_page()
+    page.goto(f"{live.url}/diagnostics/renewal-risk-check/")
+    answer_by_pointer(page, BASE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(FIT_TITLE)
+
+    page.locator(".share-result a[href^='/calculators/renewal-roi/']").click()
+    expect(page.locator("#share-ready")).to_be_visible()
+    page.get_by_label("Annual recurring revenue").fill("8,000,000")
+    page.get_by_label("Annual recurring revenue").press("Tab")
+    cfo_link = page.get_by_role("link", name="The guide for CFO")
+    page.wait_for_function(
+        "document.querySelector('a.team-link').href.includes('i.arr=8000000')")
+    href = cfo_link.get_attribute("href")
+    params = parse_qs(urlsplit(href).fragment)
+    assert urlsplit(href).path == "/guides/cfo/"
+    assert (params["d"], params["v"], params["t"]) == (
+        ["renewal-risk-check"], ["fit"], ["authority_shift"])
+    assert params["calc"] == ["renewal-roi"] and params["i.arr"] == ["8000000"]
+    champion.close()
+
+    cfo = browser.new_context()
+    guide = cfo.new_page()
+    guide.goto(live.url + href)
+    ready(guide)
+    numbers = guide.locator("#team-numbers")
+    expect(numbers).to_contain_text(FIT_TITLE)
+    expect(numbers).to_contain_text("An authority shift")
+    expect(numbers.locator("[data-numbers-calc]")).to_be_visible()
+    expect(numbers.locator("[data-numbers-calc] dd").first).to_have_text("Expected")
+    assert cfo.cookies() == []
+    cfo.close()
