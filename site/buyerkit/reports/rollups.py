@@ -56,32 +56,52 @@ def _group_from(row: Row) -> Group:
                  verdict=row["verdict"], cfo=bool(row["cfo"]), security=bool(row["security"]))
 
 
+def _upsert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+            update: Any = None) -> None:
+    """INSERT ... ON CONFLICT for many rows whose keys are unique within the call, sent as a
+    few multi-row statements. `update(stmt)` gives the SET clause; None means DO NOTHING."""
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = _insert(conn, table)
+    stmt = stmt.on_conflict_do_nothing(index_elements=keys) if update is None else \
+        stmt.on_conflict_do_update(index_elements=keys, set_=update(stmt))
+    # RETURNING makes SQLAlchemy batch the rows into multi-row VALUES ("insertmanyvalues")
+    # from one cached compilation, instead of the driver running the statement per row.
+    stmt = stmt.returning(table.c[keys[0]])
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(stmt, rows[i:i + CHUNK]).all()
+
+
 def _locked_states(conn: sa.Connection, table: sa.Table, key: str,
                    ids: list[str]) -> dict[str, Row]:
-    """Current state rows for `ids` (placeholders made for new ones), locked on PostgreSQL."""
+    """Current state rows for `ids`. On PostgreSQL one upsert per chunk both creates blank
+    rows for new ids and locks every row (in key order) until commit, returning its values;
+    SQLite's write lock already serialises writers, so a plain SELECT does."""
     col = table.c[key]
-    placeholder = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
-    lock = conn.dialect.name == "postgresql"  # SQLite's write lock already serialises us
     found: dict[str, Row] = {}
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
-        if lock:
-            conn.execute(placeholder, [{key: k} for k in chunk])
-        query = sa.select(table).where(col.in_(chunk)).order_by(col).with_for_update()
-        found.update((r._mapping[key], r._mapping) for r in conn.execute(query))
+        if conn.dialect.name == "postgresql":
+            stmt = postgresql.insert(table)
+            stmt = stmt.on_conflict_do_update(index_elements=[key],
+                                              set_={key: stmt.excluded[key]}).returning(*table.c)
+            result = conn.execute(stmt, [_blank(table, key, k) for k in chunk])
+        else:
+            result = conn.execute(sa.select(table).where(col.in_(chunk)))
+        found.update((r._mapping[key], r._mapping) for r in result)
     return found
+
+
+def _blank(table: sa.Table, key: str, value: str) -> dict[str, Any]:
+    """A placeholder state row: every column given, so one multi-row VALUES fits all rows."""
+    row = {c.name: (c.default.arg if c.default is not None else None) for c in table.c}
+    row[key] = value
+    return row
 
 
 def _upsert_states(conn: sa.Connection, table: sa.Table, key: str,
                    rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = _insert(conn, table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[key],
-        set_={c.name: stmt.excluded[c.name] for c in table.c if c.name != key})
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(stmt, rows[i:i + CHUNK])
+    _upsert(conn, table, rows,
+            lambda stmt: {c.name: stmt.excluded[c.name] for c in table.c if c.name != key})
 
 
 def add_counts(conn: sa.Connection, deltas: Counter[tuple[str, tuple[Any, ...]]]) -> None:
@@ -94,12 +114,7 @@ def add_counts(conn: sa.Connection, deltas: Counter[tuple[str, tuple[Any, ...]]]
             by_table.setdefault(name, []).append({**dict(zip(names, key, strict=True)), "n": n})
     for name, rows in by_table.items():
         table = COUNT_TABLES[name]
-        stmt = _insert(conn, table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[c.name for c in table.primary_key.columns],
-            set_={"n": table.c.n + stmt.excluded.n})
-        for i in range(0, len(rows), CHUNK):
-            conn.execute(stmt, rows[i:i + CHUNK])
+        _upsert(conn, table, rows, lambda stmt, t=table: {"n": t.c.n + stmt.excluded.n})
 
 
 def apply(conn: sa.Connection, rows: Sequence[Row]) -> None:
