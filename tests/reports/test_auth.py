@@ -145,12 +145,15 @@ def test_removed_user_loses_access(app, client, user):
     assert client.get("/reports/").status_code == 302
 
 
-@pytest.mark.parametrize("path", ["/", "/diagnostics/", "/diagnostics/renewal-risk-check/"],
-                         ids=["home", "index", "diagnostic"])
-def test_prospect_pages_set_no_cookie(client, path):
-    resp = client.get(path)
-    assert resp.status_code == 200
-    assert "Set-Cookie" not in resp.headers
+def test_prospect_pages_set_no_cookie(app, client):
+    """Every page outside /reports (found in the URL map), and a diagnostic run, set none."""
+    paths = [r.rule for r in app.url_map.iter_rules() if "GET" in r.methods
+             and not r.arguments and not r.rule.startswith(("/reports", "/static"))]
+    assert {"/", "/diagnostics/", "/pricing/"} <= set(paths)
+    for path in [*paths, "/diagnostics/renewal-risk-check/"]:
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert "Set-Cookie" not in resp.headers, path
 
 
 def test_passwords_are_hashed_with_scrypt(app, user):
