@@ -15,6 +15,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 16 * 1024,
     "EVENTS_ENABLED": True,
     "DATABASE_URL": None,
+    # Freeze and endpoint (see freeze.py and README "Deployment"):
+    "API_ONLY": False,  # register only the /api blueprint (`buyerkit api`, gunicorn)
+    "ALLOWED_ORIGINS": [],  # origins whose pages may call /api (CORS allowlist)
+    "ENDPOINT_URL": None,  # public URL of the endpoint, written into frozen pages
+    "STATIC_BUILD": False,  # set by `buyerkit freeze` while it renders pages
 }
 
 
@@ -49,18 +54,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     from . import catalog, store, web
-    from .views import api, calculators, diagnostics, guides, offering, pages
+    from .views import api, calculators, diagnostics, guides, offering, pages, seo
 
     catalog.init_app(app)
     store.init_app(app)
     web.init_app(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(diagnostics.bp)
-    app.register_blueprint(calculators.bp)
+    if not app.config["API_ONLY"]:  # the endpoint alone has no page or report routes
+        app.register_blueprint(pages.bp)
+        app.register_blueprint(diagnostics.bp)
+        app.register_blueprint(calculators.bp)
+        app.register_blueprint(guides.bp)
+        app.register_blueprint(offering.bp)
+        app.register_blueprint(seo.bp)
+        from .views import reports as reports_views
+        reports_views.init_app(app)
     app.register_blueprint(api.bp)
-    app.register_blueprint(guides.bp)
-    app.register_blueprint(offering.bp)
-    from .views import reports as reports_views
-    reports_views.init_app(app)
     return app

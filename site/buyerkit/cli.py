@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .catalog import load_catalog
+from .errors import display_path
+from .freeze import DEFAULT_ENDPOINT
+
+# Where `python -m http.server -d build` serves the frozen pages, for trying it all locally.
+LOCAL_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 
 
 class PrivateRequestHandler(WSGIRequestHandler):
@@ -65,6 +73,108 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
                              request_handler=PrivateRequestHandler, fd=sock.fileno())
     click.echo(f"Serving {app.extensions['buyerkit.catalog'].site.vendor.name} "
                f"on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.server_close()
+
+
+@contextmanager
+def _environment(**values: str | None) -> Iterator[None]:
+    """Set BUYERKIT_* variables for create_app() only, then restore them (tests run in-process)."""
+    saved = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is not None:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@cli.command()
+@click.option("--endpoint", metavar="URL",
+              help="Public URL of the scoring endpoint (`buyerkit api`) the pages call; "
+                   f"default ENDPOINT_URL, else {DEFAULT_ENDPOINT}.")
+@click.option("--dest", type=click.Path(path_type=Path),
+              help="Build folder (default BUILD_DIR, ./build). It must be new, empty, or made by "
+                   "an earlier freeze: everything else in it is replaced.")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Content folder (default ./content or BUYERKIT_CONTENT_DIR).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+def freeze(endpoint: str | None, dest: Path | None, content_dir: Path | None,
+           force: bool) -> None:
+    """Write every public page to the build folder, for any static host."""
+    from . import create_app
+    from .freeze import check_destination, endpoint_api, freeze_site
+
+    if dest is not None:
+        check_destination(dest.resolve())  # before anything else: never touch a foreign folder
+    if endpoint is not None:
+        endpoint_api(endpoint)
+    with _environment(BUYERKIT_CONTENT_DIR=str(content_dir.resolve()) if content_dir else None):
+        app = create_app()  # content errors stop here, before anything is written
+    target = (dest or Path(app.config["BUILD_DIR"])).resolve()
+    url = endpoint or app.config.get("ENDPOINT_URL") or DEFAULT_ENDPOINT
+    result = freeze_site(app, target, url, force=force, progress=sys.stderr.isatty())
+    for w in result.warnings:
+        click.echo(f"Warning: {w}", err=True)
+    shown = display_path(target)
+    if result.skipped:
+        click.echo(f"Nothing changed: {shown}/ is up to date ({result.pages} pages; "
+                   "--force rebuilds it).", err=True)
+    else:
+        click.echo(f"Froze {result.pages} pages and {len(result.files) - result.pages} other "
+                   f"files to {shown}/ in {result.seconds:.2f} s; they call the endpoint at "
+                   f"{endpoint_api(url)}.", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--allow-origin", "origins", multiple=True, metavar="ORIGIN",
+              help="An origin whose pages may call the endpoint (repeat for more); default "
+                   "ALLOWED_ORIGINS, else the vendor's base_url and a local static server on "
+                   "port 8000.")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Content folder (default ./content or BUYERKIT_CONTENT_DIR).")
+def api(host: str, port: int, origins: tuple[str, ...], content_dir: Path | None) -> None:
+    """Run the scoring endpoint alone (score, events, health, OpenAPI): no pages, no reports."""
+    import json
+
+    from . import create_app
+    from .web import allowed_origins, origin_of
+
+    for o in origins:
+        if origin_of(o) is None or origin_of(o) != o.rstrip("/").lower():
+            raise click.BadParameter(f"'{o}' is not an origin such as https://example.com",
+                                     param_hint="'--allow-origin'")
+    with _environment(BUYERKIT_API_ONLY="true",
+                      BUYERKIT_CONTENT_DIR=str(content_dir.resolve()) if content_dir else None,
+                      BUYERKIT_ALLOWED_ORIGINS=json.dumps(origins) if origins else None):
+        app = create_app()
+    if not app.config.get("ALLOWED_ORIGINS"):  # nothing configured: try it all locally
+        app.config["ALLOWED_ORIGINS"] = list(LOCAL_ORIGINS)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            sock.listen(128)
+        except OSError as e:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+        server = make_server(host, port, app, threaded=True,
+                             request_handler=PrivateRequestHandler, fd=sock.fileno())
+    click.echo(f"Scoring endpoint on http://{host}:{port}/api/ (Ctrl+C to stop); pages may call "
+               f"it from: {', '.join(sorted(allowed_origins(app)))}", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

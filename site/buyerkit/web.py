@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .schema import BUCKETS, TRIGGERS
@@ -31,7 +32,7 @@ def api_error(status: int, error: str, errors: list[dict[str, str]] | None = Non
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or current_app.config.get("API_ONLY", False)
 
 
 def _handle_http(e: HTTPException) -> Any:
@@ -65,13 +66,100 @@ def _security_headers(resp: Response) -> Response:
     for k, v in HEADERS.items():
         resp.headers.setdefault(k, v)
     if request.is_secure:
-        resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        resp.headers.setdefault("Strict-Transport-Security", HSTS)
     return resp
+
+
+# --- CORS allowlist for the endpoint (static pages on another origin call /api) -------------
+
+HSTS = "max-age=31536000; includeSubDomains"
+CORS_METHODS = "GET, POST"
+CORS_HEADERS = "Content-Type"
+CORS_MAX_AGE = "600"
+
+
+def csp(connect: tuple[str, ...] = ()) -> str:
+    """The one CSP, with extra `connect-src` origins (the endpoint, for the static build)."""
+    if not connect:
+        return CSP
+    return CSP.replace("connect-src 'self'", "connect-src 'self' " + " ".join(connect))
+
+
+def origin_of(url: str) -> str | None:
+    """`scheme://host[:port]` of an absolute http(s) URL, lower-cased; None for anything else."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except (AttributeError, ValueError):
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    default = {"http": 80, "https": 443}[parts.scheme]
+    netloc = parts.hostname if port in (None, default) else f"{parts.hostname}:{port}"
+    return f"{parts.scheme}://{netloc}"
+
+
+def allowed_origins(app: Flask) -> frozenset[str]:
+    """ALLOWED_ORIGINS (a list, or a comma-separated string) plus the vendor's own base_url."""
+    raw = app.config.get("ALLOWED_ORIGINS") or []
+    if isinstance(raw, str):
+        raw = raw.replace(",", " ").split()
+    out = {o for o in (origin_of(str(x)) for x in raw) if o}
+    catalog = app.extensions.get("buyerkit.catalog")
+    base = origin_of(catalog.site.vendor.base_url) if catalog is not None else None
+    return frozenset(out | {base} if base else out)
+
+
+def _cross_origin() -> str | None:
+    """The request's Origin when it is another origin than this server's, else None."""
+    origin = request.headers.get("Origin")
+    if origin is None or urlsplit(origin).netloc.lower() == request.host.lower():
+        return None
+    return origin
+
+
+def _cors_gate() -> Response | None:
+    """Refuse /api calls from pages on origins not allowed (before any view runs, so nothing is
+    stored), and answer the browser's preflight for the allowed ones."""
+    if not _wants_json() or (origin := _cross_origin()) is None:
+        return None
+    if origin_of(origin) != origin.lower() or origin.lower() not in allowed_origins(
+            current_app):
+        return api_error(403, "Pages on this origin may not call this endpoint.",
+                         [{"field": "Origin", "message": "Origin not allowed."}])
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        resp = Response(status=204)
+        resp.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        resp.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+        resp.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
+        return resp
+    return None
+
+
+def _cors_headers(resp: Response) -> Response:
+    """Let an allowed page read the answer; never with credentials (no cookies are used)."""
+    if _wants_json():
+        resp.vary.add("Origin")
+        origin = _cross_origin()
+        if origin is not None and resp.status_code != 403:
+            resp.headers["Access-Control-Allow-Origin"] = origin
+    return resp
+
+
+def _api_only_gate() -> Response | None:
+    """The endpoint alone answers /api only: no pages, no static files, no reports."""
+    if not request.path.startswith("/api/"):
+        return api_error(404, "No such endpoint.")
+    return None
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(Exception, _handle_unexpected)
+    if app.config.get("API_ONLY"):
+        app.before_request(_api_only_gate)
+    app.before_request(_cors_gate)
+    app.after_request(_cors_headers)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(BUCKETS=BUCKETS, TRIGGERS=TRIGGERS)
     app.jinja_env.trim_blocks = True

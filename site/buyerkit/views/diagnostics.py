@@ -82,6 +82,14 @@ def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
                                     calculators=catalog.calculators))
 
 
+def _render_static(d: Diagnostic) -> Response:
+    """Static build (`buyerkit freeze`): every step and every outcome in one page, no random
+    ids baked in; static/diagnostic-static.js asks the endpoint for the verdict."""
+    forms = [step_form(d, step, None) for step in d.steps]
+    return Response(render_template("diagnostic_static.html", d=d, forms=forms,
+                                    site=get_catalog().site))
+
+
 @bp.get("/")
 def index() -> str:
     return render_template("diagnostics_index.html", diagnostics=get_catalog().diagnostics,
@@ -91,6 +99,8 @@ def index() -> str:
 @bp.route("/<slug>/", methods=["GET", "POST"])
 def run(slug: str) -> Response:
     d = _diagnostic(slug)
+    if current_app.config["STATIC_BUILD"] and request.method == "GET":
+        return _render_static(d)
     ctx = _carried()
     if request.method == "GET":
         return _render_step(d, 0, {}, ctx)

@@ -1,0 +1,264 @@
+// The diagnostic on a static host (buyerkit freeze): the page holds every step and every
+// outcome; this shows one step at a time, checks answers with the server's own sentences,
+// asks the scoring endpoint (another origin) for the verdict and reveals the matching outcome.
+// When the endpoint cannot be reached the prospect is told, their answers stay, and they can
+// try again; journey events wait in outbox.js until the endpoint has them.
+import { eventBody } from "./signals.js";
+import { API, endpointAnswered, queue } from "./outbox.js";
+
+const root = document.getElementById("diagnostic");
+if (root) start(root);
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function messageFor(fieldset) {
+  const chosen = [...fieldset.querySelectorAll("input:checked")];
+  if (!chosen.length) {
+    if (fieldset.dataset.required !== "true") return null;
+    return fieldset.dataset.kind === "single" ? "Choose one answer." : "Choose at least one answer.";
+  }
+  const exclusive = chosen.length > 1 && chosen.find((i) => i.dataset.exclusive);
+  if (exclusive) {
+    const label = document.querySelector(`label[for="${exclusive.id}"]`);
+    return `'${label.textContent.trim()}' cannot be combined with other answers.`;
+  }
+  return null;
+}
+
+const DOWN = {
+  0: "We could not reach our scoring service, so we cannot show your result yet.",
+  403: "This page is not allowed to ask our scoring service for a result (a set-up mistake on our side).",
+  429: "Our scoring service is busy right now.",
+};
+
+function start(root) {
+  const slug = root.dataset.diagnostic;
+  const form = document.getElementById("diagnostic-form");
+  const steps = [...form.querySelectorAll("section.step")];
+  const items = [...document.querySelectorAll("#progress li")];
+  const label = document.getElementById("progress-label");
+  const summary = document.getElementById("error-summary");
+  const status = document.getElementById("score-status");
+  const result = document.getElementById("result");
+  const brand = document.querySelector(".brand");
+  const suffix = ` — ${root.dataset.title}`;
+  const journey = eventBody("diagnostic_started", slug).journey;
+  const abandonIds = {};
+  let current = 0;
+  let reached = 1;
+  let done = false;
+  let scoreId = crypto.randomUUID();
+  let busy = false;
+  let lastResult = null;
+
+  const send = (kind, props = {}, id, leaving = false) =>
+    queue({ ...eventBody(kind, slug, props), ...(id ? { id } : {}) }, { leaving });
+  send("diagnostic_started");
+
+  function progress(i) {
+    items.forEach((li, k) => {
+      li.className = k < i ? "done" : k === i ? "current" : "";
+      if (k === i) li.setAttribute("aria-current", "step");
+      else li.removeAttribute("aria-current");
+      li.querySelector(".done-mark").hidden = k >= i;
+    });
+    label.textContent = `Step ${i + 1} of ${steps.length}`;
+  }
+
+  function clearErrors() {
+    summary.hidden = true;
+    for (const fs of form.querySelectorAll("fieldset.has-error")) {
+      fs.classList.remove("has-error");
+      fs.querySelector(".field-error").remove();
+      const help = fs.querySelector(".hint");
+      if (help) fs.setAttribute("aria-describedby", help.id);
+      else fs.removeAttribute("aria-describedby");
+    }
+  }
+
+  function showStep(i, focus = true) {
+    clearErrors();
+    status.hidden = true;
+    result.hidden = true;
+    form.hidden = false;
+    document.getElementById("progress").hidden = false;
+    steps.forEach((s, k) => { s.hidden = k !== i; });
+    current = i;
+    progress(i);
+    document.title = `${steps[i].querySelector("h1").textContent} (step ${i + 1} of ${steps.length})${suffix}`;
+    if (i + 1 > reached) {
+      reached = i + 1;
+      send("step_reached", { step: reached });
+    }
+    if (focus) steps[i].querySelector("h1").focus();
+  }
+
+  function showErrors(errors) {
+    // errors: [[fieldset, message]] for one step
+    clearErrors();
+    const list = summary.querySelector("ul");
+    list.replaceChildren();
+    for (const [fs, message] of errors) {
+      const q = fs.dataset.question;
+      const p = el("p", "field-error");
+      p.id = `${q}-error`;
+      p.append(el("span", "visually-hidden", "Error:"), ` ${message}`);
+      const help = fs.querySelector(".hint");
+      (help || fs.querySelector("legend")).after(p);
+      fs.classList.add("has-error");
+      fs.setAttribute("aria-describedby", [help && help.id, p.id].filter(Boolean).join(" "));
+      const a = el("a", "", `${message} `);
+      a.href = `#${q}-0`;
+      a.append(el("span", "small", `(${fs.querySelector("legend").textContent})`));
+      a.addEventListener("click", (ev) => { ev.preventDefault(); document.getElementById(`${q}-0`).focus(); });
+      const li = el("li");
+      li.append(a);
+      list.append(li);
+    }
+    summary.querySelector("h2").textContent = errors.length === 1 ? "Please check this answer" : "Please check these answers";
+    summary.hidden = false;
+    document.title = "Error: " + document.title.replace(/^Error: /, "");
+    summary.focus();
+  }
+
+  function stepErrors(i) {
+    return [...steps[i].querySelectorAll("fieldset[data-question]")]
+      .map((fs) => [fs, messageFor(fs)]).filter(([, m]) => m);
+  }
+
+  function answers() {
+    const out = {};
+    for (const fs of form.querySelectorAll("fieldset[data-question]")) {
+      const values = [...fs.querySelectorAll("input:checked")].map((i) => i.value);
+      if (values.length) out[fs.dataset.question] = fs.dataset.kind === "multi" ? values : values[0];
+    }
+    return out;
+  }
+
+  function goTo(i) {
+    history.pushState({ bkStep: i }, "");
+    showStep(i);
+  }
+
+  function down(code) {
+    status.querySelector("#score-status-text").textContent =
+      `${DOWN[code] || DOWN[0]} Your answers are still here on this page, and nothing is lost. Try again in a moment.`;
+    status.hidden = false;
+    status.focus();
+  }
+
+  function showResult(data) {
+    done = true;
+    lastResult = data;
+    clearErrors();
+    form.hidden = true;
+    status.hidden = true;
+    document.getElementById("progress").hidden = true;
+    const v = data.verdict;
+    for (const e of result.querySelectorAll("[data-outcome], [data-next]")) {
+      e.hidden = (e.dataset.outcome || e.dataset.next) !== v;
+    }
+    const reasons = document.getElementById("reasons");
+    reasons.replaceChildren(...data.reasons.map((r) => el("li", "", r.text)));
+    const bucketFact = document.getElementById("fact-bucket");
+    bucketFact.hidden = !data.bucket;
+    for (const s of result.querySelectorAll("[data-bucket]")) s.hidden = s.dataset.bucket !== data.bucket;
+    for (const s of result.querySelectorAll("[data-trigger]")) s.hidden = s.dataset.trigger !== data.trigger;
+    // The same matching as Outcome.alternatives_for: by reason, else the general ones, else all.
+    const codes = new Set(data.reasons.map((r) => r.code));
+    const alts = [...result.querySelectorAll("[data-for-reasons]")];
+    const forOf = (a) => a.dataset.forReasons.split(" ").filter(Boolean);
+    let shown = alts.filter((a) => forOf(a).some((c) => codes.has(c)));
+    if (!shown.length) shown = alts.filter((a) => !forOf(a).length);
+    if (!shown.length) shown = alts;
+    for (const a of alts) a.hidden = !shown.includes(a);
+    const contact = document.getElementById("result-contact");
+    contact.hidden = !contact.dataset.show.split(" ").includes(v);
+    const heading = contact.querySelector("#contact-h");
+    if (heading) heading.textContent = contact.getAttribute(`data-heading-${v}`) || heading.textContent;
+    result.hidden = false;
+    const h1 = result.querySelector(`[data-outcome="${v}"] h1`);
+    document.title = `Your result: ${h1.textContent}${brand ? " — " + brand.textContent : ""}`;
+    h1.focus();
+  }
+
+  async function score() {
+    if (busy) return;
+    busy = true;
+    form.setAttribute("aria-busy", "true");
+    const body = { diagnostic: slug, answers: answers(), event_id: scoreId, journey,
+                   channel: eventBody("diagnostic_started", slug).channel };
+    let r;
+    try {
+      r = await fetch(API + "/v1/score", {
+        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body), signal: AbortSignal.timeout(15000),
+      });
+      if (r.ok) {
+        const data = await r.json();
+        endpointAnswered();
+        scoreId = crypto.randomUUID(); // answering again later is a new completion
+        history.pushState({ bkStep: "result" }, "");
+        showResult(data);
+      } else if (r.status === 400) {
+        // The endpoint disagrees with an answer: show it where it was given.
+        const data = await r.json();
+        const bad = (data.errors || []).map((e) => [
+          form.querySelector(`fieldset[data-question="${(e.field || "").replace(/^answers\./, "")}"]`),
+          e.message]).filter(([fs]) => fs);
+        if (!bad.length) return down(0);
+        const i = steps.findIndex((s) => s.contains(bad[0][0]));
+        showStep(i, false);
+        showErrors(bad.filter(([fs]) => steps[i].contains(fs)));
+      } else {
+        down(r.status);
+      }
+    } catch (e) {
+      down(0);
+    } finally {
+      busy = false;
+      form.removeAttribute("aria-busy");
+    }
+  }
+
+  form.addEventListener("submit", (ev) => ev.preventDefault());
+  form.addEventListener("click", (ev) => {
+    const button = ev.target.closest("button[data-go]");
+    if (!button) return;
+    if (button.dataset.go === "back") {
+      if (history.state && history.state.bkStep === current && current > 0) history.back();
+      else goTo(Math.max(current - 1, 0));
+      return;
+    }
+    const errors = stepErrors(current);
+    if (errors.length) return showErrors(errors);
+    if (current < steps.length - 1) return goTo(current + 1);
+    const first = steps.findIndex((_, i) => stepErrors(i).length);
+    if (first >= 0) {
+      goTo(first);
+      return showErrors(stepErrors(first));
+    }
+    score();
+  });
+  document.getElementById("score-retry").addEventListener("click", score);
+  addEventListener("online", () => { if (!status.hidden) score(); });
+
+  addEventListener("popstate", (ev) => {
+    const s = ev.state && ev.state.bkStep;
+    if (s === "result") return lastResult ? showResult(lastResult) : showStep(steps.length - 1);
+    showStep(Number.isInteger(s) ? s : 0);
+  });
+  addEventListener("pagehide", () => {
+    if (done) return;
+    const step = current + 1;
+    abandonIds[step] = abandonIds[step] || crypto.randomUUID();
+    send("diagnostic_abandoned", { step }, abandonIds[step], true);
+  });
+
+  history.replaceState({ bkStep: 0 }, "");
+}
