@@ -85,5 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(offering.bp)
         app.register_blueprint(seo.bp)
         app.register_blueprint(company.bp)
+        from .views import reports as reports_views
+        reports_views.init_app(app)
     app.register_blueprint(api.bp)
     return app

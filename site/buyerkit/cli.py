@@ -213,6 +213,13 @@ def purge(older_than: str | None) -> None:
     click.echo(f"Purged {deleted} event{'' if deleted == 1 else 's'} older than {age}.")
 
 
+from .reports.commands import demo_signals, report, users  # noqa: E402
+
+cli.add_command(report)
+cli.add_command(users)
+cli.add_command(demo_signals)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: usage errors become one line too (click prints usage and hint otherwise)."""
     try:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from .events import hour_now
+from .reports import migration as reports_migration
 
 # Any constant shared by every buyerkit process: PostgreSQL serialises migrations on it.
 _PG_LOCK = 0x6B75_7965
@@ -64,6 +65,7 @@ def _v2(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events table", _v1),
     Migration(2, "filtered reason, company hash", _v2),
+    Migration(3, "report roll-ups, users, spend", reports_migration),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from . import reports
 from .events import Event, hour_now
 from .migrations import migrate
 
@@ -220,7 +221,12 @@ class GroupCommit:
                 if self.conn is None:
                     self.conn = self.engine.connect()
                 with self.conn.begin():
-                    self.conn.execute(self.insert, rows)
+                    # Roll-ups for the reports move in the same transaction, for the rows
+                    # actually inserted (a retried id is neither stored nor counted twice).
+                    stored = {r[0] for r in self.conn.execute(
+                        self.insert.returning(events.c.id), rows)}
+                    fresh = list({r["id"]: r for r in rows if r["id"] in stored}.values())
+                    reports.rollups.apply(self.conn, fresh)
                 return None
             except Exception as e:  # every waiter must hear of any failure
                 if _is_busy(e) and time.monotonic() < busy_until:

@@ -1,0 +1,152 @@
+"""The `buyerkit report`, `buyerkit users …` and `buyerkit demo-signals` commands (registered
+on the CLI group in cli.py)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+import sqlalchemy as sa
+
+from ..errors import BuyerkitError
+
+
+def _app() -> Any:
+    from .. import create_app
+
+    return create_app()
+
+
+@click.command("report")
+@click.argument("names", nargs=-1, metavar="[REPORT]...")
+@click.option("--since", help="First day, YYYY-MM-DD (default: 30 days before --until).")
+@click.option("--until", help="Last day, YYYY-MM-DD, inclusive (default: today, UTC).")
+@click.option("--diagnostic", help="Diagnostic slug (default: the first one).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.option("--table", "table_key", help="Only this table (its key, as in the CSV links).")
+@click.option("--revenue", help="Pipeline math: desired new revenue this year.")
+@click.option("--price", help="Pipeline math: average sale price.")
+@click.option("--close-rate", help="Pipeline math: close rate in %.")
+@click.option("--market", help="Pipeline math: companies in the target market.")
+def report(names: tuple[str, ...], since: str | None, until: str | None,
+           diagnostic: str | None, fmt: str, table_key: str | None, **plan_args: str | None
+           ) -> None:
+    """Print reports (overview bounces channels segments groups weekly pipeline; default all)
+    with the same suppressed cells as the pages."""
+    from .period import PeriodError, parse_period
+    from .pipeline import parse_plan
+    from .service import NAMES, build
+    from .tables import to_csv, to_json, to_text
+
+    unknown = [n for n in names if n not in NAMES]
+    if unknown:
+        raise click.UsageError(f"unknown report '{unknown[0]}': choose from {', '.join(NAMES)}")
+    app = _app()
+    catalog = app.extensions["buyerkit.catalog"]
+    args = {"since": since or "", "until": until or "", "diagnostic": diagnostic or ""}
+    try:
+        period = parse_period(args, sorted(catalog.diagnostics))
+    except PeriodError as e:
+        raise BuyerkitError(f"--{e.field}: {e.message}") from None
+    plan, errors = parse_plan({k.replace("close_rate", "close_rate"): v or ""
+                               for k, v in plan_args.items()})
+    if errors:
+        raise BuyerkitError("; ".join(errors.values()))
+    chosen = list(names) or [n for n in NAMES if n != "pipeline" or plan is not None]
+    if "pipeline" in chosen and plan is None:
+        raise BuyerkitError("pipeline needs --revenue, --price and --close-rate")
+    reports = build(app.extensions["buyerkit.store"].engine, period, catalog, app.config,
+                    chosen, plan)
+    if table_key:
+        reports = [r.__class__(r.key, r.title, r.summary,
+                               tuple(t for t in r.tables if t.key == table_key), r.notes)
+                   for r in reports]
+        if not any(r.tables for r in reports):
+            raise BuyerkitError(f"no table '{table_key}' in {', '.join(chosen)}")
+    meta = {"diagnostic": period.diagnostic, "since": period.since.isoformat(),
+            "until": period.until.isoformat()}
+    if fmt == "json":
+        click.echo(to_json(reports, meta), nl=False)
+    elif fmt == "csv":
+        tables = [(r, t) for r in reports for t in r.tables]
+        for i, (r, t) in enumerate(tables):
+            if len(tables) > 1:
+                click.echo(("\n" if i else "") + f"# {r.key}.{t.key}: {t.title}")
+            click.echo(to_csv(t), nl=False)
+    else:
+        click.echo(f"{period.diagnostic}, {meta['since']} to {meta['until']}\n")
+        click.echo(to_text(reports), nl=False)
+
+
+@click.group("users")
+def users() -> None:
+    """Report users: add, remove, list (no account exists until you add one)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (for scripts) instead of a prompt.")
+def users_add(name: str, password_stdin: bool) -> None:
+    """Create report user NAME; asks for the password twice."""
+    from .. import accounts
+
+    accounts.check_username(name)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    accounts.add(_app().extensions["buyerkit.store"].engine, name, password)
+    click.echo(f"Added report user '{name}'. Log in at /reports/login.", err=True)
+
+
+@users.command("remove")
+@click.argument("name")
+def users_remove(name: str) -> None:
+    """Delete report user NAME (their sessions end at once)."""
+    from .. import accounts
+
+    accounts.remove(_app().extensions["buyerkit.store"].engine, name)
+    click.echo(f"Removed report user '{name}'.", err=True)
+
+
+@users.command("list")
+def users_list() -> None:
+    """List report user names."""
+    from .. import accounts
+
+    for user in accounts.all_users(_app().extensions["buyerkit.store"].engine):
+        click.echo(user.username)
+
+
+@click.command("demo-signals")
+@click.option("--events", "count", default=20_000, show_default=True,
+              type=click.IntRange(1, 50_000_000), help="About how many events to make.")
+@click.option("--days", default=180, show_default=True, type=click.IntRange(7, 1000),
+              help="Spread them over this many days up to now.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Random seed.")
+@click.option("--replace", is_flag=True, help="Delete every stored event first.")
+def demo_signals(count: int, days: int, seed: int, replace: bool) -> None:
+    """Fill the store with synthetic demo signals, so the reports have something to show."""
+    from .. import demo_data
+    from ..store import events
+
+    app = _app()
+    engine = app.extensions["buyerkit.store"].engine
+    catalog = app.extensions["buyerkit.catalog"]
+    with engine.begin() as conn:
+        stored = conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one()
+        if stored and not replace:
+            raise BuyerkitError(f"the store already holds {stored:,} events; pass --replace to "
+                                "delete them and load demo signals instead")
+        if stored:
+            conn.execute(events.delete())
+    subject = sorted(catalog.diagnostics)[0]
+    orgs = demo_data.target_orgs(app.config.get("DOMAIN_HMAC_KEY"),
+                                 getattr(catalog, "targets", ()))
+    n = demo_data.load(engine, events, demo_data.generate(count, days, seed, subject,
+                                                          orgs=orgs))
+    click.echo(f"Stored {n:,} demo events over {days} days for '{subject}' and rebuilt the "
+               "report roll-ups.", err=True)

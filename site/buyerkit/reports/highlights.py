@@ -1,0 +1,59 @@
+"""What the signals say, in sentences at the top of the overview: the channel that brings the
+most fit prospects (and at what cost), where and why prospects bounce, and the buying groups
+forming. Every number is a cell the other reports show; nothing hidden is used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .suppress import is_shown
+from .tables import Column, Report, Table, fmt
+
+
+def _best(rows: list[tuple[Any, ...]], index: int) -> tuple[Any, ...] | None:
+    shown = [r for r in rows if is_shown(r[index]) and r[index] > 0]
+    return max(shown, key=lambda r: r[index]) if shown else None
+
+
+def highlights(steps: Table, channels: Report, bounces: Report, groups: Report) -> Table:
+    rows: list[tuple[str, str]] = []
+    ch = list(channels.tables[0].rows[:-1])
+    best = _best(ch, 5)
+    if best:
+        cost = f", at {fmt(best[8], 'money')} per fit prospect" if best[8] is not None else ""
+        rate = f" ({fmt(best[6], 'rate')} of its completed journeys)" if best[6] is not None \
+            else ""
+        rows.append(("Which channel brings fit prospects?",
+                     f"{' / '.join(best[:3])}: {best[5]:,} fit prospects{rate}{cost}."))
+    priced = [r for r in ch if r[8] is not None]
+    if priced:
+        cheap = min(priced, key=lambda r: r[8])
+        rows.append(("Where does a fit prospect cost least?",
+                     f"{' / '.join(cheap[:3])}: {fmt(cheap[8], 'money')} per fit prospect."))
+    rules = list(bounces.tables[0].rows)
+    top = _best(rules, 1) or _best(rules, 2)
+    if top:
+        stage = "identifying the problem" if is_shown(top[1]) and (
+            not is_shown(top[2]) or top[1] >= top[2]) else "examining solutions"
+        rows.append(("Why do prospects bounce?",
+                     f"Most often: {top[0].lower()} — mostly while {stage}. Each one found "
+                     "out early, before costing anyone's time."))
+    step = _best(list(steps.rows), 1)
+    if step:
+        rows.append(("Where do prospects leave mid-way?",
+                     f"{step[0]}: {step[1]:,} journeys left there."))
+    grp = [r for r in groups.tables[0].rows if is_shown(r[1])]
+    if grp:
+        forming = sum(r[1] for r in grp)
+        cfo = sum(r[6] for r in grp if is_shown(r[6]))
+        security = sum(r[7] for r in grp if is_shown(r[7]))
+        wide = sum(r[1] for r in grp if r[0] not in ("0", "1", "2"))
+        rows.append(("Which buying groups are forming?",
+                     f"{forming:,} groups shared material; {wide:,} have 3 or more roles "
+                     f"engaged, {cfo:,} read the CFO guide, {security:,} asked for the "
+                     "security review."))
+    if not rows:
+        rows.append(("What do the signals say?", "Too few signals in this range to say yet."))
+    return Table("highlights", "What the signals say",
+                 (Column("question", "Question", "text"), Column("answer", "Answer", "text")),
+                 tuple(rows), note="Built only from cells the other reports show.")

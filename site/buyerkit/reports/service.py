@@ -1,0 +1,51 @@
+"""One entry point for the page and the command line: the chosen reports for a period, read
+in one transaction so every table of a page agrees with the others."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import spend
+from .context import Context
+from .period import Period
+from .pipeline import Plan, pipeline
+from .queries import REPORTS
+from .schema import ru_outcomes
+from .suppress import count
+from .tables import Report
+
+NAMES = (*REPORTS, "pipeline")
+
+
+def context(conn: sa.Connection, period: Period, catalog: Any,
+            config: Mapping[str, Any]) -> Context:
+    """Labels and rules from the diagnostic, the target list, and the period's spend."""
+    targets = tuple((t.name, t.domain) for t in getattr(catalog, "targets", ()))
+    return Context(diagnostic=catalog.diagnostics.get(period.diagnostic), targets=targets,
+                   org_key=config.get("DOMAIN_HMAC_KEY"),
+                   spend_cents=spend.for_period(conn, period))
+
+
+def fit_observed(conn: sa.Connection, period: Period) -> int | str:
+    query = sa.select(sa.func.coalesce(sa.func.sum(ru_outcomes.c.n), 0)).where(
+        ru_outcomes.c.subject == period.diagnostic, ru_outcomes.c.status == "fit",
+        ru_outcomes.c.day.between(period.first_day, period.last_day))
+    return count(int(conn.execute(query).scalar_one()))
+
+
+def build(engine: sa.Engine, period: Period, catalog: Any, config: Mapping[str, Any],
+          names: Sequence[str] = NAMES, plan: Plan | None = None) -> list[Report]:
+    """The named reports for the period (pipeline only when a plan is given)."""
+    out: list[Report] = []
+    with engine.connect() as conn:
+        ctx = context(conn, period, catalog, config)
+        for name in names:
+            if name == "pipeline":
+                if plan is not None:
+                    out.append(pipeline(plan, fit_observed(conn, period), period.days))
+            else:
+                out.append(REPORTS[name](conn, period, ctx))
+    return out

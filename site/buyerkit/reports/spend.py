@@ -1,0 +1,134 @@
+"""Spend per channel and month: imported from CSV (every problem named by row and column) or
+typed into a form, and prorated by day into the chosen range for cost per fit prospect."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..events import clean_token
+from .period import Period
+from .schema import report_spend
+
+COLUMNS = ("month", "source", "medium", "campaign", "amount")
+MAX_ROWS = 5000
+MAX_BYTES = 512 * 1024
+MAX_AMOUNT = Decimal("10000000000")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+NONE = "(none)"
+
+
+class SpendError(ValueError):
+    """Spend that cannot be stored; the message names the row and column (or form field)."""
+
+    def __init__(self, message: str, field: str = "csv") -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass(frozen=True)
+class Spend:
+    month: str
+    source: str
+    medium: str
+    campaign: str
+    cents: int
+
+
+def parse_month(text: str, where: str) -> str:
+    m = MONTH.match(text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
+        raise SpendError(f"{where}: '{text[:20]}' is not a month; write it as YYYY-MM, "
+                         "for example 2026-03.", "month")
+    return m.group(0)
+
+
+def parse_amount(text: str, where: str) -> int:
+    cleaned = text.strip().replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or \
+            amount != amount.quantize(Decimal("0.01")):
+        raise SpendError(f"{where}: '{text[:20]}' is not an amount; write a number of at most "
+                         "two decimals, for example 1250.50.", "amount")
+    return int(amount * 100)
+
+
+def channel_key(source: str, medium: str, campaign: str, where: str) -> tuple[str, str, str]:
+    """The channel as the reports name it (the same cleaning as the events' UTM tags)."""
+    src = clean_token(source)
+    if not src:
+        raise SpendError(f"{where}: the source is empty; write the utm_source, e.g. linkedin.",
+                         "source")
+    return src, clean_token(medium) or NONE, clean_token(campaign) or NONE
+
+
+def parse_csv(data: bytes) -> list[Spend]:
+    """Every row of a spend CSV, or SpendError naming the first bad row and column."""
+    if len(data) > MAX_BYTES:
+        raise SpendError(f"The file is larger than {MAX_BYTES // 1024} KiB.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpendError("The file is not UTF-8 text; save it as CSV (UTF-8).") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if sorted(header) != sorted(COLUMNS):
+        raise SpendError(f"Row 1: the header must name the columns {', '.join(COLUMNS)} "
+                         f"(found: {', '.join(header)[:120] or 'nothing'}).")
+    out: dict[tuple[str, str, str, str], Spend] = {}
+    for n, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise SpendError(f"Row {n}: {len(values)} values for {len(header)} columns.")
+        if len(out) >= MAX_ROWS:
+            raise SpendError(f"Row {n}: more than {MAX_ROWS} rows; split the file.")
+        cell = dict(zip(header, values, strict=True))
+        month = parse_month(cell["month"], f"Row {n}, column month")
+        source, medium, campaign = channel_key(cell["source"], cell["medium"],
+                                               cell["campaign"], f"Row {n}, column source")
+        cents = parse_amount(cell["amount"], f"Row {n}, column amount")
+        out[(month, source, medium, campaign)] = Spend(month, source, medium, campaign, cents)
+    if not out:
+        raise SpendError("The file has a header but no rows of spend.")
+    return list(out.values())
+
+
+def save(conn: sa.Connection, rows: list[Spend]) -> None:
+    """Store spend rows, replacing what was stored for the same month and channel."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(report_spend)
+    stmt = stmt.on_conflict_do_update(index_elements=["month", "source", "medium", "campaign"],
+                                      set_={"cents": stmt.excluded.cents})
+    conn.execute(stmt, [r.__dict__ for r in rows])
+
+
+def _month_days(month: str) -> tuple[date, date]:
+    year, mon = int(month[:4]), int(month[5:])
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+def for_period(conn: sa.Connection, period: Period) -> dict[tuple[str, str, str], float]:
+    """Cents per channel in the period: each month's spend times the share of its days."""
+    first = f"{period.since.year:04d}-{period.since.month:02d}"
+    last = f"{period.until.year:04d}-{period.until.month:02d}"
+    out: dict[tuple[str, str, str], float] = {}
+    query = sa.select(report_spend).where(report_spend.c.month.between(first, last))
+    for r in conn.execute(query):
+        start, end = _month_days(r.month)
+        overlap = (min(end, period.until) - max(start, period.since)).days + 1
+        if overlap > 0:
+            key = (r.source, r.medium, r.campaign)
+            out[key] = out.get(key, 0.0) + r.cents * overlap / end.day
+    return out

@@ -1,0 +1,115 @@
+"""A marketer logs in with the keyboard and reads the reports in a real browser: charts drawn,
+axe-core clean on every report page, usable at 360 px and without JavaScript."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from buyerkit import accounts, demo_data
+from buyerkit.store import events
+
+from ..conftest import DEMO_CONTENT, make_app
+from .conftest import LiveServer, assert_accessible
+from .keyboard import active, tab_until
+
+PASSWORD = "correct horse battery staple"
+PAGES = ["/reports/", "/reports/bounces", "/reports/channels", "/reports/segments",
+         "/reports/groups", "/reports/weekly",
+         "/reports/pipeline?revenue=3000000&price=30000&close_rate=25&market=300",
+         "/reports/spend"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("reports-live")
+    shutil.copytree(DEMO_CONTENT, tmp / "content")
+    app = make_app(tmp, tmp / "content")
+    engine = app.extensions["buyerkit.store"].engine
+    demo_data.load(engine, events, demo_data.generate(8000, 40, 1, "renewal-risk-check"))
+    accounts.add(engine, "marketing", PASSWORD)
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def foreign(page, site) -> Iterator[list[str]]:
+    seen: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((site.url, "data:", "about:"))
+            else seen.append(r.url))
+    yield seen
+    assert seen == [], f"requests to other origins: {seen}"
+
+
+def log_in_by_keyboard(page, site) -> None:
+    page.goto(site.url + "/reports/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to the reports")
+    tab_until(page, lambda e: e[1] == "username")
+    page.keyboard.type("marketing")
+    page.keyboard.press("Tab")
+    assert active(page)[1] == "password"
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_log_in_by_keyboard_and_see_the_charts(page, site, foreign):
+    log_in_by_keyboard(page, site)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    charts = page.locator("svg.chart")
+    expect(charts.first).to_be_visible()
+    assert charts.count() == 2
+    assert page.locator("svg.chart rect.bar").count() >= 4
+    assert "Fit" in page.get_by_role("img").first.get_attribute("aria-label")
+    page.get_by_role("link", name="Channels").click()
+    expect(page.get_by_role("heading", name="Fit prospects by channel")).to_be_visible()
+    expect(page.locator("table").first).to_contain_text("linkedin")
+
+
+def test_report_pages_have_no_accessibility_violations(page, site, foreign):
+    log_in_by_keyboard(page, site)
+    for path in PAGES:
+        page.goto(site.url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    page.goto(site.url + "/reports/logout")  # GET is not a route: the error page
+    page.goto(site.url + "/reports/weekly?since=2026-99-01")
+    expect(page.get_by_role("alert")).to_contain_text("is not a date")
+    assert_accessible(page)
+
+
+def test_logged_out_the_login_page_is_accessible(page, site, foreign):
+    page.goto(site.url + "/reports/login")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", PAGES[:3] + PAGES[5:7], ids=["overview", "bounces",
+                                                             "channels", "weekly", "pipeline"])
+def test_fits_a_360_px_screen(page, site, path):
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in_by_keyboard(page, site)
+    page.goto(site.url + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path} is {width} px wide"
+
+
+def test_works_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site.url + "/reports/login")
+        page.fill("#username", "marketing")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_label("From").fill("2020-01-01")
+        page.get_by_role("button", name="Show").click()
+        expect(page.get_by_role("alert")).to_contain_text("reports cover at most 1098 days")
+        page.get_by_role("button", name="Log out marketing").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Log in to the reports")
+        page.goto(site.url + "/reports/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Log in to the reports")
+    finally:
+        context.close()

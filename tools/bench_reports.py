@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Benchmark the reports: every report for a 30-day and a 1-year range at 1M (and 10M) events
+on SQLite and PostgreSQL, against a raw scan of the events in the same run; and the cost of
+keeping the roll-ups current on ingest (events/s with and without `rollups.apply`).
+
+    .venv/bin/python tools/bench_reports.py --events 1000000 --engines sqlite,postgres \
+        --pg-url postgresql+psycopg://buyerkit:...@127.0.0.1:5432/buyerkit_bench
+
+Data is generated with buyerkit.demo_data (400 days up to a fixed hour), bulk-loaded with the
+driver's fastest path (executemany on SQLite, COPY on PostgreSQL), then the roll-ups are
+rebuilt. A store already generated for the same size is reused (--fresh to regenerate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "site"))
+
+from buyerkit import demo_data  # noqa: E402
+from buyerkit.catalog import load_catalog  # noqa: E402
+from buyerkit.reports import migration, rollups  # noqa: E402
+from buyerkit.reports.period import Period, date_of  # noqa: E402
+from buyerkit.reports.pipeline import Plan  # noqa: E402
+from buyerkit.reports.service import NAMES, build  # noqa: E402
+from buyerkit.store import events, metadata  # noqa: E402
+
+SUBJECT = "renewal-risk-check"
+END_HOUR = 494_000  # 2026-05-10, fixed so every run measures the same data
+DAYS = 400
+INDEXES = ("CREATE INDEX IF NOT EXISTS ix_events_hour ON events (hour)",
+           "CREATE INDEX IF NOT EXISTS ix_events_grp ON events (grp)",
+           "CREATE INDEX IF NOT EXISTS ix_events_journey ON events (journey)")
+PLAN = Plan(revenue=3_000_000, price=30_000, close_rate=0.25, market=2_000)
+
+
+def sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def engine_for(kind: str, n: int, args: argparse.Namespace) -> sa.Engine:
+    if kind == "sqlite":
+        path = Path(args.dir) / f"bench-{n}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(f"sqlite:///{path}")
+        sa.event.listen(engine, "connect", sqlite_pragmas)
+        return engine
+    schema = f"bench_{n}"
+    admin = sa.create_engine(args.pg_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    admin.dispose()
+    url = sa.make_url(args.pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return sa.create_engine(url)
+
+
+def stored(engine: sa.Engine) -> int:
+    """Events already loaded by an earlier complete run (0 when none or the run broke off)."""
+    with engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        if not all(inspector.has_table(t) for t in ("events", "ru_outcomes", "report_spend")):
+            return 0
+        return conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one()
+
+
+def load(engine: sa.Engine, n: int) -> dict[str, float]:
+    """Generate n events, bulk-load them, index, rebuild the roll-ups; return the timings."""
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            table.drop(conn, checkfirst=True)
+        from buyerkit.reports.schema import metadata as reports_md
+        reports_md.drop_all(conn, checkfirst=True)
+        metadata.create_all(conn)
+    cols = [c.name for c in events.c]
+    rows = demo_data.generate(n, DAYS, 11, SUBJECT, end_hour=END_HOUR, orgs=[])
+    t0 = time.perf_counter()
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if engine.dialect.name == "postgresql":
+            with cur.copy(f"COPY events ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row.get(c) for c in cols])
+        else:
+            sql = f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(tuple(row.get(c) for c in cols))
+                if len(batch) == 100_000:
+                    cur.executemany(sql, batch)
+                    batch = []
+            cur.executemany(sql, batch)
+        raw.commit()
+    finally:
+        raw.close()
+    t1 = time.perf_counter()
+    with engine.begin() as conn:
+        for ddl in INDEXES:
+            conn.exec_driver_sql(ddl)
+    t2 = time.perf_counter()
+    with engine.begin() as conn:
+        migration(conn)
+        rollups.rebuild(conn, events)
+    t3 = time.perf_counter()
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    return {"generate_and_load_s": t1 - t0, "index_s": t2 - t1, "rebuild_s": t3 - t2}
+
+
+class Catalog:
+    """Just what the reports read from the content: the demo diagnostic, no targets."""
+
+    def __init__(self) -> None:
+        self.diagnostics = load_catalog(ROOT / "content").diagnostics
+        self.targets = ()
+
+
+def time_reports(engine: sa.Engine, repeat: int) -> dict[str, dict[str, float]]:
+    catalog = Catalog()
+    last = date_of(END_HOUR // 24)
+    out: dict[str, dict[str, float]] = {}
+    for label, days in (("30d", 30), ("1y", 365)):
+        period = Period(SUBJECT, last - timedelta(days=days - 1), last)
+        for name in NAMES:
+            build(engine, period, catalog, {}, [name], PLAN)  # warm the cache once
+            samples = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                build(engine, period, catalog, {}, [name], PLAN)
+                samples.append((time.perf_counter() - t) * 1000)
+            out.setdefault(name, {})[label] = statistics.median(samples)
+    return out
+
+
+def raw_scan(engine: sa.Engine, days: int) -> float:
+    """The overview counted straight from the events (what the roll-ups replace), in ms."""
+    last_hour = END_HOUR
+    first_hour = last_hour - days * 24
+    query = sa.text(
+        "SELECT kind, verdict, COUNT(DISTINCT journey) FROM events WHERE subject = :s AND "
+        "hour >= :a AND hour < :b AND kind IN ('diagnostic_completed', "
+        "'diagnostic_abandoned', 'diagnostic_started') GROUP BY kind, verdict")
+    with engine.connect() as conn:
+        t = time.perf_counter()
+        conn.execute(query, {"s": SUBJECT, "a": first_hour, "b": last_hour}).all()
+        return (time.perf_counter() - t) * 1000
+
+
+def ingest(engine: sa.Engine, with_rollups: bool, total: int, batch: int, seed: int) -> float:
+    """Events per second inserted in transactions of `batch` rows (as the group commit does),
+    with or without folding them into the roll-ups in the same transaction."""
+    rows = list(demo_data.generate(total, 30, seed, SUBJECT, end_hour=END_HOUR, orgs=[]))
+    columns = set(events.c.keys())
+    insert = events.insert()
+    t = time.perf_counter()
+    for i in range(0, len(rows), batch):
+        chunk = rows[i:i + batch]
+        with engine.begin() as conn:
+            conn.execute(insert, [{k: v for k, v in r.items() if k in columns} for r in chunk])
+            if with_rollups:
+                rollups.apply(conn, chunk)
+    return len(rows) / (time.perf_counter() - t)
+
+
+def ingest_ab(engine: sa.Engine, total: int, batch: int, rounds: int = 5) -> dict[str, float]:
+    """Median events/s without and with roll-ups, alternating rounds so that the noise of a
+    shared machine falls on both alike."""
+    seed = time.time_ns() % 1_000_000_007
+    runs: dict[str, list[float]] = {"without": [], "with": []}
+    for _ in range(rounds):
+        for label in ("without", "with"):
+            seed += 1
+            runs[label].append(ingest(engine, label == "with", max(total // rounds, batch),
+                                      batch, seed))
+    return {k: statistics.median(v) for k, v in runs.items()}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--events", default="1000000", help="comma-separated sizes")
+    p.add_argument("--engines", default="sqlite", help="sqlite,postgres")
+    p.add_argument("--pg-url", default="", help="SQLAlchemy URL of a database to use")
+    p.add_argument("--dir", default="/tmp/buyerkit-bench", help="folder for the SQLite files")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--ingest", type=int, default=5000, help="events per ingest measurement")
+    p.add_argument("--fresh", action="store_true", help="regenerate even if present")
+    p.add_argument("--json", help="also write the results to this file")
+    args = p.parse_args()
+    results = []
+    for kind in args.engines.split(","):
+        for n in (int(x) for x in args.events.split(",")):
+            engine = engine_for(kind, n, args)
+            res: dict[str, Any] = {"engine": kind, "events": n}
+            if args.fresh or stored(engine) < n * 0.99:
+                res["load"] = load(engine, n)
+                print(f"{kind} {n:,}: loaded {res['load']}", flush=True)
+            res["reports_ms"] = time_reports(engine, args.repeat)
+            res["raw_scan_ms"] = {"30d": raw_scan(engine, 30), "1y": raw_scan(engine, 365)}
+            res["ingest_events_per_s"] = {
+                f"batch {b}": ingest_ab(engine, args.ingest // d, b) for b, d in ((1, 10), (50, 1))}
+            engine.dispose()
+            results.append(res)
+            report(res)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+def report(res: dict[str, Any]) -> None:
+    print(f"\n## {res['engine']}, {res['events']:,} events")
+    print("| report | 30 days (ms) | 1 year (ms) |\n| --- | ---: | ---: |")
+    for name, t in res["reports_ms"].items():
+        print(f"| {name} | {t['30d']:.1f} | {t['1y']:.1f} |")
+    worst = max(max(t.values()) for t in res["reports_ms"].values())
+    raw = res["raw_scan_ms"]
+    print(f"| raw scan of the events (overview only) | {raw['30d']:.0f} | {raw['1y']:.0f} |")
+    print(f"\nslowest report {worst:.1f} ms; raw 1-year scan / slowest report = "
+          f"{raw['1y'] / worst:.0f}x")
+    for b, r in res["ingest_events_per_s"].items():
+        print(f"ingest, {b} per transaction: {r['without']:,.0f} events/s without roll-ups, "
+              f"{r['with']:,.0f} with ({r['with'] / r['without']:.2f}x)")
+    print(flush=True)
+
+
+if __name__ == "__main__":
+    main()
