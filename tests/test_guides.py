@@ -194,6 +194,7 @@ def test_result_page_links_to_guides_with_the_result_in_the_fragment(client):
                "size": "50_199", "billing": "annual", "crm": "hubspot", "hosting": "cloud_ok",
                "role": "cs_leader", "group": "cfo", "step": "3"}
     page = client.post("/diagnostics/renewal-risk-check/", data=answers).get_data(as_text=True)
-    assert ('href="/guides/cfo/#d=renewal-risk-check&amp;v=fit&amp;b=retain_expand'
-            '&amp;t=authority_shift"') in page
+    # ... and the prospect's own journey (`j`), which the guide's script drops from the address
+    assert re.search(r'href="/guides/cfo/#d=renewal-risk-check&amp;v=fit&amp;b=retain_expand'
+                     r'&amp;t=authority_shift&amp;j=[0-9a-f-]{36}"', page)
     assert 'href="/kit/#d=renewal-risk-check' in page

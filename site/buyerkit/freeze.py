@@ -28,6 +28,7 @@ from typing import Any
 from unicodedata import normalize
 
 import click
+import rjsmin
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_frozen import Freezer, MimetypeMismatchWarning, Page
@@ -246,6 +247,8 @@ class _PublicFreezer(Freezer):
         if guessed != mimetype:
             warnings.warn(f"Filename extension of {name!r} (type {guessed}) does not match "
                           f"Content-Type: {mimetype}", MimetypeMismatchWarning, stacklevel=2)
+        if name.endswith(".js"):  # comments are for the source tree, not for every visitor
+            content = rjsmin.jsmin(content.decode("utf-8")).encode("utf-8")
         path = os.path.join(self._root, name)
         folder = os.path.dirname(path)
         if folder not in self._made:  # the staging folder is new: no file to compare with

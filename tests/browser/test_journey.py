@@ -43,3 +43,48 @@ def test_result_and_numbers_reach_the_cfo_in_a_new_browser(browser, live):
     expect(numbers.locator("[data-numbers-calc] dd").first).to_have_text("Expected")
     assert cfo.cookies() == []
     cfo.close()
+
+
+def _wait_rows(live, kind: str, tries: int = 100) -> list[dict]:
+    import time
+
+    for _ in range(tries):
+        rows = [r for r in live.store.rows() if r["kind"] == kind]
+        if rows:
+            return rows
+        time.sleep(0.1)
+    raise AssertionError(f"no {kind} event arrived")
+
+
+def test_own_path_keeps_one_journey_and_never_shows_it(browser, live):
+    """Result -> calculator: the calculator's signal joins the diagnostic's journey, so reports
+    can tell a bounce while examining solutions from one at the problem; `j` leaves the URL."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live.url}/diagnostics/renewal-risk-check/")
+    journey = page.locator("input[name='journey']").input_value()
+    answer_by_pointer(page, BASE)
+    page.locator(".share-result a[href^='/calculators/renewal-roi/']").click()
+    expect(page.locator("#share-ready")).to_be_visible()
+    assert "j=" not in page.url
+    page.get_by_label("Annual recurring revenue").fill("9,000,000")
+    page.get_by_label("Annual recurring revenue").press("Tab")
+    used = [r for r in _wait_rows(live, "calculator_used") if r["journey"] == journey]
+    assert len(used) == 1
+    share = page.locator("#share-link").get_attribute("href")
+    assert "j=" not in share
+    context.close()
+
+
+def test_a_bookmarked_journey_starts_afresh(browser, live):
+    stale = "00000000-0000-4000-8000-000000000001"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live.url}/calculators/renewal-roi/#j={stale}")
+    expect(page.locator("#share-ready")).to_be_visible()
+    assert "j=" not in page.url
+    page.get_by_label("Annual recurring revenue").fill("7,000,000")
+    page.get_by_label("Annual recurring revenue").press("Tab")
+    rows = _wait_rows(live, "calculator_used")
+    assert rows and all(r["journey"] != stale for r in rows)
+    context.close()

@@ -7,7 +7,7 @@ import {
   readParams, scenarioLabel, shareParams, SCENARIOS,
 } from "./formula.js";
 import { readFragment, withFragment } from "./fragment.js";
-import { ensureGroup, signal } from "./signals.js";
+import { ensureGroup, journeyId, signal } from "./signals.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 640, H = 320, LEFT = 92, RIGHT = 16, TOP = 16, BOTTOM = 40;
@@ -168,8 +168,10 @@ function setShare(read) {
   if (!ok) return;
   const params = linkParams(read);
   $("share-link").href = withFragment(location.pathname, params);
+  const own = new URLSearchParams(params);
+  own.set("j", journeyId());  // the prospect's own onward path, not part of the share link
   for (const a of document.querySelectorAll("a.team-link")) {
-    a.href = withFragment(a.dataset.base, params);
+    a.href = withFragment(a.dataset.base, own);
   }
   $("share-copied").textContent = "";
 }

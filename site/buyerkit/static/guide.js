@@ -2,7 +2,7 @@
 // fragment, share controls, the buyer's checklist, and anonymised signals. Everything a link
 // carries is shown as text (textContent), never as HTML; anything unreadable is left out.
 import { readFragment, withFragment } from "./fragment.js";
-import { ensureGroup, signal } from "./signals.js";
+import { ensureGroup, journeyId, signal } from "./signals.js";
 
 // Fragment keys that carry the team's numbers from page to page (the `done` ticks stay on the kit).
 const NUMBER_KEY = /^(d|v|b|t|calc|s|[ia]\.[A-Za-z0-9_-]{1,64})$/;
@@ -135,6 +135,7 @@ function carryLinks() {
   const g = params.get("g");
   if (g) carried.set("g", g);
   if (params.has("from")) carried.set("from", params.get("from"));
+  carried.set("j", journeyId());  // the reader's own onward path, never in a share link
   for (const a of document.querySelectorAll("a[data-carry]")) {
     a.href = withFragment(a.getAttribute("href"), carried);
   }

@@ -1,7 +1,7 @@
 // Anonymised intent signals from the page: one event per call, no cookies, no storage of
 // the prospect's numbers. Ids are random per event (a retry is stored once) and per journey.
 // Every event goes through the outbox, which keeps it until the endpoint has stored it.
-import { readFragment } from "./fragment.js";
+import { readFragment, withFragment } from "./fragment.js";
 import { queue } from "./outbox.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -9,7 +9,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // page belong to the same run. Anywhere else a journey is made per page view.
 const journeyField = document.querySelector('input[name="journey"]');
 const journey = journeyField && UUID.test(journeyField.value) ? journeyField.value
-  : crypto.randomUUID();
+  : carriedJourney() || crypto.randomUUID();
+
+/** The journey a prospect's own link carried in `j` (result page -> calculator -> guides):
+ *  honoured only when the previous page was ours, so a bookmark or a colleague's copy starts
+ *  a journey of its own; removed from the address bar at once so it is never shared on. */
+function carriedJourney() {
+  const params = readFragment();
+  if (!params.has("j")) return null;
+  const j = params.get("j");
+  params.delete("j");
+  history.replaceState(history.state, "", withFragment(location.href, params));
+  let ours = false;
+  try {
+    ours = Boolean(document.referrer) && new URL(document.referrer).origin === location.origin;
+  } catch (e) { /* no usable referrer: not ours */ }
+  return ours && UUID.test(j) ? j : null;
+}
+
+/** This page's journey id, for the prospect's own onward links (`j`); never for sharing. */
+export function journeyId() {
+  return journey;
+}
 let createdGroup = null;
 
 /** The buying-group token carried in this page's fragment (`g`), or null. */
