@@ -84,6 +84,8 @@ def test_leaving_at_step_two_sends_one_abandonment(browser, live):
             page.check(f"input[name='{qid}'][value='{v}']")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Why now")
+    # A module script runs after the page shows: wait until it listens for the page leaving.
+    expect(page.locator("html")).to_have_attribute("data-diagnostic-ready", "true")
     page.get_by_role("link", name="Check your fit").click()  # leaves mid-way
     page.wait_for_load_state()
 

@@ -23,4 +23,5 @@ if (form) {
       group: group && group.value ? group.value : null,
     });
   });
+  document.documentElement.dataset.diagnosticReady = "true";  // listening (tests wait on it)
 }
