@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from .catalog import load_catalog
@@ -38,6 +39,29 @@ def cli() -> None:
     """buyerkit: honest self-diagnostics, calculators and role guides from content/ files."""
 
 
+def _run(app: Flask, host: str, port: int, banner: str) -> None:
+    """Serve `app` on host:port with the private log handler until Ctrl+C; a busy port is one
+    Error line (bound here first: werkzeug would print its own lines and sys.exit)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            sock.listen(128)
+        except OSError as e:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+        server = make_server(host, port, app, threaded=True,
+                             request_handler=PrivateRequestHandler, fd=sock.fileno())
+    click.echo(banner, err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.server_close()
+
+
 @cli.command()
 @click.argument("content_dir", required=False,
                 type=click.Path(file_okay=False, path_type=Path))
@@ -61,25 +85,8 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
     if content_dir is not None:
         os.environ["BUYERKIT_CONTENT_DIR"] = str(content_dir.resolve())
     app = create_app()
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        try:  # bind first: werkzeug would print its own lines and sys.exit on a busy port
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((host, port))
-            sock.listen(128)
-        except OSError as e:
-            raise click.ClickException(
-                f"cannot listen on {host}:{port}: {e.strerror or e}") from e
-        server = make_server(host, port, app, threaded=True,
-                             request_handler=PrivateRequestHandler, fd=sock.fileno())
-    click.echo(f"Serving {app.extensions['buyerkit.catalog'].site.vendor.name} "
-               f"on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        server.server_close()
+    _run(app, host, port, f"Serving {app.extensions['buyerkit.catalog'].site.vendor.name} "
+                          f"on http://{host}:{port}/ (Ctrl+C to stop)")
 
 
 @contextmanager
@@ -163,25 +170,9 @@ def api(host: str, port: int, origins: tuple[str, ...], content_dir: Path | None
         app = create_app()
     if not app.config.get("ALLOWED_ORIGINS"):  # nothing configured: try it all locally
         app.config["ALLOWED_ORIGINS"] = list(LOCAL_ORIGINS)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((host, port))
-            sock.listen(128)
-        except OSError as e:
-            raise click.ClickException(
-                f"cannot listen on {host}:{port}: {e.strerror or e}") from e
-        server = make_server(host, port, app, threaded=True,
-                             request_handler=PrivateRequestHandler, fd=sock.fileno())
-    click.echo(f"Scoring endpoint on http://{host}:{port}/api/ (Ctrl+C to stop); pages may call "
-               f"it from: {', '.join(sorted(allowed_origins(app)))}", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        server.server_close()
+    _run(app, host, port,
+         f"Scoring endpoint on http://{host}:{port}/api/ (Ctrl+C to stop); pages may call it "
+         f"from: {', '.join(sorted(allowed_origins(app)))}")
 
 
 def _age_hours(value: str) -> int:
