@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from buyerkit import create_app
@@ -15,6 +19,38 @@ from buyerkit.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_ENV = "BUYERKIT_TEST_POSTGRES_URL"
+PG_SKIP = (f"PostgreSQL store tests need {PG_ENV} (e.g. from `bash tools/postgres.sh`); "
+           ".ci/run sets it")
+
+
+def postgres_url(schema: str) -> str:
+    """The test database's URL with a private schema on the search path, so parallel runs and
+    earlier runs never see each other's tables."""
+    base = sa.make_url(os.environ[PG_ENV].replace("postgresql://", "postgresql+psycopg://", 1))
+    return base.update_query_dict({"options": f"-csearch_path={schema}"}) \
+        .render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgres"], ids=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty store: a SQLite file, or a private schema in the test PostgreSQL (skipped,
+    saying why, when no PostgreSQL URL is given)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    if not os.environ.get(PG_ENV):
+        pytest.skip(PG_SKIP)
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = sa.create_engine(postgres_url("public"))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield postgres_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
 
 
 @pytest.fixture

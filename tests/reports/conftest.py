@@ -3,9 +3,7 @@ as the store, on SQLite and (when BUYERKIT_TEST_POSTGRES_URL is set) on PostgreS
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,39 +17,11 @@ from buyerkit.store import events
 
 from ..conftest import make_app
 
-PG_ENV = "BUYERKIT_TEST_POSTGRES_URL"
 MONDAY = date(2026, 3, 2)
 H0 = day_of(MONDAY) * 24 + 10
 ORG_KEY = "test-domain-key"
 TARGETS = (("Brightwell Payroll", "brightwellpayroll.com"), ("Keelson Analytics", "keelson.io"))
 PASSWORD = "correct horse battery staple"
-
-
-def _pg_url(schema: str) -> str:
-    base = sa.make_url(os.environ[PG_ENV].replace("postgresql://", "postgresql+psycopg://", 1))
-    return base.update_query_dict({"options": f"-csearch_path={schema}"}) \
-        .render_as_string(hide_password=False)
-
-
-@pytest.fixture(params=["sqlite", "postgres"], ids=["sqlite", "postgres"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty store: a SQLite file, or a private schema in the test PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'reports.sqlite3'}"
-        return
-    if not os.environ.get(PG_ENV):
-        pytest.skip(f"PostgreSQL report tests need {PG_ENV}")
-    pytest.importorskip("psycopg")
-    schema = "r_" + uuid.uuid4().hex[:12]
-    admin = sa.create_engine(_pg_url("public"))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield _pg_url(schema)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 @pytest.fixture
