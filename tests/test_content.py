@@ -148,3 +148,15 @@ def test_catalog_is_immutable():
     d = catalog.diagnostics["renewal-risk-check"]
     with pytest.raises(Exception, match="frozen"):
         d.title = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("folder", "source"), [
+    ("diagnostics", "diagnostics/renewal-risk-check.yaml"),
+    ("calculators", "calculators/renewal-roi.yaml"),
+], ids=["diagnostic", "calculator"])
+def test_a_file_name_that_is_not_a_slug_is_named(workdir, runner, folder, source):
+    shutil.copy(workdir / "content" / source, workdir / "content" / folder / "Bad Name.yaml")
+    assert runner.invoke(["check"]).stderr.splitlines() == [
+        f"content/{folder}/Bad Name.yaml:1:1: file name 'Bad Name.yaml' must be a slug "
+        "(lower-case letters, digits, dashes)",
+        "Aborted with 1 content error"]

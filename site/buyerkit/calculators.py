@@ -7,19 +7,17 @@ inside the formula where the YAML allows it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from .content import Loc, Source, parse_yaml, read_text, validate
+from .content import Loc, Source, check_slug_name, parse_yaml, read_text, validate
 from .errors import ContentProblem
 from .formula import FUNCTIONS, FormulaError, Node, Parsed, names, parse, walk
 from .intervals import Iv, bounds, narrow
 from .schema.calculator import SCENARIOS, Calculator, Output
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 RESERVED = frozenset({*FUNCTIONS, "month"})
 
 
@@ -292,8 +290,6 @@ def load_calculator(path: Path, problems: list[ContentProblem]) -> Compiled | No
     c = validate(src, Calculator, problems)
     if c is None:
         return None
-    if not SLUG.fullmatch(path.stem):
-        problems.append(src.problem((), f"file name '{path.name}' must be a slug "
-                                    "(lower-case letters, digits, dashes)"))
+    if not check_slug_name(src, problems):
         return None
     return check(src, text, c.model_copy(update={"slug": path.stem}), problems)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +10,7 @@ from types import MappingProxyType
 from flask import Flask, current_app
 
 from .calculators import Compiled, load_calculator
-from .content import Source, load_yaml, validate
+from .content import Source, check_slug_name, load_yaml, validate
 from .errors import BuyerkitError, ContentErrors, ContentProblem, display_path
 from .guidebook import load_comparison, load_guides, load_pricing
 from .schema.diagnostic import REQUIRED_REASONS, Diagnostic
@@ -19,8 +18,6 @@ from .schema.guide import Guide
 from .schema.offering import Comparison, Pricing
 from .schema.site import Site
 from .schema.targets import Target, Targets
-
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 
 
 @dataclass(frozen=True)
@@ -103,9 +100,7 @@ def load_diagnostic(path: Path, problems: list[ContentProblem]) -> Diagnostic | 
     d = validate(src, Diagnostic, problems)
     if d is None:
         return None
-    if not SLUG.fullmatch(path.stem):
-        problems.append(src.problem((), f"file name '{path.name}' must be a slug "
-                                    "(lower-case letters, digits, dashes)"))
+    check_slug_name(src, problems)
     d = d.model_copy(update={"slug": path.stem})
     _check_diagnostic(src, d, problems)
     return d if len(problems) == before else None

@@ -6,6 +6,7 @@ value's position is kept beside the plain data that pydantic validates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,3 +204,15 @@ def collect(paths: list[Path], load: Callable[[Path, list[ContentProblem]], M | 
         if item is not None:
             out.append(item)
     return out
+
+
+SLUG_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+
+
+def check_slug_name(src: Source, problems: list[ContentProblem]) -> bool:
+    """A file whose name is its slug (and address) must be named like one; False if not."""
+    if SLUG_NAME.fullmatch(src.path.stem):
+        return True
+    problems.append(ContentProblem(src.name, 1, 1, f"file name '{src.path.name}' must be a "
+                                   "slug (lower-case letters, digits, dashes)"))
+    return False
