@@ -78,9 +78,44 @@ def test_error_shape(client, store, case):
     assert store.rows() == []
 
 
+JOURNEY = str(uuid.uuid4())
+COMPANY = {"diagnostic": SLUG, "journey": JOURNEY, "domain": "keelson.io"}
+COMPANY_ERRORS = {
+    "not-json": (dict(data="domain=keelson.io", content_type="application/x-www-form-urlencoded"),
+                 415, "Send the body as application/json.", []),
+    "malformed-json": (dict(data="{", content_type="application/json"), 400,
+                       "The body is not valid JSON.", []),
+    "too-large": (dict(data=json.dumps({**COMPANY, "hp": "y" * 17000}),
+                       content_type="application/json"), 413,
+                  "Request body is larger than 16 KiB.", []),
+    "not-object": (dict(json=["keelson.io"]), 400, "The request is not valid.",
+                   [{"field": "", "message": "The body must be a JSON object."}]),
+    "unknown-field": (dict(json={**COMPANY, "email": "jane@keelson.io"}), 400,
+                      "The request is not valid.",
+                      [{"field": "email", "message": "Unknown field."}]),
+    "not-a-domain": (dict(json={**COMPANY, "domain": "jane@keelson.io"}), 400,
+                     "The request is not valid.", [{"field": "domain", "message": (
+                         "Give your company's web domain, like example.com "
+                         "(not an e-mail address).")}]),
+    "unknown-diagnostic": (dict(json={**COMPANY, "diagnostic": "nope"}), 404,
+                           "Unknown diagnostic 'nope'.",
+                           [{"field": "diagnostic", "message": "No diagnostic with this name."}]),
+}
+
+
+@pytest.mark.parametrize("case", list(COMPANY_ERRORS), ids=list(COMPANY_ERRORS))
+def test_company_error_shape(client, store, case):
+    kwargs, status, error, errors = COMPANY_ERRORS[case]
+    r = client.post("/api/v1/company", **kwargs)
+    assert r.status_code == status
+    assert r.get_json() == {"ok": False, "error": error, "errors": errors, "status": status}
+    assert store.rows() == []
+
+
 @pytest.mark.parametrize(("method", "path", "status"), [
     ("GET", "/api/v1/score", 405), ("GET", "/api/nothing", 404), ("PUT", "/api/v1/events", 405),
-    ("POST", "/api/openapi.json", 405)], ids=["get-score", "unknown", "put-events", "post-doc"])
+    ("POST", "/api/openapi.json", 405), ("GET", "/api/v1/company", 405)],
+    ids=["get-score", "unknown", "put-events", "post-doc", "get-company"])
 def test_routing_errors_under_api_have_the_shape(client, method, path, status):
     r = client.open(path, method=method)
     data = r.get_json()

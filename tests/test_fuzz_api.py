@@ -65,7 +65,7 @@ def test_no_failure_and_no_5xx(case):
 
 def test_the_run_sent_valid_and_invalid_requests():
     """The run above really tried both kinds of data and other methods on each operation."""
-    for path in ("/api/v1/score", "/api/v1/events"):
+    for path in ("/api/v1/score", "/api/v1/events", "/api/v1/company"):
         assert {200, 400} <= SEEN[f"POST {path}"], SEEN
     assert 200 in SEEN["GET /api/v1/health"]
     assert any(405 in codes for key, codes in SEEN.items() if not key.startswith(

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import __version__
 from .catalog import Catalog
+from .company import TYPED_DOMAIN, TYPED_MAX
 from .schema.diagnostic import Diagnostic, Option, Question
 
 
@@ -37,6 +38,7 @@ ERROR = {
 
 
 UUID = {"type": "string", "format": "uuid"}
+JOURNEY = "7d2c9a4e-3b1f-4e8a-9c6d-2f5b8e1a4c7d"  # the example request's journey
 SLUG = {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"}
 CHANNEL = {"type": "object", "additionalProperties": False,
            "description": "Where the visit came from: UTM tags and the referrer's host only.",
@@ -117,6 +119,24 @@ def _score_request(d: Diagnostic) -> dict[str, Any]:
     }
 
 
+def _company_request(slugs: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object", "additionalProperties": False,
+        "required": ["diagnostic", "journey", "domain"],
+        "properties": {
+            "diagnostic": {"enum": slugs} if slugs else {"type": "string"},
+            "journey": {**UUID, "description": "The diagnostic run being pooled; the stored "
+                                               "event's id derives from it (stored once)."},
+            "group": {"anyOf": [UUID, {"type": "null"}]},
+            "domain": {"type": "string", "maxLength": TYPED_MAX, "pattern": TYPED_DOMAIN,
+                       "description": "The company's web domain as typed (https://, www., a "
+                                      "path are fine). Only an HMAC of it is stored."},
+            "hp": {"type": "string", "maxLength": 200,
+                   "description": "The form's honeypot: people leave it empty."},
+        },
+    }
+
+
 def _json(ref: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
 
@@ -176,6 +196,7 @@ def document(catalog: Catalog, score_path: str) -> dict[str, Any]:
                      "description": "false or 0 when the visitor sent Sec-GPC or DNT"}}}
     ok = {"type": "object", "required": ["ok"], "properties": {"ok": {"const": True}}}
     schemas: dict[str, Any] = {"ScoreRequest": request_schema, "Verdict": verdict_schema,
+                               "CompanyRequest": _company_request(slugs),
                                "Error": ERROR, "Event": one_event,
                                "EventsRequest": events_request, "Recorded": recorded, "Ok": ok}
     schemas.update({f"Event_{k}": _event_schema(k) for k in kinds})
@@ -208,6 +229,22 @@ def document(catalog: Catalog, score_path: str) -> dict[str, Any]:
                     "200": {"description": "Stored (a resent id is stored once)",
                             "content": _json("Recorded")},
                     "400": _err("Invalid event; `errors` names each field"),
+                    **COMMON_ERRORS,
+                },
+            }},
+            f"{prefix}/v1/company": {"post": {
+                "operationId": "company",
+                "summary": "Pool a diagnostic run under its company (only a hash of the domain "
+                           "is kept)",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/CompanyRequest"},
+                    "example": {"diagnostic": slugs[0] if slugs else "", "journey": JOURNEY,
+                                "group": None, "domain": "example.com", "hp": ""}}}},
+                "responses": {
+                    "200": {"description": "Stored (a resend for the journey is stored once)",
+                            "content": _json("Recorded")},
+                    "400": _err("Invalid field, or not a web domain; `errors` names each"),
+                    "404": _err("Unknown diagnostic"),
                     **COMMON_ERRORS,
                 },
             }},

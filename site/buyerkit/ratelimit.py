@@ -16,7 +16,7 @@ from flask_limiter.util import get_remote_address
 
 from .web import api_error
 
-LIMITED_ENDPOINTS = frozenset({"api.events", "api.score_answers"})
+LIMITED_ENDPOINTS = frozenset({"api.events", "api.score_answers", "api.company"})
 
 
 class _NoClientKeys(logging.Filter):
@@ -49,7 +49,7 @@ def _too_many(_e: RateLimitExceeded) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Limit POST /api/v1/events and /api/v1/score per client (RATELIMIT_API, in memory)."""
+    """Limit POST /api/v1/events, /score and /company per client (RATELIMIT_API, in memory)."""
     app.config.setdefault("RATELIMIT_API", "120 per minute")
     # Retry-After only on a 429 (Flask-Limiter's headers would put it on every answer).
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..catalog import get_catalog
+from ..company import INVALID_DOMAIN, TYPED_DOMAIN, TYPED_MAX, company_given
 from ..events import MAX_BATCH, Channel, DiagnosticCompleted, is_uuid, new_id, parse_event
 from ..openapi import document
 from ..scoring import check_answers, score
@@ -123,6 +125,61 @@ def events() -> Response:
     except StoreError:
         return _not_durable()
     return jsonify({"ok": True, "recorded": recorded, "events": len(batch_events)})
+
+
+COMPANY_FIELDS = {"diagnostic", "journey", "group", "domain", "hp"}
+HP_MAX = 200
+
+
+def _company_errors(body: Any) -> list[dict[str, str]]:
+    if not isinstance(body, dict):
+        return [{"field": "", "message": "The body must be a JSON object."}]
+    errors = [{"field": k[:64], "message": "Unknown field."}
+              for k in body if k not in COMPANY_FIELDS]
+    if not isinstance(body.get("diagnostic"), str):
+        errors.append({"field": "diagnostic", "message": "Name the diagnostic (a string)."})
+    if not is_uuid(body.get("journey")):
+        errors.append({"field": "journey", "message": "Must be a UUID."})
+    if body.get("group") is not None and not is_uuid(body["group"]):
+        errors.append({"field": "group", "message": "Must be a UUID or null."})
+    typed = body.get("domain")
+    if not (isinstance(typed, str) and len(typed) <= TYPED_MAX
+            and re.search(TYPED_DOMAIN, typed)):  # as JSON Schema reads `pattern`
+        errors.append({"field": "domain", "message": INVALID_DOMAIN})
+    hp = body.get("hp", "")
+    if not (isinstance(hp, str) and len(hp) <= HP_MAX):
+        errors.append({"field": "hp", "message": f"Must be a string of at most {HP_MAX} "
+                                                 "characters (leave it empty)."})
+    return errors
+
+
+@bp.post("/v1/company")
+def company() -> Response:
+    """Pool a diagnostic's journey under its company: the static result page's optional form.
+
+    The same as the Flask form (views/company.py): only an HMAC of the normalised domain is
+    stored, under an id derived from the journey (a resend is stored once); a filled honeypot
+    `hp` is stored as filtered; `recorded` is false for GPC/DNT. The domain is never kept."""
+    body = _json_body()
+    if isinstance(body, Response):
+        return body
+    errors = _company_errors(body)
+    if errors:
+        return api_error(400, "The request is not valid.", errors)
+    d = get_catalog().diagnostics.get(body["diagnostic"])
+    if d is None:
+        return api_error(404, f"Unknown diagnostic '{body['diagnostic'][:64]}'.",
+                         [{"field": "diagnostic", "message": "No diagnostic with this name."}])
+    event = company_given(current_app.config["DOMAIN_HMAC_KEY"], d.slug, body["journey"],
+                          body.get("group"), body["domain"])
+    if event is None:  # the form of a domain, but not one (e.g. www. and one label)
+        return api_error(400, "The request is not valid.",
+                         [{"field": "domain", "message": INVALID_DOMAIN}])
+    try:
+        recorded = record(event, honeypot=bool(body.get("hp")))
+    except StoreError:
+        return _not_durable()
+    return jsonify({"ok": True, "recorded": recorded})
 
 
 def _not_durable() -> Response:
