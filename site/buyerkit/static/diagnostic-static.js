@@ -2,9 +2,10 @@
 // outcome; this shows one step at a time, checks answers with the server's own sentences,
 // asks the scoring endpoint (another origin) for the verdict and reveals the matching outcome.
 // When the endpoint cannot be reached the prospect is told, their answers stay, and they can
-// try again; journey events wait in outbox.js until the endpoint has them.
-import { eventBody } from "./signals.js";
-import { API, endpointAnswered, queue } from "./outbox.js";
+// try again; journey events wait in outbox.js until the endpoint has them. Under the result,
+// the optional company form (pool) goes to the endpoint too, and waits there the same way.
+import { eventBody, groupToken } from "./signals.js";
+import { API, endpointAnswered, post, queue } from "./outbox.js";
 
 const root = document.getElementById("diagnostic");
 if (root) start(root);
@@ -261,4 +262,84 @@ function start(root) {
   });
 
   history.replaceState({ bkStep: 0 }, "");
+  pool(slug, journey);
+}
+
+// The company domain a prospect may give so colleagues' results are pooled: the endpoint keeps
+// only a hash of it, under an id derived from the journey, so sending it again is harmless.
+function pool(slug, journey) {
+  const form = document.getElementById("pool-form");
+  if (!form) return;
+  const input = form.elements.domain;
+  const summary = document.getElementById("pool-errors");
+  const status = document.getElementById("pool-status");
+  const id = "company:" + journey;
+  let busy = false;
+
+  function clear() {
+    const p = document.getElementById("domain-error");
+    if (p) p.remove();
+    input.removeAttribute("aria-invalid");
+    input.setAttribute("aria-describedby", "domain-help");
+    summary.hidden = true;
+    document.title = document.title.replace(/^Error: /, "");
+  }
+
+  function error(message) {
+    clear();
+    status.hidden = true;
+    form.hidden = false;
+    const p = el("p", "field-error");
+    p.id = "domain-error";
+    p.append(el("span", "visually-hidden", "Error:"), ` ${message}`);
+    input.before(p);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", "domain-help domain-error");
+    document.getElementById("pool-errors-text").textContent = message;
+    summary.hidden = false;
+    document.title = "Error: " + document.title;
+    summary.focus();
+  }
+
+  function tell(which, focus) {
+    clear();
+    form.hidden = true;
+    for (const p of status.querySelectorAll("[data-pool]")) p.hidden = p.dataset.pool !== which;
+    status.hidden = false;
+    if (focus) status.focus();
+  }
+
+  async function answered(r, focus = true) {
+    busy = false;
+    form.removeAttribute("aria-busy");
+    if (!r) return tell("waiting", focus);
+    const data = await r.json().catch(() => ({}));
+    if (r.ok) {
+      endpointAnswered();
+      return tell(data.recorded ? "saved" : "declined", focus);
+    }
+    const e = (data.errors || []).find((x) => x.field === "domain");
+    error(e ? e.message : form.dataset.invalid);
+  }
+
+  summary.querySelector("a").addEventListener("click", (ev) => { ev.preventDefault(); input.focus(); });
+  addEventListener("buyerkit-sent", (ev) => { if (ev.detail.id === id) answered(ev.detail.response, false); });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    let domain = input.value.trim();
+    if (!/^[^\s@]+\.[^\s@]+$/.test(domain)) return error(form.dataset.invalid);
+    if (/[^\x21-\x7e]/.test(domain)) { // an international name: its xn-- form, as browsers send
+      try {
+        domain = new URL(domain.includes("//") ? domain : "http://" + domain).hostname;
+      } catch (e) {
+        return error(form.dataset.invalid);
+      }
+    }
+    busy = true;
+    form.setAttribute("aria-busy", "true");
+    const body = { diagnostic: slug, journey, group: groupToken(), domain,
+                   hp: form.elements._homepage.value };
+    answered(await post("/v1/company", body, id));
+  });
 }
