@@ -57,17 +57,24 @@ def _group_from(row: Row) -> Group:
                  verdict=row["verdict"], cfo=bool(row["cfo"]), security=bool(row["security"]))
 
 
+_STATEMENTS: dict[tuple[str, str, str], Any] = {}
+
+
 def _upsert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
-            update: Any = None) -> None:
+            mode: str) -> None:
     """INSERT ... ON CONFLICT for many rows whose keys are unique within the call, sent as a
-    few multi-row statements. `update(stmt)` gives the SET clause; None means DO NOTHING."""
-    keys = [c.name for c in table.primary_key.columns]
-    stmt = _insert(conn, table)
-    stmt = stmt.on_conflict_do_nothing(index_elements=keys) if update is None else \
-        stmt.on_conflict_do_update(index_elements=keys, set_=update(stmt))
-    # RETURNING makes SQLAlchemy batch the rows into multi-row VALUES ("insertmanyvalues")
-    # from one cached compilation, instead of the driver running the statement per row.
-    stmt = stmt.returning(table.c[keys[0]])
+    few multi-row statements: `mode` "replace" overwrites a state row, "add" adds `n`."""
+    key = (conn.dialect.name, table.name, mode)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:  # built once: constructing an upsert costs more than running it
+        keys = [c.name for c in table.primary_key.columns]
+        stmt = _insert(conn, table)
+        update = {"n": table.c.n + stmt.excluded.n} if mode == "add" else \
+            {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update)
+        # RETURNING makes SQLAlchemy batch the rows into multi-row VALUES
+        # ("insertmanyvalues") from one cached compilation, not one statement per row.
+        stmt = _STATEMENTS[key] = stmt.returning(table.c[keys[0]])
     for i in range(0, len(rows), CHUNK):
         conn.execute(stmt, rows[i:i + CHUNK]).all()
 
@@ -101,8 +108,7 @@ def _blank(table: sa.Table, key: str, value: str) -> dict[str, Any]:
 
 def _upsert_states(conn: sa.Connection, table: sa.Table, key: str,
                    rows: list[dict[str, Any]]) -> None:
-    _upsert(conn, table, rows,
-            lambda stmt: {c.name: stmt.excluded[c.name] for c in table.c if c.name != key})
+    _upsert(conn, table, rows, "replace")
 
 
 def add_counts(conn: sa.Connection, deltas: Counter[tuple[str, tuple[Any, ...]]]) -> None:
@@ -115,7 +121,7 @@ def add_counts(conn: sa.Connection, deltas: Counter[tuple[str, tuple[Any, ...]]]
             by_table.setdefault(name, []).append({**dict(zip(names, key, strict=True)), "n": n})
     for name, rows in by_table.items():
         table = COUNT_TABLES[name]
-        _upsert(conn, table, rows, lambda stmt, t=table: {"n": t.c.n + stmt.excluded.n})
+        _upsert(conn, table, rows, "add")
 
 
 @dataclass
