@@ -15,12 +15,16 @@ from playwright.sync_api import expect
 from buyerkit.company import INVALID_DOMAIN, org_hash
 from buyerkit.events import derived_id
 
+from . import test_static_build as static_build
 from .conftest import assert_accessible
 from .keyboard import active, tab_until
 from .test_diagnostic import BASE
 from .test_signals import PERSON_UA
 from .test_static_build import SLUG, answer_by_pointer, journey_of, rows_of
-from .test_static_build import site, two_origins  # noqa: F401  (fixtures)
+
+# The frozen site, its static server and endpoint, and the two-origins guard, as they are there.
+site = static_build.site
+two_origins = static_build.two_origins
 
 
 @pytest.fixture
