@@ -7,11 +7,21 @@ domain text itself is never in the store, whatever the request did.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from buyerkit.company import INVALID_DOMAIN, match, org_hash
+from buyerkit.company import (
+    INVALID_DOMAIN,
+    TYPED_DOMAIN,
+    TYPED_MAX,
+    match,
+    normalise_domain,
+    org_hash,
+)
 from buyerkit.events import derived_id
 
 from ..conftest import make_app
@@ -54,6 +64,15 @@ def test_a_domain_is_stored_only_as_the_forms_hash(app, client, store, typed, ta
     found = match(key, app.extensions["buyerkit.catalog"].targets, row["org"])
     assert (found.name if found else None) == target
     assert domain.split(".")[0] not in json.dumps(store.rows()).lower()
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.from_regex(TYPED_DOMAIN).filter(lambda t: len(t) <= TYPED_MAX))
+def test_every_text_the_openapi_document_promises_is_a_domain(typed):
+    """The document's `pattern` (read as JSON Schema reads it) never promises a text the form's
+    normalisation would refuse, so the endpoint accepts exactly what the document says."""
+    assert re.search(TYPED_DOMAIN, typed)
+    assert normalise_domain(typed) is not None
 
 
 def test_the_form_and_the_endpoint_store_the_same_event(client, store):
