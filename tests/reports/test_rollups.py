@@ -72,22 +72,26 @@ def test_rebuild_equals_apply_on_the_demo_signals(rapp):
 
 JOURNEYS = [str(uuid.UUID(int=i + 1, version=4)) for i in range(4)]
 GROUPS = [str(uuid.UUID(int=i + 100, version=4)) for i in range(2)]
+CHANNELS = [(None, None, None, None), ("google", "cpc", None, None),
+            ("linkedin", "paid-social", "q1", None), (None, None, None, "g2.com")]
 event_rows = st.builds(
-    lambda kind, j, g, hour, step, verdict, role: ev(
+    lambda kind, j, g, hour, step, verdict, role, channel, filtered, reasons: ev(
         kind, j, H0 + hour, grp=g,
         subject=role if kind == "guide_viewed" else "renewal-risk-check",
         props=(f'{{"step":{step}}}' if kind in ("step_reached", "diagnostic_abandoned")
                else '{"bands":{"persona":"revops","size":"50_199"}}'
                if kind == "diagnostic_completed" else None),
         verdict=verdict if kind == "diagnostic_completed" else None,
-        reasons="no_trigger,problem_fits" if kind == "diagnostic_completed" else None,
-        channel=("google", "cpc", None, None) if hour % 2 else (None, None, None, None)),
+        reasons=reasons if kind == "diagnostic_completed" else None,
+        channel=channel, filtered=filtered),
     st.sampled_from(["diagnostic_started", "step_reached", "diagnostic_abandoned",
                      "diagnostic_completed", "calculator_used", "guide_viewed",
                      "security_review_requested"]),
     st.sampled_from([*JOURNEYS, None]), st.sampled_from([*GROUPS, None]),
     st.integers(0, 24 * 3), st.integers(1, 4), st.sampled_from(["fit", "not_now", "not_a_fit"]),
-    st.sampled_from(["cfo", "security", "it"]))
+    st.sampled_from(["cfo", "security", "it"]), st.sampled_from(CHANNELS),
+    st.sampled_from([None, None, None, "bot"]),
+    st.sampled_from(["no_trigger,problem_fits", "too_small_yet", "", None]))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
