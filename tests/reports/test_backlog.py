@@ -155,3 +155,33 @@ def test_processes_take_turns_at_the_sqlite_write_lock(tmp_path):
     t.join()
     # The waiter got in after at most the turn in progress and one more, not after all 30.
     assert order.index("waiter") <= 3, order
+
+
+def test_acknowledgements_leave_checkpoints_to_the_folder(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    try:
+        store.record(completed())
+        with store.write() as conn:  # the writer's connection, as the group commit opens it
+            pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+        assert pages == 16_000  # only a safety net; the folder checkpoints after each fold
+        store.checkpoint()
+        with store.engine.connect() as conn:
+            busy, log, done = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        assert (busy, log) == (0, done)
+    finally:
+        store.dispose()
+
+
+def test_the_gunicorn_settings_shorten_the_gil_switch_interval():
+    import sys
+
+    from buyerkit import gunicorn_conf
+
+    before = sys.getswitchinterval()
+    try:
+        gunicorn_conf.post_worker_init(None)
+        assert sys.getswitchinterval() == gunicorn_conf.SWITCH_INTERVAL == 0.0005
+    finally:
+        sys.setswitchinterval(before)
+    assert (gunicorn_conf.worker_class, gunicorn_conf.threads) == ("gthread", 8)
+    assert gunicorn_conf.accesslog is None

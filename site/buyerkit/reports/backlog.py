@@ -143,6 +143,7 @@ class Folder:
             self.wanted.clear()
             try:
                 self.folded += catch_up(self.store, self.batch)
+                self.store.checkpoint()
             except Exception as e:  # the queue is durable: log, wait, and try again
                 log.warning("folding events into the report roll-ups failed (%s); retrying",
                             type(e).__name__)
