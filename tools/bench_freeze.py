@@ -19,13 +19,15 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
-from flask import Blueprint, render_template  # noqa: E402
+from flask import Blueprint, before_render_template, render_template  # noqa: E402
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
 from buyerkit import create_app, public  # noqa: E402
@@ -85,17 +87,67 @@ def make_app(work: Path, pages: int, tag: str):
     return app
 
 
-class Request:
-    blueprint = "bench"
+@dataclass
+class Page:
+    """One page of the demo content as its view hands it to Jinja (or its bytes, for the
+    sitemap and robots.txt, which no template makes), with what its templates read of the
+    request."""
+
+    path: str
+    template: str | None
+    context: dict[str, Any]
+    body: bytes = b""
 
 
-def plain_jinja(work: Path, pages: int, out: Path, site: Any) -> float:
-    """The floor: the same templates and context rendered by a bare Jinja2 Environment."""
+def capture(app: Any, files: list[str]) -> list[Page]:
+    """The demo content's pages (everything frozen that is not a generated page or a static
+    file) as their views render them: template and context, recorded once, untimed."""
+    pages: list[Page] = []
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def grab(sender: Any, template: Any, context: dict[str, Any], **extra: Any) -> None:
+        req = context.get("request")
+        ns = SimpleNamespace(blueprint=req.blueprint, endpoint=req.endpoint,
+                             args=dict(req.args), path=req.path)
+        seen.append((template.name, {**context, "request": ns}))
+
+    client = app.test_client()
+    with before_render_template.connected_to(grab, app):
+        for name in files:
+            if name.startswith(("bench/", "static/", "_", ".")) or name == "nginx.conf":
+                continue
+            url = "/" + (name[: -len("index.html")] if name.endswith("index.html") else name)
+            seen.clear()
+            resp = client.get(url)
+            assert resp.status_code in (200, 404), (url, resp.status_code)  # 404.html is 404
+            if seen:
+                template, context = seen[-1]
+                for key in ("g", "session"):
+                    context.pop(key, None)
+                pages.append(Page(name, template, context))
+            else:
+                pages.append(Page(name, None, {}, resp.get_data()))
+    return pages
+
+
+def plain_jinja(app: Any, work: Path, pages: int, out: Path, demo: list[Page]) -> float:
+    """The floor: the same pages rendered by a bare Jinja2 Environment from the same
+    templates and context, written to the same files, plus the same static files copied.
+
+    It compiles every template anew, like a cold freeze. Its url_for is two f-strings for the
+    generated pages and static files, a dict of the app's parameterless paths, and plain
+    Werkzeug routing for the rest: the cheapest honest link building, without a cache.
+    """
+    catalog = app.extensions["buyerkit.catalog"]
+    site = catalog.site
+    paths = {r.endpoint: r.rule for r in app.url_map.iter_rules() if not r.arguments}
+    adapter = app.url_map.bind("localhost", "/")
+    static = Path(app.static_folder or "")
     start = time.perf_counter()
     env = Environment(loader=FileSystemLoader([str(work / "templates"),
                                                str(ROOT / "site/buyerkit/templates")]),
                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    paths = {"pages.home": "/", "diagnostics.index": "/diagnostics/"}
+    env.policies["json.dumps_function"] = app.json.dumps  # the same tojson as the app
 
     def url_for(endpoint: str, **values: Any) -> str:
         if endpoint == "static":
@@ -104,20 +156,51 @@ def plain_jinja(work: Path, pages: int, out: Path, site: Any) -> float:
             return f"/bench/guides/{values['role']}/"
         if endpoint == "bench.page":
             return f"/bench/{values['n']}/"
-        return paths[endpoint]
+        if not values:
+            return paths[endpoint]
+        return adapter.build(endpoint, values)
 
-    env.globals.update(url_for=url_for, request=Request(), config={}, BUCKETS=BUCKETS,
+    env.globals.update(url_for=url_for, config=app.config, BUCKETS=BUCKETS,
                        TRIGGERS=TRIGGERS)
+    nav = {"all_guides": list(catalog.guides.values()),
+           "has_pricing": catalog.pricing is not None,
+           "has_comparison": catalog.comparison is not None}
     template = env.get_template("bench_page.html")
+    request = SimpleNamespace(blueprint="bench", endpoint="bench.page", args={})
     items = [(f"bench/{n}", f"Generated page {n}", n) for n in range(pages)]
     items += [(f"bench/guides/{g}", f"Guide for {g}", None) for g in GUIDES]
     for path, title, n in items:
         html = template.render(site=site, title=title, paragraphs=[PARAGRAPH * 3] * 6,
-                               guides=GUIDES, n=n if n is not None and n + 1 < pages else None)
+                               guides=GUIDES, n=n if n is not None and n + 1 < pages else None,
+                               request=request, **nav)
         target = out / path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
+    for page in demo:
+        target = out / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if page.template is None:
+            target.write_bytes(page.body)
+        else:
+            target.write_text(env.get_template(page.template).render(page.context))
+    for src in static.rglob("*"):
+        if src.is_file():
+            target = out / "static" / src.relative_to(static)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
     return time.perf_counter() - start
+
+
+def same_pages(build: Path, floor: Path) -> None:
+    """The floor must write what the freeze writes, page for page, or it is no floor."""
+    pages = sorted(p.relative_to(floor).as_posix() for p in floor.rglob("*")
+                   if p.is_file() and p.parts[len(floor.parts)] != "static")
+    frozen = sorted(p.relative_to(build).as_posix() for p in build.rglob("*")
+                    if p.is_file() and p.parts[len(build.parts)] != "static"
+                    and not p.name.startswith((".", "_")) and p.name != "nginx.conf")
+    assert pages == frozen, set(pages) ^ set(frozen)
+    for page in pages:
+        assert (build / page).read_bytes() == (floor / page).read_bytes(), page
 
 
 def run(work: Path, pages: int, repeat: int) -> dict[str, float]:
@@ -134,10 +217,11 @@ def run(work: Path, pages: int, repeat: int) -> dict[str, float]:
         skip = freeze_site(again, dest, "https://score.example.com")
         assert skip.skipped
         rebuild.append(skip.seconds)
-        site = app.extensions["buyerkit.catalog"].site
+        demo = capture(app, result.files)
         cpu = time.process_time()
-        floor.append(plain_jinja(work, pages, work / f"floor-{pages}-{i}", site))
+        floor.append(plain_jinja(app, work, pages, work / f"floor-{pages}-{i}", demo))
         floor_cpu.append(time.process_time() - cpu)
+        same_pages(dest, work / f"floor-{pages}-{i}")
         for a in (app, again):
             a.extensions["buyerkit.store"].dispose()
         shutil.rmtree(dest)

@@ -10,6 +10,7 @@ are made from: when nothing changed, a rebuild only checks the files and stops.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import mimetypes
@@ -30,9 +31,12 @@ from unicodedata import normalize
 import click
 import rjsmin
 from flask import Flask
+from flask.ctx import RequestContext
 from flask.sessions import SecureCookieSessionInterface
 from flask_frozen import Freezer, MimetypeMismatchWarning, Page
 from jinja2 import FileSystemBytecodeCache
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import MapAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from . import __version__, web
@@ -192,16 +196,16 @@ def _memo_url_for(app: Flask) -> None:
     cache: dict[Any, str] = {}
 
     def url_for(endpoint: str, **values: Any) -> str:
-        if endpoint.startswith(".") or values.get("_external"):
-            return real(endpoint, **values)
+        key = (endpoint, *values.items())  # keyword order is fixed per call site
         try:
-            key = (endpoint, frozenset(values.items()))
             return cache[key]
-        except TypeError:
-            return real(endpoint, **values)
         except KeyError:
-            cache[key] = url = real(endpoint, **values)
+            url = real(endpoint, **values)
+            if not endpoint.startswith(".") and not values.get("_external"):
+                cache[key] = url  # relative and external links depend on the page
             return url
+        except TypeError:  # an unhashable value
+            return real(endpoint, **values)
 
     app.url_for = url_for  # type: ignore[method-assign]
     app.jinja_env.globals["url_for"] = url_for  # Flask bound the original when it made the env
@@ -212,6 +216,30 @@ class _NoSession(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request: Any) -> None:
         return None
+
+
+class _PageContext(RequestContext):
+    """A request context for one frozen page: the same Request Flask would make from the
+    environ, matched by a URL adapter bound once per freeze (every page shares the host and
+    script root), with no session (a static page has none)."""
+
+    def __init__(self, app: Flask, environ: dict[str, Any], adapter: MapAdapter,
+                 session: Any) -> None:
+        self.app = app
+        self.request = app.request_class(environ)
+        self.request.json_module = app.json
+        self.url_adapter = adapter
+        self.flashes = None
+        self._session = session
+        self._after_request_functions = []
+        self._cv_tokens = []
+
+    def match_request(self) -> None:
+        try:
+            self.request.url_rule, self.request.view_args = self.url_adapter.match(
+                self.request.path, return_rule=True)
+        except HTTPException as e:
+            self.request.routing_exception = e
 
 
 class _PublicFreezer(Freezer):
@@ -227,23 +255,64 @@ class _PublicFreezer(Freezer):
         self._made: set[str] = set()
         self._root = ""
         self.sizes: dict[str, int] = {}
+        self._null_session = app.session_interface.make_null_session(app)
+        self._adapter = app.create_url_adapter(app.request_class(self._environ))
+
+    def _render(self, url: str, environ: dict[str, Any]) -> tuple[bytes, str] | None:
+        """The page's body and mimetype from its view, in a bare request context.
+
+        Only the body of a page is frozen, so the per-request work around the view is left
+        out: before_request (the API's CORS gate and rate limit), after_request (headers,
+        which the build ships in _headers and nginx.conf), the session, a new app context
+        (the freeze holds one). None when the URL is not a plain 200 page from a view (a
+        static file, a redirect, an error): the full WSGI call then answers it.
+        tests/test_freeze_equivalence.py pins that every frozen page is byte for byte what
+        the Flask-served site sends.
+        """
+        app = self.app
+        ctx = _PageContext(app, environ, self._adapter, self._null_session)
+        ctx.push()
+        try:
+            req = ctx.request
+            if req.routing_exception is not None or req.url_rule is None \
+                    or req.url_rule.endpoint == "static":
+                return None
+            rv = app.view_functions[req.url_rule.endpoint](**req.view_args)
+            if isinstance(rv, str):
+                return rv.encode(), "text/html"
+            resp = app.make_response(rv)
+            if resp.status_code != 200 or resp.direct_passthrough or resp.is_streamed:
+                return None
+            return resp.get_data(), resp.mimetype or ""
+        except Exception:  # noqa: BLE001 - the full request cycle answers, and reports it
+            return None
+        finally:
+            ctx.pop()
 
     def _build_one(self, url: str, last_modified: Any = None) -> str:
-        """Frozen-Flask's _build_one without a test client per page: one WSGI call with a
-        ready-made environ, the same checks (200 only, type matches the file name)."""
+        """Frozen-Flask's _build_one without a test client per page: the view in a bare
+        request context (see _render), else one WSGI call with a ready-made environ; the same
+        checks (200 only, type matches the file name)."""
         name = normalize("NFC", url[1:] + "index.html" if url.endswith("/") else url[1:])
         environ = {**self._environ, "PATH_INFO": url.encode().decode("latin-1"),
                    "REQUEST_URI": url, "RAW_URI": url, "wsgi.input": BytesIO()}
         with self.url_for_logger:
-            app_iter, status, headers = run_wsgi_app(self.app.wsgi_app, environ, buffered=True)
-        try:
-            content = b"".join(app_iter)
-        finally:
-            getattr(app_iter, "close", lambda: None)()
+            page = self._render(url, environ)
+            if page is None:
+                environ["wsgi.input"] = BytesIO()
+                app_iter, status, headers = run_wsgi_app(self.app.wsgi_app, environ,
+                                                         buffered=True)
+                try:
+                    content = b"".join(app_iter)
+                finally:
+                    getattr(app_iter, "close", lambda: None)()
+                mimetype = (headers.get("Content-Type") or "").split(";")[0].strip()
+            else:
+                content, mimetype = page
+                status = "200 OK"
         if not status.startswith("200 "):
             raise ValueError(f"Unexpected status {status!r} on URL {url}")
         guessed = mimetypes.guess_type(name)[0] or self.app.config["FREEZER_DEFAULT_MIMETYPE"]
-        mimetype = (headers.get("Content-Type") or "").split(";")[0].strip()
         if guessed != mimetype:
             warnings.warn(f"Filename extension of {name!r} (type {guessed}) does not match "
                           f"Content-Type: {mimetype}", MimetypeMismatchWarning, stacklevel=2)
@@ -331,7 +400,11 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
         freezer.register_generator(lambda: public_routes(app))
         _memo_url_for(app)
         app.session_interface = _NoSession()
-        with warnings.catch_warnings(record=True) as caught:
+        # One app context for every page, as a static site has no per-request state; the
+        # objects the app is made of are moved out of the collector's way (gc.freeze): it
+        # would otherwise walk all of them again every few hundred pages.
+        gc.freeze()
+        with warnings.catch_warnings(record=True) as caught, app.app_context():
             warnings.simplefilter("always")
             pages = freezer.freeze_yield()
             if progress:
@@ -363,6 +436,7 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
     except ValueError as e:  # Frozen-Flask: a page answered with an error or a redirect
         raise BuyerkitError(f"{e}; nothing was written to {display_path(dest)}") from None
     finally:
+        gc.unfreeze()
         if staging.exists():
             shutil.rmtree(staging)
     result.seconds = time.perf_counter() - start
