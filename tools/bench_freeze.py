@@ -53,7 +53,8 @@ TEMPLATE = """{% extends "base.html" %}
 
 def bench_blueprint(templates: Path, pages: int) -> Blueprint:
     """Generated pages and guides, declared the way a real page kind declares itself."""
-    bp = Blueprint("bench", __name__, template_folder=str(templates), url_prefix="/bench")
+    bp = Blueprint("bench", __name__, template_folder=str(templates), url_prefix="/bench",
+                   root_path=str(templates.parent))  # its own folder, which the freeze hashes
 
     def context(title: str, n: int | None) -> dict[str, Any]:
         return {"title": title, "paragraphs": [PARAGRAPH * 3] * 6, "guides": GUIDES,
@@ -77,8 +78,8 @@ def bench_blueprint(templates: Path, pages: int) -> Blueprint:
 
 
 def make_app(work: Path, pages: int, tag: str):
-    templates = work / "templates"
-    templates.mkdir(exist_ok=True)
+    templates = work / "bench" / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
     (templates / "bench_page.html").write_text(TEMPLATE)
     public.PUBLIC_BLUEPRINTS = public.PUBLIC_BLUEPRINTS | {"bench"}
     app = create_app({"INSTANCE_PATH": str(work / f"instance-{tag}"),
@@ -144,7 +145,7 @@ def plain_jinja(app: Any, work: Path, pages: int, out: Path, demo: list[Page]) -
     adapter = app.url_map.bind("localhost", "/")
     static = Path(app.static_folder or "")
     start = time.perf_counter()
-    env = Environment(loader=FileSystemLoader([str(work / "templates"),
+    env = Environment(loader=FileSystemLoader([str(work / "bench" / "templates"),
                                                str(ROOT / "site/buyerkit/templates")]),
                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.policies["json.dumps_function"] = app.json.dumps  # the same tojson as the app

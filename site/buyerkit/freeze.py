@@ -27,11 +27,13 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 from unicodedata import normalize
+from urllib.parse import unquote, urlsplit
 
 import click
 import rjsmin
 from flask import Flask
 from flask.ctx import RequestContext
+from flask.globals import _cv_request
 from flask.sessions import SecureCookieSessionInterface
 from flask_frozen import Freezer, MimetypeMismatchWarning, Page
 from jinja2 import FileSystemBytecodeCache
@@ -47,7 +49,7 @@ MARKER = ".buyerkit-build"
 DEFAULT_ENDPOINT = "http://127.0.0.1:5001"
 HEADERS_FILE = "_headers"  # Netlify / Cloudflare Pages read it from the published folder
 NGINX_FILE = "nginx.conf"  # an nginx snippet to include in the site's server block
-FORMAT = 1  # bump when the build layout changes, so old fingerprints no longer match
+FORMAT = 2  # bump when the build layout changes, so old fingerprints no longer match
 DISTRIBUTIONS = ("Flask", "Werkzeug", "Jinja2", "Frozen-Flask", "WTForms", "pydantic",
                  "PyYAML", "markdown-it-py")
 
@@ -117,12 +119,15 @@ def _fingerprint(app: Flask, dest: Path, api: str) -> str:
     roots = [("content", Path(app.config["CONTENT_DIR"])), ("app", Path(app.root_path))]
     roots += [(f"bp:{name}", Path(bp.root_path)) for name, bp in sorted(app.blueprints.items())
               if not _inside(Path(bp.root_path), Path(app.root_path))]
-    for label, root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.is_dir() or "__pycache__" in path.parts or _inside(path, dest) \
-                    or path.name.startswith(".") or path.suffix == ".pyc":
-                continue
-            add(f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes())
+    for label, root in roots:  # hidden and cache folders (.git, node_modules' .bin) skipped
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
+                             and Path(folder, d).resolve() != dest)
+            rel = Path(folder).relative_to(root).as_posix()
+            for name in sorted(files):
+                if not name.startswith(".") and not name.endswith(".pyc"):
+                    with open(os.path.join(folder, name), "rb") as f:
+                        add(f"{label}/{rel}/{name}", f.read())
     return h.hexdigest()
 
 
@@ -190,6 +195,9 @@ class _NewLinks(deque):
             super().append(call)
 
 
+_FLASK_OPTIONS = frozenset({"_anchor", "_method", "_scheme", "_external"})
+
+
 def _memo_url_for(app: Flask) -> None:
     """Build each distinct link once per freeze (pages repeat the same nav and guide links)."""
     real = app.url_for
@@ -200,15 +208,37 @@ def _memo_url_for(app: Flask) -> None:
         try:
             return cache[key]
         except KeyError:
-            url = real(endpoint, **values)
-            if not endpoint.startswith(".") and not values.get("_external"):
-                cache[key] = url  # relative and external links depend on the page
+            if endpoint.startswith(".") or values.get("_external"):
+                return real(endpoint, **values)  # relative and external links vary by page
+            # flask.url_for (Frozen-Flask's) passes _anchor=None etc.; templates do not
+            plain = (endpoint, *((k, v) for k, v in values.items()
+                                 if v is not None or k not in _FLASK_OPTIONS))
+            url = cache.get(plain) or real(endpoint, **values)
+            cache[key] = cache[plain] = url
             return url
         except TypeError:  # an unhashable value
             return real(endpoint, **values)
 
     app.url_for = url_for  # type: ignore[method-assign]
     app.jinja_env.globals["url_for"] = url_for  # Flask bound the original when it made the env
+
+
+def _memo_ensure_sync(app: Flask) -> None:
+    """Ask once per function whether it is a coroutine: Flask asks again for every context
+    processor and teardown function on every page, and inspect's answer is not free."""
+    real = app.ensure_sync
+    cache: dict[Any, Any] = {}
+
+    def ensure_sync(func: Any) -> Any:
+        try:
+            return cache[func]
+        except KeyError:
+            cache[func] = wrapped = real(func)
+            return wrapped
+        except TypeError:  # unhashable callable
+            return real(func)
+
+    app.ensure_sync = ensure_sync  # type: ignore[method-assign]
 
 
 class _NoSession(SecureCookieSessionInterface):
@@ -233,6 +263,21 @@ class _PageContext(RequestContext):
         self._session = session
         self._after_request_functions = []
         self._cv_tokens = []
+
+    def push(self) -> None:
+        """Flask's push without what a frozen page never needs: the freeze holds the app
+        context, and the session is already set."""
+        self._cv_tokens.append((_cv_request.set(self), None))
+        self.match_request()
+
+    def pop(self, exc: BaseException | None = None) -> None:  # type: ignore[override]
+        """Flask's pop for a context pushed once: teardown functions, then unbind."""
+        try:
+            self.app.do_teardown_request(exc)
+        finally:
+            token, _ = self._cv_tokens.pop()
+            _cv_request.reset(token)
+            self.request.environ["werkzeug.request"] = None
 
     def match_request(self) -> None:
         try:
@@ -341,9 +386,28 @@ class _PublicFreezer(Freezer):
         self._check_endpoints(seen_endpoints)
 
     def _generate_all_urls(self):  # type: ignore[no-untyped-def]
-        for url, endpoint, last_modified in super()._generate_all_urls():
-            if endpoint is None or is_public(endpoint):
-                yield url, endpoint, last_modified
+        """Frozen-Flask's URL generation, for public endpoints only: each (endpoint, values)
+        through the app's url_for (the freeze's memo, without flask.url_for's extra
+        arguments), and a plain path is not unquoted and split again."""
+        script = self._script_name()
+        url_for = self.app.url_for
+        with self.app.test_request_context(base_url=script or None):
+            for generator in [*self.url_generators, self.url_for_logger.iter_calls]:
+                for endpoint, values, *last_modified in generator():
+                    if not is_public(endpoint):
+                        continue
+                    url = url_for(endpoint, **values)
+                    if not url.startswith(script):
+                        raise ValueError(f"url_for gave {url}, outside {script!r}")
+                    url = url[len(script):]
+                    if not url.startswith("/") or url.startswith("//") \
+                            or any(c in url for c in "%?#"):
+                        url = unquote(url)
+                        parts = urlsplit(url)
+                        if parts.scheme or parts.netloc:
+                            raise ValueError(f"External URLs not supported: {url}")
+                        url = parts.path
+                    yield url, endpoint, (last_modified or [None])[0]
 
     def _check_endpoints(self, seen_endpoints: set[str]) -> None:
         self.missed = {r.endpoint for r in self.app.url_map.iter_rules()
@@ -399,6 +463,7 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
                                  log_url_for=True)
         freezer.register_generator(lambda: public_routes(app))
         _memo_url_for(app)
+        _memo_ensure_sync(app)
         app.session_interface = _NoSession()
         # One app context for every page, as a static site has no per-request state; the
         # objects the app is made of are moved out of the collector's way (gc.freeze): it
