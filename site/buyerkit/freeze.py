@@ -10,7 +10,6 @@ are made from: when nothing changed, a rebuild only checks the files and stops.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import mimetypes
@@ -465,10 +464,7 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
         _memo_url_for(app)
         _memo_ensure_sync(app)
         app.session_interface = _NoSession()
-        # One app context for every page, as a static site has no per-request state; the
-        # objects the app is made of are moved out of the collector's way (gc.freeze): it
-        # would otherwise walk all of them again every few hundred pages.
-        gc.freeze()
+        # One app context for every page, as a static site has no per-request state.
         with warnings.catch_warnings(record=True) as caught, app.app_context():
             warnings.simplefilter("always")
             pages = freezer.freeze_yield()
@@ -501,7 +497,6 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
     except ValueError as e:  # Frozen-Flask: a page answered with an error or a redirect
         raise BuyerkitError(f"{e}; nothing was written to {display_path(dest)}") from None
     finally:
-        gc.unfreeze()
         if staging.exists():
             shutil.rmtree(staging)
     result.seconds = time.perf_counter() - start
