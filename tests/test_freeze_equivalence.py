@@ -1,4 +1,4 @@
-"""The freeze renders pages without Flask's full request cycle (freeze._PageContext): every
+"""The freeze renders pages without Flask's full request cycle (freezer._PageContext): every
 file it writes must still be, byte for byte, what the Flask-served site sends for that URL."""
 
 from __future__ import annotations
@@ -52,3 +52,17 @@ def test_a_view_that_redirects_is_refused_as_before(app, tmp_path):
     with pytest.raises(BuyerkitError, match=r"Unexpected status '302 FOUND' on URL /pricing/"):
         freeze_site(app, tmp_path / "build", ENDPOINT)
     assert not Path(tmp_path / "build").exists()
+
+
+def test_a_blueprint_hook_gets_the_full_request_cycle(app, tmp_path):
+    """The bare render skips only the app-wide API hooks; a page kind's own hook still runs."""
+
+    def stamp(resp):
+        resp.set_data(resp.get_data() + b"<!-- stamped by offering -->\n")
+        return resp
+
+    app.after_request_funcs.setdefault("offering", []).append(stamp)
+    freeze_site(app, tmp_path / "build", ENDPOINT)
+    assert (tmp_path / "build/pricing/index.html").read_text().endswith(
+        "<!-- stamped by offering -->\n")
+    assert "stamped" not in (tmp_path / "build/index.html").read_text()
