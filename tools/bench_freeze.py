@@ -5,8 +5,13 @@
 Generates a synthetic site in a temporary folder: the demo content plus N generated pages and
 20 role guides, every page linking (url_for) to every guide, all extending the real base.html.
 The generated pages are declared the documented way (public.PUBLIC_BLUEPRINTS + a generator).
+The floor renders every page the freeze writes (the generated ones and the demo content's, from
+the context their views hand to Jinja, recorded untimed) with a bare Jinja2 Environment that
+compiles the templates anew, writes them to the same files and copies the static files; its
+output is checked byte for byte against the freeze's.
 Prints, best of --repeat runs each:
-  - cold freeze vs the plain-Jinja2 floor (same templates, same context, written to files);
+  - cold freeze vs the plain-Jinja2 floor, wall and CPU time (new instance folder: templates
+    compiled, no earlier build);
   - a rebuild with nothing changed, as a share of the cold freeze;
   - per-page cost at --big pages vs at --pages (catches URL work that grows with n^2);
   - wall time of freezing --pages pages.
@@ -15,6 +20,7 @@ Prints, best of --repeat runs each:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -204,7 +210,7 @@ def same_pages(build: Path, floor: Path) -> None:
         assert (build / page).read_bytes() == (floor / page).read_bytes(), page
 
 
-def run(work: Path, pages: int, repeat: int) -> dict[str, float]:
+def run(work: Path, pages: int, repeat: int) -> dict[str, Any]:
     cold, floor, rebuild, cold_cpu, floor_cpu = [], [], [], [], []
     for i in range(repeat):
         app = make_app(work, pages, f"{pages}-{i}")
@@ -229,7 +235,9 @@ def run(work: Path, pages: int, repeat: int) -> dict[str, float]:
         shutil.rmtree(work / f"floor-{pages}-{i}")
     return {"cold": min(cold), "floor": min(floor), "rebuild": min(rebuild),
             "cold_cpu": min(cold_cpu), "floor_cpu": min(floor_cpu),
-            "pages": pages + len(GUIDES)}
+            "pages": pages + len(GUIDES),
+            "paired": [c / f for c, f in zip(cold, floor, strict=True)],
+            "paired_cpu": [c / f for c, f in zip(cold_cpu, floor_cpu, strict=True)]}
 
 
 def main() -> int:
@@ -238,6 +246,7 @@ def main() -> int:
     parser.add_argument("--big", type=int, default=4000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-freeze-") as tmp:
         work = Path(tmp)
         shutil.copytree(ROOT / "content", work / "content")
@@ -263,6 +272,10 @@ def main() -> int:
         ok &= value <= target
         print(f"{name:42} {value:8.3f} {target:7.2f}  {detail}"
               f"{'' if value <= target else '  MISSED'}")
+    print("cold / floor of each run, wall: " + " ".join(f"{r:.2f}" for r in small["paired"])
+          + "; CPU: " + " ".join(f"{r:.2f}" for r in small["paired_cpu"]))
+    print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}".format(*load_before)
+          + ", after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0 if ok else 1
 
 
