@@ -240,12 +240,34 @@ def run(work: Path, pages: int, repeat: int) -> dict[str, Any]:
             "paired_cpu": [c / f for c, f in zip(cold_cpu, floor_cpu, strict=True)]}
 
 
+def phase(name: str, pages: int) -> None:
+    """One part alone, for an instruction count (tools/bench_freeze_instructions.sh): the
+    set-up every part shares, then nothing, a cold freeze or the floor."""
+    with tempfile.TemporaryDirectory(prefix="bench-freeze-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(ROOT / "content", work / "content")
+        warm = make_app(work, 1, "warm")  # imports, and the demo pages the floor renders
+        demo = capture(warm, freeze_site(warm, work / "warm", "https://s.example.com").files)
+        app = make_app(work, pages, "cold")
+        if name == "freeze":
+            freeze_site(app, work / "build", "https://score.example.com")
+        elif name == "floor":
+            plain_jinja(app, work, pages, work / "floor", demo)
+        for a in (warm, app):
+            a.extensions["buyerkit.store"].dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--big", type=int, default=4000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--phase", choices=("setup", "freeze", "floor"),
+                        help="run one part only (for tools/bench_freeze_instructions.sh)")
     args = parser.parse_args()
+    if args.phase:
+        phase(args.phase, args.pages)
+        return 0
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-freeze-") as tmp:
         work = Path(tmp)
@@ -272,8 +294,10 @@ def main() -> int:
         ok &= value <= target
         print(f"{name:42} {value:8.3f} {target:7.2f}  {detail}"
               f"{'' if value <= target else '  MISSED'}")
-    print("cold / floor of each run, wall: " + " ".join(f"{r:.2f}" for r in small["paired"])
-          + "; CPU: " + " ".join(f"{r:.2f}" for r in small["paired_cpu"]))
+    for label, res in ((args.pages, small), (args.big, big)):
+        print(f"cold / floor of each run at {label} pages, wall: "
+              + " ".join(f"{r:.2f}" for r in res["paired"])
+              + "; CPU: " + " ".join(f"{r:.2f}" for r in res["paired_cpu"]))
     print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}".format(*load_before)
           + ", after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0 if ok else 1
