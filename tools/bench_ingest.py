@@ -23,6 +23,8 @@ import time
 import uuid
 from pathlib import Path
 
+import sqlalchemy as sa
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from endpoint import Client, Endpoint  # noqa: E402
 
@@ -85,14 +87,35 @@ def load(port: int, connections: int, seconds: float, processes: int = 2) -> dic
             "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000, "requests": n}
 
 
+class Queue:
+    """The store's queue of events not yet folded into the report roll-ups."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+    def size(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM unfolded").scalar_one())
+
+    def drain_time(self, limit: float = 60.0) -> tuple[int, float]:
+        """Events queued now, and the seconds until the server's folder has folded them."""
+        start, queued = time.perf_counter(), self.size()
+        while self.size() and time.perf_counter() - start < limit:
+            time.sleep(0.02)
+        return queued, time.perf_counter() - start
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--database-url", help="store URL (default: SQLite in a temporary folder)")
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--seconds", type=float, default=8, help="length of one round")
     p.add_argument("--rounds", type=int, default=3, help="rounds per configuration")
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--workers", type=int, default=1, help="gunicorn workers (1)")
+    p.add_argument("--threads", type=int, default=8, help="threads per worker (8)")
     p.add_argument("--group-commit-ms", default="2", help="GROUP_COMMIT_MS for the store (2)")
     args = p.parse_args(argv)
 
@@ -109,13 +132,20 @@ def main(argv: list[str] | None = None) -> int:
                 s.start()
             for s in servers.values():  # warm up both
                 load(s.port, args.connections, 2)
+            queue = Queue(args.database_url or
+                          f"sqlite:///{Path(tmp) / 'on' / 'buyerkit.sqlite3'}")
             for r in range(args.rounds):
                 for name in ("off", "on"):
                     res = load(servers[name].port, args.connections, args.seconds)
+                    if name == "on":  # the roll-ups' lag: events still to fold, and for how long
+                        res["queued_at_end"], res["caught_up_s"] = queue.drain_time()
                     results[name].append(res)
                     print(f"round {r + 1} {name:>3}: {res['rps']:7.0f} req/s  "
-                          f"p50 {res['p50_ms']:5.1f} ms  p99 {res['p99_ms']:5.1f} ms",
+                          f"p50 {res['p50_ms']:5.1f} ms  p99 {res['p99_ms']:5.1f} ms"
+                          + (f"  queued {res['queued_at_end']}, folded within "
+                             f"{res['caught_up_s']:.2f} s" if name == "on" else ""),
                           file=sys.stderr)
+            queue.dispose()
         finally:
             for s in servers.values():
                 s.kill()
@@ -131,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         "ratio": round(med("on", "rps") / med("off", "rps"), 3),
         "off_p99_ms": round(med("off", "p99_ms"), 1), "on_p99_ms": round(med("on", "p99_ms"), 1),
         "on_p50_ms": round(med("on", "p50_ms"), 1),
+        # Roll-ups follow the acknowledgements: how far behind they were when a round ended.
+        "max_queued_at_end": max(r["queued_at_end"] for r in results["on"]),
+        "max_caught_up_s": round(max(r["caught_up_s"] for r in results["on"]), 2),
         # Other work on the machine skews both runs; the 1-minute load average says how much.
         "loadavg_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }

@@ -52,7 +52,8 @@ class Endpoint:
             env["BUYERKIT_DATABASE_URL"] = self.database_url
         # `timeout` bounds the whole server: it is killed after max_seconds by the shell.
         cmd = ["timeout", "-s", "KILL", str(int(self.max_seconds)),
-               sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
+               sys.executable, "-m", "gunicorn", "--config", "python:buyerkit.gunicorn_conf",
+               "--bind", f"127.0.0.1:{self.port}",
                "--worker-class", "gthread", "--workers", str(self.workers),
                "--threads", str(self.threads), "--keep-alive", "30",
                "--graceful-timeout", "2", "--log-level", "warning",

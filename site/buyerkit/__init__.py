@@ -17,6 +17,8 @@ DEFAULTS: dict[str, Any] = {
     "EVENTS_ENABLED": True,
     "DATABASE_URL": None,
     "GROUP_COMMIT_MS": 0.0,
+    "FOLD_DELAY_MS": 200.0,  # after a commit, wait this long so one roll-up fold takes many
+    "FOLD_BATCH": 500,  # events folded per transaction
     "RETENTION_MONTHS": 13,
     "RATELIMIT_API": "120 per minute",
     "DOMAIN_HMAC_KEY": None,
@@ -70,10 +72,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DOMAIN_HMAC_KEY"] = _secret_key(instance, "domain_hmac_key")
 
     from . import catalog, ratelimit, store, web
+    from .reports import backlog
     from .views import api, calculators, company, diagnostics, guides, offering, pages, seo
 
     catalog.init_app(app)
     store.init_app(app)
+    backlog.init_app(app)
     web.init_app(app)
     ratelimit.init_app(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]

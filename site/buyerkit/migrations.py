@@ -62,10 +62,37 @@ def _v2(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE events ADD COLUMN filtered VARCHAR(16)")
 
 
+# Every event inserted (not one skipped as a retry: ON CONFLICT DO NOTHING inserts nothing)
+# queues its id for folding, inside the inserting statement: the acknowledgement path stays
+# one statement, on either database.
+_QUEUE_TRIGGER = {
+    "sqlite": ("CREATE TRIGGER IF NOT EXISTS events_unfolded AFTER INSERT ON events "
+               "BEGIN INSERT INTO unfolded (id) VALUES (NEW.id); END",),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION buyerkit_queue_unfolded() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN INSERT INTO unfolded (id) VALUES (NEW.id); "
+        "RETURN NULL; END $$",
+        "CREATE TRIGGER events_unfolded AFTER INSERT ON events "
+        "FOR EACH ROW EXECUTE FUNCTION buyerkit_queue_unfolded()"),
+}
+
+
+def _v4(conn: Connection) -> None:
+    """The queue of events not yet folded into the roll-ups, filled by a trigger on events:
+    folding moves off the acknowledgement path. Every event stored so far is already folded
+    (v3 folded on ingest)."""
+    md = sa.MetaData()
+    sa.Table("unfolded", md, sa.Column("id", sa.String(36), primary_key=True))
+    md.create_all(conn, checkfirst=True)
+    for statement in _QUEUE_TRIGGER[conn.dialect.name]:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "events table", _v1),
     Migration(2, "filtered reason, company hash", _v2),
     Migration(3, "report roll-ups, users, spend", reports_migration),
+    Migration(4, "queue of events not yet folded into the roll-ups", _v4),
 )
 LATEST = MIGRATIONS[-1].version
 

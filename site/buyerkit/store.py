@@ -3,25 +3,27 @@
 One code path for SQLite (default, WAL, synchronous=FULL) and PostgreSQL (synchronous_commit
 on), through SQLAlchemy Core. Writes go through a group commit (leader/follower, see GroupCommit):
 everything that arrives while a commit is being made is committed together in the next one,
-so one fsync acknowledges many requests without weakening durability.
+so one fsync acknowledges many requests without weakening durability. The same transaction
+queues each new event's id in `unfolded` (a trigger, see migrations.py), for the reports to
+fold in later (reports/backlog.py): the acknowledgement waits for the event, not the roll-ups.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import reports
 from .events import Event, hour_now
 from .migrations import migrate
 
@@ -50,7 +52,11 @@ events = sa.Table(
     sa.Column("filtered", sa.String(16)),
 )
 COLUMNS: tuple[str, ...] = tuple(c.name for c in events.columns)
+# Ids of stored events not yet folded into the report roll-ups: queued by a trigger as each
+# event is inserted, and deleted in the transaction that folds it (so each is folded once).
+unfolded = sa.Table("unfolded", metadata, sa.Column("id", sa.String(36), primary_key=True))
 FILTER_REASONS = ("bot", "honeypot")
+WAL_SAFETY_PAGES = 16_000  # 64 MB of WAL at SQLite's default 4 KiB pages
 HOURS_PER_MONTH = 730  # 365 * 24 / 12, so "13 months" means the same on every day
 
 
@@ -85,7 +91,8 @@ def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # Straight to the driver: SQLAlchemy's statement pipeline would cost more than BEGIN.
+    conn.connection.driver_connection.execute("BEGIN")
 
 
 def _sqlite_writer_connect(dbapi_conn: Any, record: Any) -> None:
@@ -93,10 +100,13 @@ def _sqlite_writer_connect(dbapi_conn: Any, record: Any) -> None:
     # The writer takes the write lock up front and retries briefly itself when another
     # process holds it: SQLite's own busy handler sleeps in steps of up to 100 ms.
     dbapi_conn.execute("PRAGMA busy_timeout=0")
+    # Checkpoints (copying the WAL into the database, with fsyncs) are the folder's job, off
+    # the acknowledgement path (Store.checkpoint); this only bounds the WAL if it never runs.
+    dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={WAL_SAFETY_PAGES}")
 
 
 def _sqlite_writer_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def _is_busy(error: Exception) -> bool:
@@ -127,6 +137,32 @@ def make_engine(url: str, *, writer: bool = False) -> sa.Engine:
     return engine
 
 
+@contextlib.contextmanager
+def write_turn(lock_path: Path | None) -> Iterator[None]:
+    """Hold SQLite's write turn among this store's processes, fairly: a process that just
+    wrote queues behind one already waiting. Two file locks make the queue: the turnstile is
+    held only while waiting for the write lock, so a waiting process keeps the others out of
+    the line. (With the write lock alone, the process that just released it usually wins it
+    straight back and a busy worker starves the other.) No lock without a file (PostgreSQL,
+    :memory:)."""
+    if lock_path is None:
+        yield
+        return
+    turnstile = os.open(lock_path.with_name(lock_path.name + "-turn"),
+                        os.O_RDWR | os.O_CREAT, 0o600)
+    lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        os.close(turnstile)  # closing releases it: the next process may queue
+        turnstile = -1
+        yield
+    finally:
+        if turnstile >= 0:
+            os.close(turnstile)
+        os.close(lock)
+
+
 class _Ticket:
     __slots__ = ("rows", "wake", "lead", "finished", "error")
 
@@ -146,9 +182,11 @@ class GroupCommit:
     lets a leader wait briefly for company before it commits."""
 
     def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500,
-                 lock_path: Path | None = None) -> None:
+                 lock_path: Path | None = None,
+                 on_commit: Callable[[], None] | None = None) -> None:
         self.engine = engine
         self.lock_path = lock_path
+        self.on_commit = on_commit
         self.wait = max(wait_ms, 0.0) / 1000
         self.max_rows = max_rows
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
@@ -180,37 +218,34 @@ class GroupCommit:
             time.sleep(self.wait)
         batch: list[_Ticket] = []
         error: BaseException | None = StoreError("the commit was interrupted")
-        with self.lock:
-            rows = 0
-            while self.pending and (not batch or rows + len(self.pending[0].rows)
-                                    <= self.max_rows):
-                t = self.pending.pop(0)
-                batch.append(t)
-                rows += len(t.rows)
-        # SQLite: leaders of different processes queue on a file lock held only for the
-        # commit, which wakes the next one when released (SQLite's busy handler would sleep).
-        # Taking it before the batch starved one process in measurements: never do that.
-        lock = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600) if self.lock_path \
-            else None
-        try:
-            if lock is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            error = self._commit([row for t in batch for row in t.rows])
-        finally:
-            if lock is not None:
-                os.close(lock)  # closing releases the lock
+        # SQLite has one writer: leaders of different processes take turns at the file lock
+        # (see write_turn), and each takes its batch only once it holds the lock, so every
+        # request that arrived while the other process committed shares this commit.
+        with write_turn(self.lock_path):
             with self.lock:
+                rows = 0
+                while self.pending and (not batch or rows + len(self.pending[0].rows)
+                                        <= self.max_rows):
+                    t = self.pending.pop(0)
+                    batch.append(t)
+                    rows += len(t.rows)
+            try:
+                error = self._commit([row for t in batch for row in t.rows])
+            finally:
+                with self.lock:
+                    for t in batch:
+                        t.error, t.finished, t.lead = error, True, False
+                    nxt = self.pending[0] if self.pending else None
+                    if nxt is not None:
+                        nxt.lead = True  # hand over: the next request leads the next commit
+                    else:
+                        self.leading = False
                 for t in batch:
-                    t.error, t.finished, t.lead = error, True, False
-                nxt = self.pending[0] if self.pending else None
+                    t.wake.set()
                 if nxt is not None:
-                    nxt.lead = True  # hand over: the next request leads the next commit
-                else:
-                    self.leading = False
-            for t in batch:
-                t.wake.set()
-            if nxt is not None:
-                nxt.wake.set()
+                    nxt.wake.set()
+        if error is None and self.on_commit is not None:
+            self.on_commit()
 
     def _commit(self, rows: list[dict[str, Any]]) -> BaseException | None:
         """Insert the rows in one transaction; the error if it failed, else None."""
@@ -221,12 +256,9 @@ class GroupCommit:
                 if self.conn is None:
                     self.conn = self.engine.connect()
                 with self.conn.begin():
-                    # Roll-ups for the reports move in the same transaction, for the rows
-                    # actually inserted (a retried id is neither stored nor counted twice).
-                    stored = {r[0] for r in self.conn.execute(
-                        self.insert.returning(events.c.id), rows)}
-                    fresh = list({r["id"]: r for r in rows if r["id"] in stored}.values())
-                    reports.rollups.apply(self.conn, fresh)
+                    # A retried id is skipped, so it is neither stored nor queued twice; the
+                    # rows inserted are queued for the roll-ups by the table's trigger.
+                    self.conn.execute(self.insert, rows)
                 return None
             except Exception as e:  # every waiter must hear of any failure
                 if _is_busy(e) and time.monotonic() < busy_until:
@@ -250,6 +282,14 @@ class GroupCommit:
             self.conn = None
 
 
+class Follower(Protocol):
+    """Work that follows the store's commits (the reports' roll-up folding)."""
+
+    def wake(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Store:
     """Writes and reads events through SQLAlchemy Core, on SQLite or PostgreSQL."""
 
@@ -260,6 +300,10 @@ class Store:
         migrate(self.engine)
         self.write_engine = make_engine(url, writer=True) if self.dialect == "sqlite" \
             else self.engine
+        database = self.engine.url.database
+        self.lock_path = Path(database + ".write-lock") if self.dialect == "sqlite" and \
+            database and database != ":memory:" else None
+        self.followers: list[Follower] = []
         self._lock = threading.Lock()
         self._writer: GroupCommit | None = None
         self._pid = os.getpid()
@@ -276,12 +320,33 @@ class Store:
                 self.write_engine.dispose(close=False)
                 self._writer, self._pid = None, os.getpid()
             if self._writer is None:
-                database = self.engine.url.database
-                lock = Path(database + ".write-lock") if self.dialect == "sqlite" and \
-                    database and database != ":memory:" else None
                 self._writer = GroupCommit(self.write_engine, self.group_commit_ms,
-                                           lock_path=lock)
+                                           lock_path=self.lock_path, on_commit=self._committed)
             return self._writer
+
+    def _committed(self) -> None:
+        for follower in self.followers:
+            follower.wake()
+
+    @contextlib.contextmanager
+    def write(self, *, durable: bool = True) -> Iterator[sa.Connection]:
+        """One write transaction beside the group commit (roll-up folding, maintenance),
+        queued with its leaders: on SQLite behind the same file lock, on the writer's terms.
+        `durable=False` skips the fsync, for work that is lost whole or not at all and can
+        simply be done again (folding: the roll-ups and the queue move together)."""
+        if self.dialect != "sqlite":
+            with self.engine.begin() as conn:
+                if not durable:
+                    conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                yield conn
+            return
+        with write_turn(self.lock_path), self.write_engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            raw.execute("PRAGMA busy_timeout=10000")  # only programs other than ours
+            if not durable:  # WAL + NORMAL: consistent, and durable at the next fsync
+                raw.execute("PRAGMA synchronous=NORMAL")
+            with conn.begin():
+                yield conn
 
     def record(self, event: Event, filtered: str | None = None) -> None:
         """Store one event durably (a retried id is kept once); raise StoreError if not."""
@@ -292,6 +357,13 @@ class Store:
         rows = [event_row(e, filtered) for e in batch]
         if rows:
             self._group_commit().submit(rows)
+
+    def checkpoint(self) -> None:
+        """Copy SQLite's WAL into the database without blocking writers (PASSIVE); called
+        by the roll-up folder, so acknowledgements never wait for it. Nothing on PostgreSQL."""
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def rows(self, **where: Any) -> list[dict[str, Any]]:
         """Stored rows (optionally where column == value), ordered by id; for reports, tests."""
@@ -315,6 +387,8 @@ class Store:
             return conn.execute(events.delete().where(events.c.hour < cutoff)).rowcount
 
     def dispose(self) -> None:
+        for follower in self.followers:
+            follower.close()
         with self._lock:
             if self._writer is not None and self._pid == os.getpid():
                 with self._writer.lock:

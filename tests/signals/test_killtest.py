@@ -19,6 +19,7 @@ def test_every_acknowledged_event_survives_kill_9(store_url: str):
     assert proc.returncode == 0, (result, proc.stderr[-2000:])
     assert result["ok"] and result["acknowledged"] > 0
     assert result["missing"] == 0 and result["duplicates"] == 0
+    assert result["rollups_match_rebuild"] and result["rollup_rows"] > 0
     if store_url.startswith("sqlite"):
         assert result["integrity_check"] == "ok"  # PRAGMA integrity_check
     assert "Traceback" not in proc.stderr, proc.stderr[-2000:]

@@ -10,12 +10,16 @@ import click
 import sqlalchemy as sa
 
 from ..errors import BuyerkitError
+from .backlog import catch_up
 
 
 def _app() -> Any:
+    """The app for one command; its store is closed when the command ends."""
     from .. import create_app
 
-    return create_app()
+    app = create_app()
+    click.get_current_context().call_on_close(app.extensions["buyerkit.store"].dispose)
+    return app
 
 
 @click.command("report")
@@ -57,8 +61,9 @@ def report(names: tuple[str, ...], since: str | None, until: str | None,
     chosen = list(names) or [n for n in NAMES if n != "pipeline" or plan is not None]
     if "pipeline" in chosen and plan is None:
         raise BuyerkitError("pipeline needs --revenue, --price and --close-rate")
-    reports = build(app.extensions["buyerkit.store"].engine, period, catalog, app.config,
-                    chosen, plan)
+    store = app.extensions["buyerkit.store"]
+    catch_up(store)  # fold events still queued, so the tables are never behind
+    reports = build(store.engine, period, catalog, app.config, chosen, plan)
     if table_key:
         reports = [r.__class__(r.key, r.title, r.summary,
                                tuple(t for t in r.tables if t.key == table_key), r.notes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -117,12 +118,20 @@ def add_counts(conn: sa.Connection, deltas: Counter[tuple[str, tuple[Any, ...]]]
         _upsert(conn, table, rows, lambda stmt, t=table: {"n": t.c.n + stmt.excluded.n})
 
 
-def apply(conn: sa.Connection, rows: Sequence[Row]) -> None:
-    """Fold newly inserted event rows (never duplicates) into the roll-ups, inside the caller's
-    transaction, so an event and its counts commit together or not at all."""
-    if not rows:
-        return
-    deltas: Counter[tuple[str, tuple[Any, ...]]] = Counter()
+@dataclass
+class Plan:
+    """What folding a batch of events writes: new state rows and the count deltas."""
+
+    journeys: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    deltas: Counter[tuple[str, tuple[Any, ...]]] = field(default_factory=Counter)
+
+
+def plan(conn: sa.Connection, rows: Sequence[Row]) -> Plan:
+    """Read the states the rows touch and fold the rows into them (on PostgreSQL the state
+    rows stay locked until the caller's transaction ends); nothing is written but locks."""
+    out = Plan()
+    deltas = out.deltas
     by_journey: dict[str, list[Row]] = {}
     by_group: dict[str, list[Row]] = {}
     for row in rows:
@@ -136,19 +145,15 @@ def apply(conn: sa.Connection, rows: Sequence[Row]) -> None:
             deltas[cell] += 1
     if by_journey:
         old = _locked_states(conn, ru_journeys, "journey", sorted(by_journey))
-        new_rows = []
         for jid in sorted(by_journey):
             state = _journey_from(old[jid]) if jid in old else Journey(jid)
             deltas.subtract(Counter(state.cells()))
             for row in by_journey[jid]:
                 state.fold(row)
-            after = state
-            deltas.update(after.cells())
-            new_rows.append(_journey_row(after))
-        _upsert_states(conn, ru_journeys, "journey", new_rows)
+            deltas.update(state.cells())
+            out.journeys.append(_journey_row(state))
     if by_group:
         old = _locked_states(conn, ru_group_state, "grp", sorted(by_group))
-        new_rows = []
         for gid in sorted(by_group):
             before = _group_from(old[gid]) if gid in old else Group(gid)
             after = before
@@ -156,9 +161,24 @@ def apply(conn: sa.Connection, rows: Sequence[Row]) -> None:
                 after = after.fold(row)
             deltas.subtract(Counter(before.cells()))
             deltas.update(after.cells())
-            new_rows.append(_group_row(after))
-        _upsert_states(conn, ru_group_state, "grp", new_rows)
-    add_counts(conn, deltas)
+            out.groups.append(_group_row(after))
+    return out
+
+
+def write(conn: sa.Connection, folded: Plan) -> None:
+    """Write a plan's state rows and count deltas, in the caller's transaction."""
+    if folded.journeys:
+        _upsert_states(conn, ru_journeys, "journey", folded.journeys)
+    if folded.groups:
+        _upsert_states(conn, ru_group_state, "grp", folded.groups)
+    add_counts(conn, folded.deltas)
+
+
+def apply(conn: sa.Connection, rows: Sequence[Row]) -> None:
+    """Fold newly inserted event rows (never duplicates) into the roll-ups, inside the caller's
+    transaction, so the rows and their counts commit together or not at all."""
+    if rows:
+        write(conn, plan(conn, rows))
 
 
 def create(conn: sa.Connection) -> bool:
@@ -182,8 +202,12 @@ def _stream(conn: sa.Connection, events: sa.Table, where: Any, order: Any) -> It
 
 def rebuild(conn: sa.Connection, events: sa.Table) -> None:
     """Recompute every roll-up from the events table, in the caller's transaction."""
+    from ..store import unfolded
+
     for table in ROLLUP_TABLES:
         conn.execute(table.delete())
+    if sa.inspect(conn).has_table(unfolded.name):  # folded now: nothing is left to fold
+        conn.execute(unfolded.delete())
     counts: Counter[tuple[str, tuple[Any, ...]]] = Counter()
     insert_journeys = ru_journeys.insert()
     batch: list[dict[str, Any]] = []

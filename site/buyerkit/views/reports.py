@@ -35,6 +35,7 @@ from wtforms.validators import InputRequired, Length
 from .. import accounts
 from ..catalog import get_catalog
 from ..reports import spend as spend_store
+from ..reports.backlog import catch_up
 from ..reports.charts import bar_chart
 from ..reports.period import Period, PeriodError, parse_period
 from ..reports.pipeline import FIELDS as PLAN_FIELDS
@@ -193,6 +194,7 @@ def _page(name: str) -> Response:
         plan = None
         if name == "pipeline":
             plan, plan_errors = parse_plan(request.args)
+        catch_up(get_store())  # fold events still queued, so the report is never behind
         reports = build(get_store().engine, period, catalog, current_app.config, [name], plan)
     html = render_template(
         "reports/page.html", name=name, titles=TITLES, reports=reports, period=period,
@@ -214,6 +216,7 @@ def _data(name: str, kind: str) -> Response:
             errs = [{"field": k, "message": v} for k, v in plan_errors.items()] or [
                 {"field": "revenue", "message": "Give revenue, price and close_rate."}]
             return api_error(400, "The plan is not complete.", errs)
+    catch_up(get_store())
     reports = build(get_store().engine, period, get_catalog(), current_app.config, [name], plan)
     meta = {"diagnostic": period.diagnostic, "since": period.since.isoformat(),
             "until": period.until.isoformat()}
