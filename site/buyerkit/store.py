@@ -56,6 +56,7 @@ COLUMNS: tuple[str, ...] = tuple(c.name for c in events.columns)
 # event is inserted, and deleted in the transaction that folds it (so each is folded once).
 unfolded = sa.Table("unfolded", metadata, sa.Column("id", sa.String(36), primary_key=True))
 FILTER_REASONS = ("bot", "honeypot")
+PG_LANES = 3  # concurrent commits per process on PostgreSQL (SQLite: one writer)
 WAL_SAFETY_PAGES = 16_000  # 64 MB of WAL at SQLite's default 4 KiB pages
 HOURS_PER_MONTH = 730  # 365 * 24 / 12, so "13 months" means the same on every day
 
@@ -179,33 +180,37 @@ class GroupCommit:
     waiting, commits them in one transaction and wakes their requests; whoever arrived during
     that commit waits, and the first of them leads the next one. A lone request commits in
     its own thread (no hand-off); under load one fsync acknowledges many requests. `wait_ms`
-    lets a leader wait briefly for company before it commits."""
+    lets a leader wait briefly for company before it commits. `lanes` leaders may commit at
+    once, each on its own connection: 1 for SQLite (one writer), more for PostgreSQL, whose
+    own WAL flush then shares one fsync among the lanes' commits."""
 
     def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500,
                  lock_path: Path | None = None,
-                 on_commit: Callable[[], None] | None = None) -> None:
+                 on_commit: Callable[[], None] | None = None, lanes: int = 1) -> None:
         self.engine = engine
         self.lock_path = lock_path
         self.on_commit = on_commit
         self.wait = max(wait_ms, 0.0) / 1000
         self.max_rows = max_rows
+        self.lanes = max(lanes, 1)
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self.insert = dialect.insert(events).on_conflict_do_nothing(index_elements=["id"])
         self.lock = threading.Lock()
         self.pending: list[_Ticket] = []
-        self.leading = False
-        self.conn: sa.Connection | None = None  # used only by the current leader
+        self.leaders = 0  # threads leading a commit now, or woken to lead the next one
+        self.idle: list[sa.Connection] = []  # the lanes' connections, between commits
 
     def submit(self, rows: list[dict[str, Any]], timeout: float = 15.0) -> None:
         """Block until `rows` are committed (all of them, or none and StoreError)."""
         ticket = _Ticket(rows)
         with self.lock:
             self.pending.append(ticket)
-            ticket.lead = not self.leading
-            self.leading = True
+            if self.leaders < self.lanes:
+                ticket.lead = True
+                self.leaders += 1
         while not ticket.finished:
             if ticket.lead:
-                self._lead()
+                self._lead(ticket)
             elif not ticket.wake.wait(timeout):
                 raise StoreError("the store did not commit in time")
             else:
@@ -213,7 +218,7 @@ class GroupCommit:
         if ticket.error is not None:
             raise StoreError("the store could not commit") from ticket.error
 
-    def _lead(self) -> None:
+    def _lead(self, own: _Ticket) -> None:
         if self.wait:
             time.sleep(self.wait)
         batch: list[_Ticket] = []
@@ -223,23 +228,27 @@ class GroupCommit:
         # request that arrived while the other process committed shares this commit.
         with write_turn(self.lock_path):
             with self.lock:
-                rows = 0
-                while self.pending and (not batch or rows + len(self.pending[0].rows)
-                                        <= self.max_rows):
-                    t = self.pending.pop(0)
-                    batch.append(t)
-                    rows += len(t.rows)
+                # Its own rows, then whatever waits (not another leader's: each leads its own).
+                self.pending.remove(own)
+                batch, rows, keep = [own], len(own.rows), []
+                for t in self.pending:
+                    if t.lead or rows + len(t.rows) > self.max_rows:
+                        keep.append(t)
+                    else:
+                        batch.append(t)
+                        rows += len(t.rows)
+                self.pending = keep
             try:
                 error = self._commit([row for t in batch for row in t.rows])
             finally:
                 with self.lock:
                     for t in batch:
                         t.error, t.finished, t.lead = error, True, False
-                    nxt = self.pending[0] if self.pending else None
+                    nxt = next((t for t in self.pending if not t.lead), None)
                     if nxt is not None:
                         nxt.lead = True  # hand over: the next request leads the next commit
                     else:
-                        self.leading = False
+                        self.leaders -= 1
                 for t in batch:
                     t.wake.set()
                 if nxt is not None:
@@ -251,35 +260,46 @@ class GroupCommit:
         """Insert the rows in one transaction; the error if it failed, else None."""
         busy_until = time.monotonic() + 10
         failures = busy = 0
+        with self.lock:
+            conn = self.idle.pop() if self.idle else None
         while True:
             try:
-                if self.conn is None:
-                    self.conn = self.engine.connect()
-                with self.conn.begin():
+                if conn is None:
+                    conn = self.engine.connect()
+                with conn.begin():
                     # A retried id is skipped, so it is neither stored nor queued twice; the
                     # rows inserted are queued for the roll-ups by the table's trigger.
-                    self.conn.execute(self.insert, rows)
+                    conn.execute(self.insert, rows)
+                with self.lock:
+                    self.idle.append(conn)
                 return None
             except Exception as e:  # every waiter must hear of any failure
                 if _is_busy(e) and time.monotonic() < busy_until:
                     busy += 1  # another program is writing: its lock lasts ~1 ms
                     time.sleep(0.0003 * min(busy, 6))
                     continue
-                self.close()  # start afresh on a new connection
+                _drop(conn)  # start afresh on a new connection
+                conn = None
                 failures += 1
                 if failures >= 3:
                     return e
                 time.sleep(0.05 * failures)
 
     def close(self) -> None:
-        """Drop the connection (a new one is made on the next commit)."""
-        if self.conn is not None:
-            try:
-                self.conn.invalidate()
-                self.conn.close()
-            except Exception:  # a broken connection may fail to close; it is dropped anyway
-                pass
-            self.conn = None
+        """Drop the idle connections (new ones are made on the next commits)."""
+        with self.lock:
+            idle, self.idle = self.idle, []
+        for conn in idle:
+            _drop(conn)
+
+
+def _drop(conn: sa.Connection | None) -> None:
+    if conn is not None:
+        try:
+            conn.invalidate()
+            conn.close()
+        except Exception:  # a broken connection may fail to close; it is dropped anyway
+            pass
 
 
 class Follower(Protocol):
@@ -321,7 +341,8 @@ class Store:
                 self._writer, self._pid = None, os.getpid()
             if self._writer is None:
                 self._writer = GroupCommit(self.write_engine, self.group_commit_ms,
-                                           lock_path=self.lock_path, on_commit=self._committed)
+                                           lock_path=self.lock_path, on_commit=self._committed,
+                                           lanes=1 if self.dialect == "sqlite" else PG_LANES)
             return self._writer
 
     def _committed(self) -> None:
@@ -391,8 +412,7 @@ class Store:
             follower.close()
         with self._lock:
             if self._writer is not None and self._pid == os.getpid():
-                with self._writer.lock:
-                    self._writer.close()
+                self._writer.close()
             self._writer = None
         self.write_engine.dispose()
         self.engine.dispose()

@@ -27,7 +27,7 @@ from ..store import Store, events, unfolded
 from . import rollups
 
 log = logging.getLogger("buyerkit.reports")
-BATCH = 500
+BATCH = 200
 
 
 def _queued(conn: sa.Connection, limit: int) -> tuple[list[str], list[dict[str, Any]]]:
