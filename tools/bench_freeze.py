@@ -5,8 +5,13 @@
 Generates a synthetic site in a temporary folder: the demo content plus N generated pages and
 20 role guides, every page linking (url_for) to every guide, all extending the real base.html.
 The generated pages are declared the documented way (public.PUBLIC_BLUEPRINTS + a generator).
+The floor renders every page the freeze writes (the generated ones and the demo content's, from
+the context their views hand to Jinja, recorded untimed) with a bare Jinja2 Environment that
+compiles the templates anew, writes them to the same files and copies the static files; its
+output is checked byte for byte against the freeze's.
 Prints, best of --repeat runs each:
-  - cold freeze vs the plain-Jinja2 floor (same templates, same context, written to files);
+  - cold freeze vs the plain-Jinja2 floor, wall and CPU time (new instance folder: templates
+    compiled, no earlier build);
   - a rebuild with nothing changed, as a share of the cold freeze;
   - per-page cost at --big pages vs at --pages (catches URL work that grows with n^2);
   - wall time of freezing --pages pages.
@@ -15,17 +20,20 @@ Prints, best of --repeat runs each:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
-from flask import Blueprint, render_template  # noqa: E402
+from flask import Blueprint, before_render_template, render_template  # noqa: E402
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
 from buyerkit import create_app, public  # noqa: E402
@@ -51,7 +59,8 @@ TEMPLATE = """{% extends "base.html" %}
 
 def bench_blueprint(templates: Path, pages: int) -> Blueprint:
     """Generated pages and guides, declared the way a real page kind declares itself."""
-    bp = Blueprint("bench", __name__, template_folder=str(templates), url_prefix="/bench")
+    bp = Blueprint("bench", __name__, template_folder=str(templates), url_prefix="/bench",
+                   root_path=str(templates.parent))  # its own folder, which the freeze hashes
 
     def context(title: str, n: int | None) -> dict[str, Any]:
         return {"title": title, "paragraphs": [PARAGRAPH * 3] * 6, "guides": GUIDES,
@@ -75,8 +84,8 @@ def bench_blueprint(templates: Path, pages: int) -> Blueprint:
 
 
 def make_app(work: Path, pages: int, tag: str):
-    templates = work / "templates"
-    templates.mkdir(exist_ok=True)
+    templates = work / "bench" / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
     (templates / "bench_page.html").write_text(TEMPLATE)
     public.PUBLIC_BLUEPRINTS = public.PUBLIC_BLUEPRINTS | {"bench"}
     app = create_app({"INSTANCE_PATH": str(work / f"instance-{tag}"),
@@ -85,17 +94,67 @@ def make_app(work: Path, pages: int, tag: str):
     return app
 
 
-class Request:
-    blueprint = "bench"
+@dataclass
+class Page:
+    """One page of the demo content as its view hands it to Jinja (or its bytes, for the
+    sitemap and robots.txt, which no template makes), with what its templates read of the
+    request."""
+
+    path: str
+    template: str | None
+    context: dict[str, Any]
+    body: bytes = b""
 
 
-def plain_jinja(work: Path, pages: int, out: Path, site: Any) -> float:
-    """The floor: the same templates and context rendered by a bare Jinja2 Environment."""
+def capture(app: Any, files: list[str]) -> list[Page]:
+    """The demo content's pages (everything frozen that is not a generated page or a static
+    file) as their views render them: template and context, recorded once, untimed."""
+    pages: list[Page] = []
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def grab(sender: Any, template: Any, context: dict[str, Any], **extra: Any) -> None:
+        req = context.get("request")
+        ns = SimpleNamespace(blueprint=req.blueprint, endpoint=req.endpoint,
+                             args=dict(req.args), path=req.path)
+        seen.append((template.name, {**context, "request": ns}))
+
+    client = app.test_client()
+    with before_render_template.connected_to(grab, app):
+        for name in files:
+            if name.startswith(("bench/", "static/", "_", ".")) or name == "nginx.conf":
+                continue
+            url = "/" + (name[: -len("index.html")] if name.endswith("index.html") else name)
+            seen.clear()
+            resp = client.get(url)
+            assert resp.status_code in (200, 404), (url, resp.status_code)  # 404.html is 404
+            if seen:
+                template, context = seen[-1]
+                for key in ("g", "session"):
+                    context.pop(key, None)
+                pages.append(Page(name, template, context))
+            else:
+                pages.append(Page(name, None, {}, resp.get_data()))
+    return pages
+
+
+def plain_jinja(app: Any, work: Path, pages: int, out: Path, demo: list[Page]) -> float:
+    """The floor: the same pages rendered by a bare Jinja2 Environment from the same
+    templates and context, written to the same files, plus the same static files copied.
+
+    It compiles every template anew, like a cold freeze. Its url_for is two f-strings for the
+    generated pages and static files, a dict of the app's parameterless paths, and plain
+    Werkzeug routing for the rest: the cheapest honest link building, without a cache.
+    """
+    catalog = app.extensions["buyerkit.catalog"]
+    site = catalog.site
+    paths = {r.endpoint: r.rule for r in app.url_map.iter_rules() if not r.arguments}
+    adapter = app.url_map.bind("localhost", "/")
+    static = Path(app.static_folder or "")
     start = time.perf_counter()
-    env = Environment(loader=FileSystemLoader([str(work / "templates"),
+    env = Environment(loader=FileSystemLoader([str(work / "bench" / "templates"),
                                                str(ROOT / "site/buyerkit/templates")]),
                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    paths = {"pages.home": "/", "diagnostics.index": "/diagnostics/"}
+    env.policies["json.dumps_function"] = app.json.dumps  # the same tojson as the app
 
     def url_for(endpoint: str, **values: Any) -> str:
         if endpoint == "static":
@@ -104,23 +163,54 @@ def plain_jinja(work: Path, pages: int, out: Path, site: Any) -> float:
             return f"/bench/guides/{values['role']}/"
         if endpoint == "bench.page":
             return f"/bench/{values['n']}/"
-        return paths[endpoint]
+        if not values:
+            return paths[endpoint]
+        return adapter.build(endpoint, values)
 
-    env.globals.update(url_for=url_for, request=Request(), config={}, BUCKETS=BUCKETS,
+    env.globals.update(url_for=url_for, config=app.config, BUCKETS=BUCKETS,
                        TRIGGERS=TRIGGERS)
+    nav = {"all_guides": list(catalog.guides.values()),
+           "has_pricing": catalog.pricing is not None,
+           "has_comparison": catalog.comparison is not None}
     template = env.get_template("bench_page.html")
+    request = SimpleNamespace(blueprint="bench", endpoint="bench.page", args={})
     items = [(f"bench/{n}", f"Generated page {n}", n) for n in range(pages)]
     items += [(f"bench/guides/{g}", f"Guide for {g}", None) for g in GUIDES]
     for path, title, n in items:
         html = template.render(site=site, title=title, paragraphs=[PARAGRAPH * 3] * 6,
-                               guides=GUIDES, n=n if n is not None and n + 1 < pages else None)
+                               guides=GUIDES, n=n if n is not None and n + 1 < pages else None,
+                               request=request, **nav)
         target = out / path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
+    for page in demo:
+        target = out / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if page.template is None:
+            target.write_bytes(page.body)
+        else:
+            target.write_text(env.get_template(page.template).render(page.context))
+    for src in static.rglob("*"):
+        if src.is_file():
+            target = out / "static" / src.relative_to(static)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
     return time.perf_counter() - start
 
 
-def run(work: Path, pages: int, repeat: int) -> dict[str, float]:
+def same_pages(build: Path, floor: Path) -> None:
+    """The floor must write what the freeze writes, page for page, or it is no floor."""
+    pages = sorted(p.relative_to(floor).as_posix() for p in floor.rglob("*")
+                   if p.is_file() and p.parts[len(floor.parts)] != "static")
+    frozen = sorted(p.relative_to(build).as_posix() for p in build.rglob("*")
+                    if p.is_file() and p.parts[len(build.parts)] != "static"
+                    and not p.name.startswith((".", "_")) and p.name != "nginx.conf")
+    assert pages == frozen, set(pages) ^ set(frozen)
+    for page in pages:
+        assert (build / page).read_bytes() == (floor / page).read_bytes(), page
+
+
+def run(work: Path, pages: int, repeat: int) -> dict[str, Any]:
     cold, floor, rebuild, cold_cpu, floor_cpu = [], [], [], [], []
     for i in range(repeat):
         app = make_app(work, pages, f"{pages}-{i}")
@@ -134,17 +224,37 @@ def run(work: Path, pages: int, repeat: int) -> dict[str, float]:
         skip = freeze_site(again, dest, "https://score.example.com")
         assert skip.skipped
         rebuild.append(skip.seconds)
-        site = app.extensions["buyerkit.catalog"].site
+        demo = capture(app, result.files)
         cpu = time.process_time()
-        floor.append(plain_jinja(work, pages, work / f"floor-{pages}-{i}", site))
+        floor.append(plain_jinja(app, work, pages, work / f"floor-{pages}-{i}", demo))
         floor_cpu.append(time.process_time() - cpu)
+        same_pages(dest, work / f"floor-{pages}-{i}")
         for a in (app, again):
             a.extensions["buyerkit.store"].dispose()
         shutil.rmtree(dest)
         shutil.rmtree(work / f"floor-{pages}-{i}")
     return {"cold": min(cold), "floor": min(floor), "rebuild": min(rebuild),
             "cold_cpu": min(cold_cpu), "floor_cpu": min(floor_cpu),
-            "pages": pages + len(GUIDES)}
+            "pages": pages + len(GUIDES),
+            "paired": [c / f for c, f in zip(cold, floor, strict=True)],
+            "paired_cpu": [c / f for c, f in zip(cold_cpu, floor_cpu, strict=True)]}
+
+
+def phase(name: str, pages: int) -> None:
+    """One part alone, for an instruction count (tools/bench_freeze_instructions.sh): the
+    set-up every part shares, then nothing, a cold freeze or the floor."""
+    with tempfile.TemporaryDirectory(prefix="bench-freeze-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(ROOT / "content", work / "content")
+        warm = make_app(work, 1, "warm")  # imports, and the demo pages the floor renders
+        demo = capture(warm, freeze_site(warm, work / "warm", "https://s.example.com").files)
+        app = make_app(work, pages, "cold")
+        if name == "freeze":
+            freeze_site(app, work / "build", "https://score.example.com")
+        elif name == "floor":
+            plain_jinja(app, work, pages, work / "floor", demo)
+        for a in (warm, app):
+            a.extensions["buyerkit.store"].dispose()
 
 
 def main() -> int:
@@ -152,7 +262,13 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--big", type=int, default=4000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--phase", choices=("setup", "freeze", "floor"),
+                        help="run one part only (for tools/bench_freeze_instructions.sh)")
     args = parser.parse_args()
+    if args.phase:
+        phase(args.phase, args.pages)
+        return 0
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-freeze-") as tmp:
         work = Path(tmp)
         shutil.copytree(ROOT / "content", work / "content")
@@ -178,6 +294,12 @@ def main() -> int:
         ok &= value <= target
         print(f"{name:42} {value:8.3f} {target:7.2f}  {detail}"
               f"{'' if value <= target else '  MISSED'}")
+    for label, res in ((args.pages, small), (args.big, big)):
+        print(f"cold / floor of each run at {label} pages, wall: "
+              + " ".join(f"{r:.2f}" for r in res["paired"])
+              + "; CPU: " + " ".join(f"{r:.2f}" for r in res["paired_cpu"]))
+    print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}".format(*load_before)
+          + ", after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0 if ok else 1
 
 

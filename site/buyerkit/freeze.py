@@ -1,6 +1,6 @@
 """`buyerkit freeze`: every public page into a build folder any static host can serve.
 
-Frozen-Flask renders each public URL through the app (see public.py for which ones), into a
+Every public URL is rendered (public.py says which, freezer.py how) into a
 fresh staging folder beside the destination; the staging folder then replaces the destination
 in one rename, so a failed freeze leaves the previous build untouched. The destination must be
 new, empty, or a folder an earlier freeze made (it holds the `.buyerkit-build` marker), because
@@ -12,38 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 import os
 import shutil
 import sys
 import tempfile
 import time
 import warnings
-from collections import deque
 from dataclasses import dataclass, field
 from importlib import metadata
-from io import BytesIO
 from pathlib import Path
-from typing import Any
-from unicodedata import normalize
 
 import click
-import rjsmin
 from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
-from flask_frozen import Freezer, MimetypeMismatchWarning, Page
 from jinja2 import FileSystemBytecodeCache
-from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from . import __version__, web
 from .errors import BuyerkitError, display_path
-from .public import is_public, public_routes, unenumerable
+from .freezer import PublicFreezer, prepare
+from .public import public_routes, unenumerable
 
 MARKER = ".buyerkit-build"
 DEFAULT_ENDPOINT = "http://127.0.0.1:5001"
 HEADERS_FILE = "_headers"  # Netlify / Cloudflare Pages read it from the published folder
 NGINX_FILE = "nginx.conf"  # an nginx snippet to include in the site's server block
-FORMAT = 1  # bump when the build layout changes, so old fingerprints no longer match
+FORMAT = 2  # bump when the build layout changes, so old fingerprints no longer match
 DISTRIBUTIONS = ("Flask", "Werkzeug", "Jinja2", "Frozen-Flask", "WTForms", "pydantic",
                  "PyYAML", "markdown-it-py")
 
@@ -113,12 +105,15 @@ def _fingerprint(app: Flask, dest: Path, api: str) -> str:
     roots = [("content", Path(app.config["CONTENT_DIR"])), ("app", Path(app.root_path))]
     roots += [(f"bp:{name}", Path(bp.root_path)) for name, bp in sorted(app.blueprints.items())
               if not _inside(Path(bp.root_path), Path(app.root_path))]
-    for label, root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.is_dir() or "__pycache__" in path.parts or _inside(path, dest) \
-                    or path.name.startswith(".") or path.suffix == ".pyc":
-                continue
-            add(f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes())
+    for label, root in roots:  # hidden and cache folders (.git, node_modules' .bin) skipped
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__"
+                             and Path(folder, d).resolve() != dest)
+            rel = Path(folder).relative_to(root).as_posix()
+            for name in sorted(files):
+                if not name.startswith(".") and not name.endswith(".pyc"):
+                    with open(os.path.join(folder, name), "rb") as f:
+                        add(f"{label}/{rel}/{name}", f.read())
     return h.hexdigest()
 
 
@@ -165,123 +160,6 @@ def _nginx_file(headers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-class _NewLinks(deque):
-    """Frozen-Flask's log of url_for calls, keeping each public link once: every page linking
-    to every guide must not make the freezer build the same URLs again for each page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: set[Any] = set()
-
-    def append(self, call: tuple[str, dict[str, Any]]) -> None:
-        endpoint, values = call
-        if endpoint == "static" or not is_public(endpoint):  # static files are all frozen
-            return
-        try:
-            key = (endpoint, frozenset(values.items()))
-        except TypeError:  # an unhashable value: keep it, Frozen-Flask dedupes by URL
-            return super().append(call)
-        if key not in self.seen:
-            self.seen.add(key)
-            super().append(call)
-
-
-def _memo_url_for(app: Flask) -> None:
-    """Build each distinct link once per freeze (pages repeat the same nav and guide links)."""
-    real = app.url_for
-    cache: dict[Any, str] = {}
-
-    def url_for(endpoint: str, **values: Any) -> str:
-        if endpoint.startswith(".") or values.get("_external"):
-            return real(endpoint, **values)
-        try:
-            key = (endpoint, frozenset(values.items()))
-            return cache[key]
-        except TypeError:
-            return real(endpoint, **values)
-        except KeyError:
-            cache[key] = url = real(endpoint, **values)
-            return url
-
-    app.url_for = url_for  # type: ignore[method-assign]
-    app.jinja_env.globals["url_for"] = url_for  # Flask bound the original when it made the env
-
-
-class _NoSession(SecureCookieSessionInterface):
-    """Static pages have no session: skip signing a cookie nobody will get, on every page."""
-
-    def open_session(self, app: Flask, request: Any) -> None:
-        return None
-
-
-class _PublicFreezer(Freezer):
-    """Frozen-Flask, restricted to public endpoints: a page linking to the API, a report or a
-    login never makes it freeze one. Public endpoints it never reached are remembered."""
-
-    missed: set[str]
-
-    def __init__(self, app: Flask, **kwargs: Any) -> None:
-        super().__init__(app, **kwargs)
-        self.url_for_logger.logged_calls = _NewLinks()
-        self._environ = EnvironBuilder(path="/", base_url="http://localhost/").get_environ()
-        self._made: set[str] = set()
-        self._root = ""
-        self.sizes: dict[str, int] = {}
-
-    def _build_one(self, url: str, last_modified: Any = None) -> str:
-        """Frozen-Flask's _build_one without a test client per page: one WSGI call with a
-        ready-made environ, the same checks (200 only, type matches the file name)."""
-        name = normalize("NFC", url[1:] + "index.html" if url.endswith("/") else url[1:])
-        environ = {**self._environ, "PATH_INFO": url.encode().decode("latin-1"),
-                   "REQUEST_URI": url, "RAW_URI": url, "wsgi.input": BytesIO()}
-        with self.url_for_logger:
-            app_iter, status, headers = run_wsgi_app(self.app.wsgi_app, environ, buffered=True)
-        try:
-            content = b"".join(app_iter)
-        finally:
-            getattr(app_iter, "close", lambda: None)()
-        if not status.startswith("200 "):
-            raise ValueError(f"Unexpected status {status!r} on URL {url}")
-        guessed = mimetypes.guess_type(name)[0] or self.app.config["FREEZER_DEFAULT_MIMETYPE"]
-        mimetype = (headers.get("Content-Type") or "").split(";")[0].strip()
-        if guessed != mimetype:
-            warnings.warn(f"Filename extension of {name!r} (type {guessed}) does not match "
-                          f"Content-Type: {mimetype}", MimetypeMismatchWarning, stacklevel=2)
-        if name.endswith(".js"):  # comments are for the source tree, not for every visitor
-            content = rjsmin.jsmin(content.decode("utf-8")).encode("utf-8")
-        path = os.path.join(self._root, name)
-        folder = os.path.dirname(path)
-        if folder not in self._made:  # the staging folder is new: no file to compare with
-            os.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
-        with open(path, "wb") as f:
-            f.write(content)
-        self.sizes[name] = len(content)
-        return path
-
-    def freeze_yield(self):  # type: ignore[no-untyped-def]
-        """Frozen-Flask's loop with plain string paths (pathlib per page showed in profiles)."""
-        self._root = str(self.root)
-        seen: set[str] = set()
-        seen_endpoints: set[str | None] = set()
-        for url, endpoint, _ in self._generate_all_urls():
-            seen_endpoints.add(endpoint)
-            if url not in seen:
-                seen.add(url)
-                yield Page(url, self._build_one(url))
-        self._check_endpoints(seen_endpoints)
-
-    def _generate_all_urls(self):  # type: ignore[no-untyped-def]
-        for url, endpoint, last_modified in super()._generate_all_urls():
-            if endpoint is None or is_public(endpoint):
-                yield url, endpoint, last_modified
-
-    def _check_endpoints(self, seen_endpoints: set[str]) -> None:
-        self.missed = {r.endpoint for r in self.app.url_map.iter_rules()
-                       if "GET" in (r.methods or ()) and is_public(r.endpoint)
-                       and r.endpoint != "static"} - seen_endpoints
-
-
 def _swap(staging: Path, dest: Path) -> None:
     """Put the new build in place of the old one: two renames, then remove the old."""
     if not dest.exists():
@@ -326,12 +204,12 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-new-", dir=dest.parent))
     try:
         app.config["FREEZER_DESTINATION"] = str(staging)
-        freezer = _PublicFreezer(app, with_static_files=True, with_no_argument_rules=False,
+        freezer = PublicFreezer(app, with_static_files=True, with_no_argument_rules=False,
                                  log_url_for=True)
         freezer.register_generator(lambda: public_routes(app))
-        _memo_url_for(app)
-        app.session_interface = _NoSession()
-        with warnings.catch_warnings(record=True) as caught:
+        prepare(app)
+        # One app context for every page, as a static site has no per-request state.
+        with warnings.catch_warnings(record=True) as caught, app.app_context():
             warnings.simplefilter("always")
             pages = freezer.freeze_yield()
             if progress:

@@ -11,12 +11,10 @@ fold in later (reports/backlog.py): the acknowledgement waits for the event, not
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +23,8 @@ from flask import Flask, current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .events import Event, hour_now
+from .groupcommit import GroupCommit, write_turn
+from .groupcommit import StoreError as StoreError  # what callers of the store catch
 from .migrations import migrate
 
 metadata = sa.MetaData()
@@ -56,12 +56,9 @@ COLUMNS: tuple[str, ...] = tuple(c.name for c in events.columns)
 # event is inserted, and deleted in the transaction that folds it (so each is folded once).
 unfolded = sa.Table("unfolded", metadata, sa.Column("id", sa.String(36), primary_key=True))
 FILTER_REASONS = ("bot", "honeypot")
+PG_LANES = 3  # concurrent commits per process on PostgreSQL (SQLite: one writer)
 WAL_SAFETY_PAGES = 16_000  # 64 MB of WAL at SQLite's default 4 KiB pages
 HOURS_PER_MONTH = 730  # 365 * 24 / 12, so "13 months" means the same on every day
-
-
-class StoreError(Exception):
-    """The store could not make an event durable; the caller must not acknowledge it."""
 
 
 def event_row(event: Event, filtered: str | None = None) -> dict[str, Any]:
@@ -109,10 +106,6 @@ def _sqlite_writer_begin(conn: sa.Connection) -> None:
     conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
-def _is_busy(error: Exception) -> bool:
-    return "database is locked" in str(error) or "database is busy" in str(error)
-
-
 def make_engine(url: str, *, writer: bool = False) -> sa.Engine:
     """An engine whose every commit is durable against power loss, on either database;
     `writer` makes the group-commit writer's own one-connection SQLite engine."""
@@ -135,151 +128,6 @@ def make_engine(url: str, *, writer: bool = False) -> sa.Engine:
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
-
-
-@contextlib.contextmanager
-def write_turn(lock_path: Path | None) -> Iterator[None]:
-    """Hold SQLite's write turn among this store's processes, fairly: a process that just
-    wrote queues behind one already waiting. Two file locks make the queue: the turnstile is
-    held only while waiting for the write lock, so a waiting process keeps the others out of
-    the line. (With the write lock alone, the process that just released it usually wins it
-    straight back and a busy worker starves the other.) No lock without a file (PostgreSQL,
-    :memory:)."""
-    if lock_path is None:
-        yield
-        return
-    turnstile = os.open(lock_path.with_name(lock_path.name + "-turn"),
-                        os.O_RDWR | os.O_CREAT, 0o600)
-    lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(turnstile, fcntl.LOCK_EX)
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        os.close(turnstile)  # closing releases it: the next process may queue
-        turnstile = -1
-        yield
-    finally:
-        if turnstile >= 0:
-            os.close(turnstile)
-        os.close(lock)
-
-
-class _Ticket:
-    __slots__ = ("rows", "wake", "lead", "finished", "error")
-
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-        self.wake = threading.Event()  # set when committed, or when this request must lead
-        self.lead = False
-        self.finished = False
-        self.error: BaseException | None = None
-
-
-class GroupCommit:
-    """Leader/follower group commit. The first request to arrive leads: it takes every row
-    waiting, commits them in one transaction and wakes their requests; whoever arrived during
-    that commit waits, and the first of them leads the next one. A lone request commits in
-    its own thread (no hand-off); under load one fsync acknowledges many requests. `wait_ms`
-    lets a leader wait briefly for company before it commits."""
-
-    def __init__(self, engine: sa.Engine, wait_ms: float, max_rows: int = 500,
-                 lock_path: Path | None = None,
-                 on_commit: Callable[[], None] | None = None) -> None:
-        self.engine = engine
-        self.lock_path = lock_path
-        self.on_commit = on_commit
-        self.wait = max(wait_ms, 0.0) / 1000
-        self.max_rows = max_rows
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        self.insert = dialect.insert(events).on_conflict_do_nothing(index_elements=["id"])
-        self.lock = threading.Lock()
-        self.pending: list[_Ticket] = []
-        self.leading = False
-        self.conn: sa.Connection | None = None  # used only by the current leader
-
-    def submit(self, rows: list[dict[str, Any]], timeout: float = 15.0) -> None:
-        """Block until `rows` are committed (all of them, or none and StoreError)."""
-        ticket = _Ticket(rows)
-        with self.lock:
-            self.pending.append(ticket)
-            ticket.lead = not self.leading
-            self.leading = True
-        while not ticket.finished:
-            if ticket.lead:
-                self._lead()
-            elif not ticket.wake.wait(timeout):
-                raise StoreError("the store did not commit in time")
-            else:
-                ticket.wake.clear()
-        if ticket.error is not None:
-            raise StoreError("the store could not commit") from ticket.error
-
-    def _lead(self) -> None:
-        if self.wait:
-            time.sleep(self.wait)
-        batch: list[_Ticket] = []
-        error: BaseException | None = StoreError("the commit was interrupted")
-        # SQLite has one writer: leaders of different processes take turns at the file lock
-        # (see write_turn), and each takes its batch only once it holds the lock, so every
-        # request that arrived while the other process committed shares this commit.
-        with write_turn(self.lock_path):
-            with self.lock:
-                rows = 0
-                while self.pending and (not batch or rows + len(self.pending[0].rows)
-                                        <= self.max_rows):
-                    t = self.pending.pop(0)
-                    batch.append(t)
-                    rows += len(t.rows)
-            try:
-                error = self._commit([row for t in batch for row in t.rows])
-            finally:
-                with self.lock:
-                    for t in batch:
-                        t.error, t.finished, t.lead = error, True, False
-                    nxt = self.pending[0] if self.pending else None
-                    if nxt is not None:
-                        nxt.lead = True  # hand over: the next request leads the next commit
-                    else:
-                        self.leading = False
-                for t in batch:
-                    t.wake.set()
-                if nxt is not None:
-                    nxt.wake.set()
-        if error is None and self.on_commit is not None:
-            self.on_commit()
-
-    def _commit(self, rows: list[dict[str, Any]]) -> BaseException | None:
-        """Insert the rows in one transaction; the error if it failed, else None."""
-        busy_until = time.monotonic() + 10
-        failures = busy = 0
-        while True:
-            try:
-                if self.conn is None:
-                    self.conn = self.engine.connect()
-                with self.conn.begin():
-                    # A retried id is skipped, so it is neither stored nor queued twice; the
-                    # rows inserted are queued for the roll-ups by the table's trigger.
-                    self.conn.execute(self.insert, rows)
-                return None
-            except Exception as e:  # every waiter must hear of any failure
-                if _is_busy(e) and time.monotonic() < busy_until:
-                    busy += 1  # another program is writing: its lock lasts ~1 ms
-                    time.sleep(0.0003 * min(busy, 6))
-                    continue
-                self.close()  # start afresh on a new connection
-                failures += 1
-                if failures >= 3:
-                    return e
-                time.sleep(0.05 * failures)
-
-    def close(self) -> None:
-        """Drop the connection (a new one is made on the next commit)."""
-        if self.conn is not None:
-            try:
-                self.conn.invalidate()
-                self.conn.close()
-            except Exception:  # a broken connection may fail to close; it is dropped anyway
-                pass
-            self.conn = None
 
 
 class Follower(Protocol):
@@ -320,8 +168,11 @@ class Store:
                 self.write_engine.dispose(close=False)
                 self._writer, self._pid = None, os.getpid()
             if self._writer is None:
-                self._writer = GroupCommit(self.write_engine, self.group_commit_ms,
-                                           lock_path=self.lock_path, on_commit=self._committed)
+                dialect = postgresql if self.dialect == "postgresql" else sqlite
+                insert = dialect.insert(events).on_conflict_do_nothing(index_elements=["id"])
+                self._writer = GroupCommit(self.write_engine, insert, self.group_commit_ms,
+                                           lock_path=self.lock_path, on_commit=self._committed,
+                                           lanes=1 if self.dialect == "sqlite" else PG_LANES)
             return self._writer
 
     def _committed(self) -> None:
@@ -391,8 +242,7 @@ class Store:
             follower.close()
         with self._lock:
             if self._writer is not None and self._pid == os.getpid():
-                with self._writer.lock:
-                    self._writer.close()
+                self._writer.close()
             self._writer = None
         self.write_engine.dispose()
         self.engine.dispose()

@@ -11,8 +11,9 @@ import uuid
 import sqlalchemy as sa
 
 from buyerkit.events import Channel, DiagnosticCompleted, StepReached
+from buyerkit.groupcommit import write_turn
 from buyerkit.reports import backlog, rollups
-from buyerkit.store import Store, events, unfolded, write_turn
+from buyerkit.store import Store, events, unfolded
 
 from .test_rollups import snapshot
 

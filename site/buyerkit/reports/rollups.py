@@ -10,18 +10,22 @@ SQLite holds its write lock for the whole transaction already.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import count
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .schema import COUNT_TABLES, ROLLUP_TABLES, ru_group_state, ru_journeys
-from .state import DIAGNOSTIC_KINDS, Group, Journey, journey_key, org_cell
+from .state import DIAGNOSTIC_KINDS, FOLD_COLUMNS, Group, Journey, journey_key, org_cell
 
 Row = Mapping[str, Any]
 CHUNK = 500
+SCAN_CHUNK = 20_000  # rows fetched at a time by a rebuild
+BATCH = 50_000  # state rows a rebuild writes at a time
+_CURSORS = count()
 _JOURNEY_FIELDS = ("hour", "subject", "grp", "max_step", "abandoned_step", "done_key",
                    "verdict", "reasons", "bucket", "trigger", "persona", "size", "filtered")
 
@@ -196,18 +200,129 @@ def create(conn: sa.Connection) -> bool:
     return bool(missing)
 
 
-def _stream(conn: sa.Connection, events: sa.Table, where: Any, order: Any) -> Iterable[Row]:
-    """Matching events as plain dicts, in `order` then id, read in chunks."""
-    query = (sa.select(events).where(where).order_by(order, events.c.id)
-             .execution_options(stream_results=True, yield_per=20_000))
-    result = conn.execute(query)
-    names = list(result.keys())
-    for row in result:
-        yield dict(zip(names, row, strict=True))
+def _scan(conn: sa.Connection, query: sa.Select) -> Iterator[tuple[Any, ...]]:
+    """Rows of `query` as plain tuples, read in chunks straight from the driver (a server-side
+    cursor on PostgreSQL) inside the caller's transaction: a rebuild reads every event, and
+    making a SQLAlchemy Row or a dict of each would cost more than folding it."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        cursor = dbapi.cursor(name=f"buyerkit_rebuild_{next(_CURSORS)}")
+    else:
+        cursor = dbapi.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(SCAN_CHUNK):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+def _bulk_insert(conn: sa.Connection, table: sa.Table, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Plain INSERT of rows given as tuples in the table's column order, in the caller's
+    transaction: COPY on PostgreSQL, executemany on SQLite. Only for rows whose keys are not
+    in the table yet (a rebuild fills tables it has just emptied)."""
+    names = ", ".join(f'"{c.name}"' for c in table.c)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if conn.dialect.name == "postgresql":
+            with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(table.c))
+            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+    finally:
+        cursor.close()
+
+
+def _journey_values(j: Journey) -> tuple[Any, ...]:
+    """A journey's ru_journeys row as a tuple in the table's column order."""
+    source, medium, campaign = j.channel or (None, None, None)
+    return (j.journey, j.hour, j.subject, j.grp, source, medium, campaign, j.max_step,
+            j.abandoned_step, j.done_key, j.verdict, j.reasons, j.bucket, j.trigger, j.persona,
+            j.size, int(j.examined), j.filtered)
+
+
+def _fold_journeys(conn: sa.Connection, events: sa.Table,
+                   counts: Counter[tuple[str, tuple[Any, ...]]]) -> None:
+    """Fold every journey's events into its state, write the ru_journeys rows and add the
+    cells they count in. Events are read in journey order, so one state is held at a time;
+    journeys are counted by signature (`Journey.signature`) and each distinct signature's
+    cells are added once, times the journeys that have it."""
+    fold_cols = [events.c[c] for c in FOLD_COLUMNS]
+    by_signature: dict[tuple[Any, ...], list[Any]] = {}
+    batch: list[tuple[Any, ...]] = []
+
+    def finish(state: Journey) -> None:
+        seen = by_signature.get(sig := state.signature())
+        if seen is None:
+            by_signature[sig] = [state, 1]
+        else:
+            seen[1] += 1
+        batch.append(_journey_values(state))
+        if len(batch) >= BATCH:
+            _bulk_insert(conn, ru_journeys, batch)
+            batch.clear()
+
+    state: Journey | None = None
+    current = None
+    query = (sa.select(events.c.journey, *fold_cols).where(events.c.journey.is_not(None))
+             .order_by(events.c.journey))
+    for row in _scan(conn, query):
+        if row[0] != current:
+            if state is not None:
+                finish(state)
+            current = row[0]
+            state = Journey(current)
+        state.fold_values(row[1:])
+    if state is not None:
+        finish(state)
+    # A diagnostic event sent without a journey is a journey of its own (`journey_key`).
+    query = sa.select(*fold_cols).where(events.c.journey.is_(None),
+                                        events.c.kind.in_(sorted(DIAGNOSTIC_KINDS)))
+    for row in _scan(conn, query):
+        finish(Journey(row[0]).fold_values(row))
+    if batch:
+        _bulk_insert(conn, ru_journeys, batch)
+    for state, n in by_signature.values():
+        for cell in state.cells():
+            counts[cell] += n
+
+
+def _group_values(g: Group) -> tuple[Any, ...]:
+    row = _group_row(g)
+    return tuple(row[c.name] for c in ru_group_state.c)
+
+
+def _fold_groups(conn: sa.Connection, events: sa.Table,
+                 counts: Counter[tuple[str, tuple[Any, ...]]]) -> None:
+    """Fold every buying group's events (bots never form one), write ru_group_state rows and
+    add their cells; read in group order, one state at a time."""
+    names = [c.name for c in events.c]
+    rows: list[tuple[Any, ...]] = []
+    group: Group | None = None
+    for values in _scan(conn, sa.select(events).where(events.c.grp.is_not(None))
+                        .order_by(events.c.grp)):
+        row = dict(zip(names, values, strict=True))
+        if row["filtered"]:
+            continue
+        if group is None or group.grp != row["grp"]:
+            if group is not None:
+                counts.update(group.cells())
+                rows.append(_group_values(group))
+            group = Group(row["grp"])
+        group = group.fold(row)
+    if group is not None:
+        counts.update(group.cells())
+        rows.append(_group_values(group))
+    _bulk_insert(conn, ru_group_state, rows)
 
 
 def rebuild(conn: sa.Connection, events: sa.Table) -> None:
-    """Recompute every roll-up from the events table, in the caller's transaction."""
+    """Recompute every roll-up from the events table, in the caller's transaction: the same
+    state and cells as folding the events with `apply` in any batches, computed in a few
+    ordered scans (a test holds the two to agreement)."""
     from ..store import unfolded
 
     for table in ROLLUP_TABLES:
@@ -215,53 +330,16 @@ def rebuild(conn: sa.Connection, events: sa.Table) -> None:
     if sa.inspect(conn).has_table(unfolded.name):  # folded now: nothing is left to fold
         conn.execute(unfolded.delete())
     counts: Counter[tuple[str, tuple[Any, ...]]] = Counter()
-    insert_journeys = ru_journeys.insert()
-    batch: list[dict[str, Any]] = []
-    state: Journey | None = None
-    for row in _stream(conn, events, events.c.journey.is_not(None), events.c.journey):
-        if state is None or state.journey != row["journey"]:
-            if state is not None:
-                counts.update(state.cells())
-                batch.append(_journey_row(state))
-            if len(batch) >= 20_000:
-                conn.execute(insert_journeys, batch)
-                batch = []
-            state = Journey(row["journey"])
-        state.fold(row)
-    if state is not None:
-        counts.update(state.cells())
-        batch.append(_journey_row(state))
-    for row in _stream(conn, events, sa.and_(events.c.journey.is_(None),
-                                             events.c.kind.in_(sorted(DIAGNOSTIC_KINDS))),
-                       events.c.hour):
-        alone = Journey(row["id"]).fold(row)
-        counts.update(alone.cells())
-        batch.append(_journey_row(alone))
-        if len(batch) >= 20_000:
-            conn.execute(insert_journeys, batch)
-            batch = []
-    if batch:
-        conn.execute(insert_journeys, batch)
-    insert_groups, batch, group = ru_group_state.insert(), [], None
-    for row in _stream(conn, events, events.c.grp.is_not(None), events.c.grp):
-        if row.get("filtered"):
-            continue
-        if group is None or group.grp != row["grp"]:
-            if group is not None:
-                counts.update(group.cells())
-                batch.append(_group_row(group))
-            if len(batch) >= 20_000:
-                conn.execute(insert_groups, batch)
-                batch = []
-            group = Group(row["grp"])
-        group = group.fold(row)
-    if group is not None:
-        counts.update(group.cells())
-        batch.append(_group_row(group))
-    if batch:
-        conn.execute(insert_groups, batch)
-    for row in _stream(conn, events, events.c.kind == "company_given", events.c.hour):
-        cell = org_cell(row)
+    _fold_journeys(conn, events, counts)
+    _fold_groups(conn, events, counts)
+    names = [c.name for c in events.c]
+    for values in _scan(conn, sa.select(events).where(events.c.kind == "company_given")):
+        cell = org_cell(dict(zip(names, values, strict=True)))
         if cell:
             counts[cell] += 1
-    add_counts(conn, counts)
+    by_table: dict[str, list[tuple[Any, ...]]] = {}
+    for (name, key), n in counts.items():
+        if n:
+            by_table.setdefault(name, []).append((*key, n))
+    for name, rows in by_table.items():
+        _bulk_insert(conn, COUNT_TABLES[name], rows)

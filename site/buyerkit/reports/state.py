@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 DIAGNOSTIC_KINDS = frozenset({"diagnostic_started", "step_reached", "diagnostic_abandoned",
@@ -71,12 +72,31 @@ def channel_of(row: Mapping[str, Any]) -> tuple[str, str, str] | None:
     campaign, referrer = row.get("campaign"), row.get("referrer")
     if not (source or medium or campaign or referrer):
         return None
+    return _channel(source, medium, campaign, referrer)
+
+
+def _channel(source: Any, medium: Any, campaign: Any, referrer: Any) -> tuple[str, str, str]:
     return (source or referrer or "(direct)",
             medium or ("referral" if referrer and not source else "(none)"),
             campaign or "(none)")
 
 
 DIRECT = ("(direct)", "(none)", "(none)")
+
+
+# The event columns a journey's state is folded from, in the order `Journey.fold_values` takes.
+FOLD_COLUMNS = ("id", "kind", "hour", "subject", "grp", "filtered", "source", "medium",
+                "campaign", "referrer", "props", "verdict", "reasons", "bucket", "trigger")
+_NO_PROPS: tuple[Any, Any, Any] = (None, None, None)
+
+
+@lru_cache(maxsize=4096)
+def _journey_props(raw: str) -> tuple[Any, Any, Any]:
+    """(step, persona band, size band) from an event's JSON properties. Cached: the
+    properties are allowlisted values, so a few distinct strings recur millions of times."""
+    props = props_of({"props": raw})
+    bands = props.get("bands") if isinstance(props.get("bands"), dict) else {}
+    return props.get("step"), bands.get("persona"), bands.get("size")
 
 
 PROPS_KINDS = frozenset({"step_reached", "diagnostic_abandoned", "diagnostic_completed",
@@ -113,37 +133,43 @@ class Journey:
 
     def fold(self, row: Mapping[str, Any]) -> Journey:
         """Merge one more event of the journey into this state (commutative); return self."""
-        kind = row["kind"]
-        hour = row["hour"]
+        return self.fold_values(tuple(map(row.get, FOLD_COLUMNS)))
+
+    def fold_values(self, values: tuple[Any, ...]) -> Journey:
+        """`fold` for an event given as its FOLD_COLUMNS values in that order (what a rebuild
+        reads straight from the database, without making a dict per event)."""
+        (id_, kind, hour, subject, grp, filtered, source, medium, campaign, referrer, props,
+         verdict, reasons, bucket, trigger) = values
         if self.hour is None or hour < self.hour:
             self.hour = hour
-        self.grp = _min(self.grp, row.get("grp"))
-        self.filtered = _max(self.filtered, row.get("filtered"))
-        channel = channel_of(row)
-        if channel is not None and (self.channel is None or channel < self.channel):
-            self.channel = channel
+        if grp is not None and (self.grp is None or grp < self.grp):
+            self.grp = grp
+        if filtered is not None and (self.filtered is None or filtered > self.filtered):
+            self.filtered = filtered
+        if source or medium or campaign or referrer:
+            channel = _channel(source, medium, campaign, referrer)
+            if self.channel is None or channel < self.channel:
+                self.channel = channel
         if kind in EXAMINING_KINDS:
             self.examined = True
         if kind not in DIAGNOSTIC_KINDS:
             return self
-        self.subject = _min(self.subject, row["subject"])
+        if subject is not None and (self.subject is None or subject < self.subject):
+            self.subject = subject
         if kind == "diagnostic_started":
             return self
-        props = props_of(row)
+        step, persona, size = _journey_props(props) if props else _NO_PROPS
         if kind != "diagnostic_completed":
-            step = props.get("step")
             if isinstance(step, int):
                 self.max_step = max(self.max_step, step)
                 if kind == "diagnostic_abandoned":
                     self.abandoned_step = max(self.abandoned_step, step)
             return self
-        key = f"{hour:010d}{row['id']}"
+        key = f"{hour:010d}{id_}"
         if self.done_key is None or key < self.done_key:
-            bands = props.get("bands") if isinstance(props.get("bands"), dict) else {}
-            self.done_key, self.verdict, self.reasons = key, row.get("verdict"), \
-                row.get("reasons")
-            self.bucket, self.trigger = row.get("bucket"), row.get("trigger")
-            self.persona, self.size = bands.get("persona"), bands.get("size")
+            self.done_key, self.verdict, self.reasons = key, verdict, reasons
+            self.bucket, self.trigger = bucket, trigger
+            self.persona, self.size = persona, size
         return self
 
     @property
@@ -153,6 +179,14 @@ class Journey:
         if self.verdict in VERDICTS:
             return self.verdict
         return "abandoned" if self.abandoned_step else "in_progress"
+
+    def signature(self) -> tuple[Any, ...]:
+        """Everything `cells` reads: journeys with equal signatures count in the same cells,
+        so a rebuild counts signatures and expands each distinct one once."""
+        hour = self.hour
+        return (self.subject, None if hour is None else hour // HOURS_PER_DAY, self.status,
+                self.abandoned_step, self.channel, self.persona, self.size, self.bucket,
+                self.trigger, self.reasons, self.examined)
 
     def cells(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """Every roll-up cell (table, key) this journey counts once in."""

@@ -268,12 +268,24 @@ function fromFragment() {
   return read.state;
 }
 
+/** True while every field still holds the value the server rendered the results for. */
+function showsServerResults() {
+  for (const [key] of fieldsOf(spec)) {
+    const el = control(key);
+    if (el.value !== el.defaultValue) return false;
+  }
+  const checked = form.querySelector('input[name="s"]:checked');
+  return !checked || checked.defaultChecked;
+}
+
 async function start() {
   if (!form) return;
   spec = await loadSpec(form.dataset.calculator);
   if (!spec) return;
-  fromFragment();
-  recalculate();
+  // Without numbers in the link the server's results, chart and table are already right:
+  // only the share links need the page; redrawing them would block the first interaction.
+  if (fromFragment() === "absent" && showsServerResults()) setShare(readForm());
+  else recalculate();
   form.addEventListener("input", () => used(recalculate({ announce: true })));
   form.addEventListener("keydown", stepper);
   form.addEventListener("change", () => used(recalculate({ announce: true })));
