@@ -167,6 +167,10 @@ def plain_jinja(app: Any, work: Path, pages: int, out: Path, demo: list[Page]) -
             return paths[endpoint]
         return adapter.build(endpoint, values)
 
+    # The app's own template globals (labels, messages), not Flask's request-bound ones.
+    env.globals.update({k: v for k, v in app.jinja_env.globals.items()
+                        if k not in {"url_for", "get_flashed_messages", "request", "session",
+                                     "g", "config"}})
     env.globals.update(url_for=url_for, config=app.config, BUCKETS=BUCKETS,
                        TRIGGERS=TRIGGERS)
     nav = {"all_guides": list(catalog.guides.values()),
