@@ -66,8 +66,7 @@ def score_answers() -> Response:
         return api_error(400, "The request is not valid.", errors)
     d = get_catalog().diagnostics.get(body["diagnostic"])
     if d is None:
-        return api_error(404, f"Unknown diagnostic '{body['diagnostic'][:64]}'.",
-                         [{"field": "diagnostic", "message": "No diagnostic with this name."}])
+        return _unknown_diagnostic(body["diagnostic"])
     answers, problems = check_answers(d, body["answers"])
     if problems:
         return api_error(400, "Some answers are not valid.",
@@ -168,8 +167,7 @@ def company() -> Response:
         return api_error(400, "The request is not valid.", errors)
     d = get_catalog().diagnostics.get(body["diagnostic"])
     if d is None:
-        return api_error(404, f"Unknown diagnostic '{body['diagnostic'][:64]}'.",
-                         [{"field": "diagnostic", "message": "No diagnostic with this name."}])
+        return _unknown_diagnostic(body["diagnostic"])
     event = company_given(current_app.config["DOMAIN_HMAC_KEY"], d.slug, body["journey"],
                           body.get("group"), body["domain"])
     if event is None:  # the form of a domain, but not one (e.g. www. and one label)
@@ -180,6 +178,11 @@ def company() -> Response:
     except StoreError:
         return _not_durable()
     return jsonify({"ok": True, "recorded": recorded})
+
+
+def _unknown_diagnostic(slug: str) -> Response:
+    return api_error(404, f"Unknown diagnostic '{slug[:64]}'.",
+                     [{"field": "diagnostic", "message": "No diagnostic with this name."}])
 
 
 def _not_durable() -> Response:
