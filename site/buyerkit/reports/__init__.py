@@ -1,8 +1,9 @@
-"""Fit and bounce reports for marketing: roll-ups kept current on ingest, report tables built
-from them with small cells suppressed, pipeline math and channel spend.
+"""Fit and bounce reports for marketing: roll-ups folded from the stored events, report tables
+built from them with small cells suppressed, pipeline math and channel spend.
 
 `migration(conn)` is the store's schema step for the reports' tables (it creates them and fills
-the roll-ups from the events already stored); `rollups.apply(conn, rows)` keeps them current.
+the roll-ups from the events already stored); `backlog` folds each new event in after its
+acknowledgement, and before any report reads.
 """
 
 from __future__ import annotations

@@ -121,7 +121,6 @@ class Folder:
         self.thread: threading.Thread | None = None
         self.pid = os.getpid()
         self.lock = threading.Lock()
-        self.folded = 0
 
     def wake(self) -> None:
         """Ask for a fold soon (called by the store after each commit; cheap)."""
@@ -142,7 +141,7 @@ class Folder:
             time.sleep(self.delay)
             self.wanted.clear()
             try:
-                self.folded += catch_up(self.store, self.batch)
+                catch_up(self.store, self.batch)
                 self.store.checkpoint()
             except Exception as e:  # the queue is durable: log, wait, and try again
                 log.warning("folding events into the report roll-ups failed (%s); retrying",
