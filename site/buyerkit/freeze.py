@@ -28,7 +28,7 @@ from jinja2 import FileSystemBytecodeCache
 
 from . import __version__, web
 from .errors import BuyerkitError, display_path
-from .freezer import PublicFreezer, prepare
+from .freezer import PublicFreezer, long_lived, prepare
 from .public import public_routes, unenumerable
 
 MARKER = ".buyerkit-build"
@@ -209,7 +209,7 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
         freezer.register_generator(lambda: public_routes(app))
         prepare(app)
         # One app context for every page, as a static site has no per-request state.
-        with warnings.catch_warnings(record=True) as caught, app.app_context():
+        with warnings.catch_warnings(record=True) as caught, app.app_context(), long_lived():
             warnings.simplefilter("always")
             pages = freezer.freeze_yield()
             if progress:

@@ -11,10 +11,13 @@ what the Flask-served site sends.
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 import os
 import warnings
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from typing import Any
 from unicodedata import normalize
@@ -38,6 +41,24 @@ def prepare(app: Flask) -> None:
     _memo_url_for(app)
     _memo_ensure_sync(app)
     app.session_interface = _NoSession()
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Keep the garbage collector off what lives through the whole freeze (the app, its
+    catalog, the compiled templates): Werkzeug's URL matcher leaves a small reference cycle
+    per page, and the collections those trigger otherwise now and then walk every object of
+    the app (about 50 ms, a seventh of a 1,000-page freeze). Cycles made while freezing are
+    still collected; a process that froze its objects already (a preloading server) is left
+    as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _NewLinks(deque):
