@@ -85,23 +85,37 @@ class _NewLinks(deque):
 _FLASK_OPTIONS = frozenset({"_anchor", "_method", "_scheme", "_external"})
 
 
+def _link_key(endpoint: str, values: dict[str, Any]) -> Any:
+    """The link cache's key: the endpoint alone, or with its one value (most links), or with
+    all its values in call order (keyword order is fixed per call site)."""
+    if not values:
+        return endpoint
+    if len(values) == 1:
+        for item in values.items():
+            return (endpoint, *item)
+    return (endpoint, *values.items())
+
+
 def _memo_url_for(app: Flask) -> None:
     """Build each distinct link once per freeze (pages repeat the same nav and guide links)."""
     real = app.url_for
     cache: dict[Any, str] = {}
 
-    def url_for(endpoint: str, **values: Any) -> str:
-        key = (endpoint, *values.items())  # keyword order is fixed per call site
-        try:
-            return cache[key]
+    def url_for(endpoint: str, /, **values: Any) -> str:
+        try:  # _link_key inlined: templates call this about thirty times a page
+            if not values:
+                return cache[endpoint]
+            if len(values) == 1:
+                for key, value in values.items():
+                    return cache[endpoint, key, value]
+            return cache[(endpoint, *values.items())]
         except KeyError:
             if endpoint.startswith(".") or values.get("_external"):
                 return real(endpoint, **values)  # relative and external links vary by page
             # flask.url_for (Frozen-Flask's) passes _anchor=None etc.; templates do not
-            plain = (endpoint, *((k, v) for k, v in values.items()
-                                 if v is not None or k not in _FLASK_OPTIONS))
-            url = cache.get(plain) or real(endpoint, **values)
-            cache[key] = cache[plain] = url
+            plain = {k: v for k, v in values.items() if v is not None or k not in _FLASK_OPTIONS}
+            url = cache.get(_link_key(endpoint, plain)) or real(endpoint, **values)
+            cache[_link_key(endpoint, values)] = cache[_link_key(endpoint, plain)] = url
             return url
         except TypeError:  # an unhashable value
             return real(endpoint, **values)
@@ -158,13 +172,12 @@ class _PageContext(RequestContext):
         self.match_request()
 
     def pop(self, exc: BaseException | None = None) -> None:  # type: ignore[override]
-        """Flask's pop for a context pushed once: teardown functions, then unbind."""
-        try:
-            self.app.do_teardown_request(exc)
-        finally:
-            token, _ = self._cv_tokens.pop()
-            _cv_request.reset(token)
-            self.request.environ["werkzeug.request"] = None
+        """Unbind the page's request. No teardown: the app-wide teardown hook belongs to the
+        request cycle the page skipped (Flask-Limiter's, which would make a context only to
+        reset it); a blueprint with hooks of its own gets the full cycle (`_hooked`)."""
+        token, _ = self._cv_tokens.pop()
+        _cv_request.reset(token)
+        self.request.environ["werkzeug.request"] = None
 
     def match_request(self) -> None:
         try:
@@ -190,6 +203,7 @@ class PublicFreezer(Freezer):
         self._null_session = app.session_interface.make_null_session(app)
         self._adapter = app.create_url_adapter(app.request_class(self._environ))
         self._hooks: dict[tuple[str, ...], bool] = {}
+        self._types: dict[str, str] = {}
 
     def _render(self, url: str, environ: dict[str, Any]) -> tuple[bytes, str] | None:
         """The page's body and mimetype from its view, in a bare request context.
@@ -223,18 +237,31 @@ class PublicFreezer(Freezer):
             ctx.pop()
 
     def _hooked(self, blueprints: list[str]) -> bool:
-        """True when the page's blueprints have hooks of their own (before or after each
-        request, URL value preprocessors) or the app preprocesses URL values: such a page
-        gets Flask's full request cycle. The app-wide before and after hooks are the API's
-        gate, rate limit and headers, which do not touch a page's body."""
+        """True when the page's blueprints have hooks of their own (before, after or tearing
+        down each request, URL value preprocessors) or the app preprocesses URL values: such
+        a page gets Flask's full request cycle. The app-wide request hooks are the API's
+        gate, rate limit and headers and the rate limiter's clean-up, which do not touch a
+        page's body."""
         key = tuple(blueprints)
         if key not in self._hooks:
             app = self.app
             self._hooks[key] = bool(app.url_value_preprocessors.get(None)) or any(
                 funcs.get(bp) for bp in blueprints for funcs in (
                     app.before_request_funcs, app.after_request_funcs,
-                    app.url_value_preprocessors))
+                    app.teardown_request_funcs, app.url_value_preprocessors))
         return self._hooks[key]
+
+    def _guess_type(self, name: str) -> str:
+        """The type the file name says, as Frozen-Flask guesses it; once per base name (every
+        page is an index.html), as the guess depends on nothing else for a name without ':'."""
+        base = name.rpartition("/")[2]
+        guessed = self._types.get(base) if ":" not in name else None
+        if guessed is None:
+            guessed = (mimetypes.guess_type(name)[0]
+                       or self.app.config["FREEZER_DEFAULT_MIMETYPE"])
+            if ":" not in name:
+                self._types[base] = guessed
+        return guessed
 
     def _build_one(self, url: str, last_modified: Any = None) -> str:
         """Frozen-Flask's _build_one without a test client per page: the view in a bare
@@ -259,7 +286,7 @@ class PublicFreezer(Freezer):
                 status = "200 OK"
         if not status.startswith("200 "):
             raise ValueError(f"Unexpected status {status!r} on URL {url}")
-        guessed = mimetypes.guess_type(name)[0] or self.app.config["FREEZER_DEFAULT_MIMETYPE"]
+        guessed = self._guess_type(name)
         if guessed != mimetype:
             warnings.warn(f"Filename extension of {name!r} (type {guessed}) does not match "
                           f"Content-Type: {mimetype}", MimetypeMismatchWarning, stacklevel=2)
