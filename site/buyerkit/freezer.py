@@ -112,10 +112,15 @@ def _memo_url_for(app: Flask) -> None:
         except KeyError:
             if endpoint.startswith(".") or values.get("_external"):
                 return real(endpoint, **values)  # relative and external links vary by page
+            key = _link_key(endpoint, values)
+            if _FLASK_OPTIONS.isdisjoint(values):
+                url = cache[key] = real(endpoint, **values)
+                return url
             # flask.url_for (Frozen-Flask's) passes _anchor=None etc.; templates do not
-            plain = {k: v for k, v in values.items() if v is not None or k not in _FLASK_OPTIONS}
-            url = cache.get(_link_key(endpoint, plain)) or real(endpoint, **values)
-            cache[_link_key(endpoint, values)] = cache[_link_key(endpoint, plain)] = url
+            plain = _link_key(endpoint, {k: v for k, v in values.items()
+                                         if v is not None or k not in _FLASK_OPTIONS})
+            url = cache.get(plain) or real(endpoint, **values)
+            cache[key] = cache[plain] = url
             return url
         except TypeError:  # an unhashable value
             return real(endpoint, **values)
@@ -295,7 +300,12 @@ class PublicFreezer(Freezer):
         path = os.path.join(self._root, name)
         folder = os.path.dirname(path)
         if folder not in self._made:  # the staging folder is new: no file to compare with
-            os.makedirs(folder, exist_ok=True)
+            try:  # its parent is usually made already: one mkdir, not a stat and a mkdir
+                os.mkdir(folder)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
         with open(path, "wb") as f:
             f.write(content)
@@ -330,7 +340,7 @@ class PublicFreezer(Freezer):
                         raise ValueError(f"url_for gave {url}, outside {script!r}")
                     url = url[len(script):]
                     if not url.startswith("/") or url.startswith("//") \
-                            or any(c in url for c in "%?#"):
+                            or "%" in url or "?" in url or "#" in url:
                         url = unquote(url)
                         parts = urlsplit(url)
                         if parts.scheme or parts.netloc:

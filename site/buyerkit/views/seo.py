@@ -18,8 +18,8 @@ def _base() -> str:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """Every public page at the vendor's base_url; no dates, so two freezes are identical."""
-    base = _base()
-    urls = sorted({base + url_for(e, **v) for e, v in sitemap_routes(current_app)})
+    base, app = _base(), current_app
+    urls = sorted({base + app.url_for(e, **v) for e, v in sitemap_routes(app)})
     body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
