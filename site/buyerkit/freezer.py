@@ -31,6 +31,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_frozen import Freezer, MimetypeMismatchWarning, Page
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
+from werkzeug.security import safe_join
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from .public import is_public
@@ -207,7 +208,7 @@ class PublicFreezer(Freezer):
         self.sizes: dict[str, int] = {}
         self._null_session = app.session_interface.make_null_session(app)
         self._adapter = app.create_url_adapter(app.request_class(self._environ))
-        self._hooks: dict[tuple[str, ...], bool] = {}
+        self._hooks: dict[str, bool] = {}
         self._types: dict[str, str] = {}
 
     def _render(self, url: str, environ: dict[str, Any]) -> tuple[bytes, str] | None:
@@ -217,19 +218,23 @@ class PublicFreezer(Freezer):
         out: before_request (the API's CORS gate and rate limit), after_request (headers,
         which the build ships in _headers and nginx.conf), the session, a new app context
         (the freeze holds one). None when the URL is not a plain 200 page from a view (a
-        static file, a redirect, an error): the full WSGI call then answers it.
-        tests/test_freeze_equivalence.py pins that every frozen page is byte for byte what
-        the Flask-served site sends.
+        redirect, an error): the full WSGI call then answers it. A file of the app's static
+        folder is read as Flask's static view sends it. tests/test_freeze_equivalence.py pins
+        that every frozen file is byte for byte what the Flask-served site sends.
         """
         app = self.app
         ctx = _PageContext(app, environ, self._adapter, self._null_session)
         ctx.push()
         try:
             req = ctx.request
-            if req.routing_exception is not None or req.url_rule is None \
-                    or req.url_rule.endpoint == "static" or self._hooked(req.blueprints):
+            if req.routing_exception is not None or req.url_rule is None:
                 return None
-            rv = app.view_functions[req.url_rule.endpoint](**req.view_args)
+            endpoint = req.url_rule.endpoint
+            if self._hooked(endpoint, req):
+                return None
+            if endpoint == "static":
+                return self._static(req.view_args)
+            rv = app.view_functions[endpoint](**req.view_args)
             if isinstance(rv, str):
                 return rv.encode(), "text/html"
             resp = app.make_response(rv)
@@ -241,20 +246,34 @@ class PublicFreezer(Freezer):
         finally:
             ctx.pop()
 
-    def _hooked(self, blueprints: list[str]) -> bool:
+    def _hooked(self, endpoint: str, req: Any) -> bool:
         """True when the page's blueprints have hooks of their own (before, after or tearing
         down each request, URL value preprocessors) or the app preprocesses URL values: such
         a page gets Flask's full request cycle. The app-wide request hooks are the API's
         gate, rate limit and headers and the rate limiter's clean-up, which do not touch a
-        page's body."""
-        key = tuple(blueprints)
-        if key not in self._hooks:
+        page's body. Asked once per endpoint (its blueprints follow from its name)."""
+        hooked = self._hooks.get(endpoint)
+        if hooked is None:
             app = self.app
-            self._hooks[key] = bool(app.url_value_preprocessors.get(None)) or any(
-                funcs.get(bp) for bp in blueprints for funcs in (
+            hooked = self._hooks[endpoint] = bool(app.url_value_preprocessors.get(None)) or any(
+                funcs.get(bp) for bp in req.blueprints for funcs in (
                     app.before_request_funcs, app.after_request_funcs,
                     app.teardown_request_funcs, app.url_value_preprocessors))
-        return self._hooks[key]
+        return hooked
+
+    def _static(self, view_args: dict[str, Any]) -> tuple[bytes, str] | None:
+        """A file of the app's static folder as Flask's own static view sends it (its bytes,
+        its type guessed from its name), without a response object and a conditional
+        request per file; None when the view is another or the file is not there."""
+        app = self.app
+        if app.view_functions.get("static") != app.send_static_file or not app.static_folder:
+            return None
+        path = safe_join(app.static_folder, view_args.get("filename", ""))
+        if path is None or not os.path.isfile(path):
+            return None
+        with open(path, "rb") as f:
+            body = f.read()
+        return body, mimetypes.guess_type(os.path.basename(path))[0] or "application/octet-stream"
 
     def _guess_type(self, name: str) -> str:
         """The type the file name says, as Frozen-Flask guesses it; once per base name (every
