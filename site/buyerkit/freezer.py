@@ -3,10 +3,11 @@
 Frozen-Flask calls the app once per URL, as a browser would. For a few thousand pages that
 is mostly Flask's per-request work, not rendering, so this freezer renders each page's view
 in a bare request context inside one app context (`_PageContext`, `PublicFreezer._render`),
-builds each distinct link once (`_memo_url_for`) and writes files with plain paths. Pages
-whose blueprint has hooks of its own, static files, redirects and errors take Flask's full
-request cycle. tests/test_freeze_equivalence.py pins that every frozen file is byte for byte
-what the Flask-served site sends.
+builds each distinct link once (`_memo_url_for`), reads static files as Flask's static view
+sends them, writes files with plain paths and keeps the garbage collector off the app while
+it runs (`long_lived`). Pages whose blueprint has hooks of its own, redirects and errors take
+Flask's full request cycle. tests/test_freeze_equivalence.py pins that every frozen file is
+byte for byte what the Flask-served site sends.
 """
 
 from __future__ import annotations
