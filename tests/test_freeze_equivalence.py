@@ -3,11 +3,12 @@ file it writes must still be, byte for byte, what the Flask-served site sends fo
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 import rjsmin
-from flask import redirect
+from flask import redirect, request
 
 from buyerkit.errors import BuyerkitError
 from buyerkit.freeze import HEADERS_FILE, MARKER, NGINX_FILE, endpoint_api, freeze_site
@@ -66,3 +67,24 @@ def test_a_blueprint_hook_gets_the_full_request_cycle(app, tmp_path):
     assert (tmp_path / "build/pricing/index.html").read_text().endswith(
         "<!-- stamped by offering -->\n")
     assert "stamped" not in (tmp_path / "build/index.html").read_text()
+
+
+def test_a_blueprint_teardown_gets_the_full_request_cycle(app, tmp_path):
+    """The app-wide teardown is skipped with the other app-wide hooks; a page kind's own runs."""
+    torn: list[str] = []
+    app.teardown_request_funcs.setdefault("offering", []).append(
+        lambda exc: torn.append(request.path))
+    freeze_site(app, tmp_path / "build", ENDPOINT)
+    assert "/pricing/" in torn and "/" not in torn
+
+
+def test_the_collector_is_left_as_it_was(app, tmp_path):
+    """The freeze keeps the collector off the app while it runs, and only then."""
+    freeze_site(app, tmp_path / "build", ENDPOINT)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        freeze_site(app, tmp_path / "build", ENDPOINT, force=True)
+        assert gc.get_freeze_count() > 0  # a server's own frozen objects stay frozen
+    finally:
+        gc.unfreeze()
