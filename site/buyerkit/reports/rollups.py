@@ -9,6 +9,7 @@ SQLite holds its write lock for the whole transaction already.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .state import DIAGNOSTIC_KINDS, FOLD_COLUMNS, Group, Journey, journey_key, 
 
 Row = Mapping[str, Any]
 CHUNK = 500
+YIELD_EVERY = 32  # journeys folded between yields to the requests of the same worker
 SCAN_CHUNK = 20_000  # rows fetched at a time by a rebuild
 BATCH = 50_000  # state rows a rebuild writes at a time
 _CURSORS = count()
@@ -155,7 +157,9 @@ def plan(conn: sa.Connection, rows: Sequence[Row]) -> Plan:
             deltas[cell] += 1
     if by_journey:
         old = _locked_states(conn, ru_journeys, "journey", sorted(by_journey))
-        for jid in sorted(by_journey):
+        for i, jid in enumerate(sorted(by_journey)):
+            if i % YIELD_EVERY == YIELD_EVERY - 1:
+                time.sleep(0)  # let requests in (a cooperative yield under gevent workers)
             state = _journey_from(old[jid]) if jid in old else Journey(jid)
             deltas.subtract(Counter(state.cells()))
             for row in by_journey[jid]:
@@ -179,8 +183,10 @@ def write(conn: sa.Connection, folded: Plan) -> None:
     """Write a plan's state rows and count deltas, in the caller's transaction."""
     if folded.journeys:
         _upsert_states(conn, ru_journeys, "journey", folded.journeys)
+        time.sleep(0)
     if folded.groups:
         _upsert_states(conn, ru_group_state, "grp", folded.groups)
+        time.sleep(0)
     add_counts(conn, folded.deltas)
 
 
