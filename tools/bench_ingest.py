@@ -115,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=8, help="length of one round")
     p.add_argument("--rounds", type=int, default=3, help="rounds per configuration")
     p.add_argument("--workers", type=int, default=1, help="gunicorn workers (1)")
-    p.add_argument("--threads", type=int, default=8, help="threads per worker (8)")
+    p.add_argument("--worker-class", default="gevent", choices=("gevent", "gthread"),
+                   help="gunicorn worker class (gevent, as buyerkit.gunicorn_conf)")
+    p.add_argument("--threads", type=int, default=8, help="threads per gthread worker (8)")
     p.add_argument("--group-commit-ms", default="2", help="GROUP_COMMIT_MS for the store (2)")
     args = p.parse_args(argv)
 
@@ -124,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="buyerkit-bench-") as tmp:
         servers = {name: Endpoint(Path(tmp) / name, database_url=args.database_url,
                                   events=(name == "on"), workers=args.workers,
-                                  threads=args.threads, max_seconds=1800,
+                                  threads=args.threads, worker_class=args.worker_class,
+                                  max_seconds=1800,
                                   config={"GROUP_COMMIT_MS": args.group_commit_ms})
                    for name in ("off", "on")}
         try:
@@ -156,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "engine": "postgresql" if (args.database_url or "").startswith("postgres")
         else "sqlite",
-        "connections": args.connections, "workers": args.workers, "threads": args.threads,
+        "connections": args.connections, "worker_class": args.worker_class,
+        "workers": args.workers,
+        **({"threads": args.threads} if args.worker_class == "gthread" else {}),
         "off_rps": round(med("off", "rps")), "on_rps": round(med("on", "rps")),
         "ratio": round(med("on", "rps") / med("off", "rps"), 3),
         "off_p99_ms": round(med("off", "p99_ms"), 1), "on_p99_ms": round(med("on", "p99_ms"), 1),

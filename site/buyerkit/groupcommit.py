@@ -26,6 +26,18 @@ def _is_busy(error: Exception) -> bool:
     return "database is locked" in str(error) or "database is busy" in str(error)
 
 
+def take_flock(fd: int) -> None:
+    """Take an exclusive flock, sleeping between tries (cooperative under gevent)."""
+    pause = 0.0001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
+
+
 @contextlib.contextmanager
 def write_turn(lock_path: Path | None) -> Iterator[None]:
     """Hold SQLite's write turn among this store's processes, fairly: a process that just
@@ -33,7 +45,8 @@ def write_turn(lock_path: Path | None) -> Iterator[None]:
     held only while waiting for the write lock, so a waiting process keeps the others out of
     the line. (With the write lock alone, the process that just released it usually wins it
     straight back and a busy worker starves the other.) No lock without a file (PostgreSQL,
-    :memory:)."""
+    :memory:). Waiting polls with short sleeps rather than blocking in `flock`: under gevent
+    a blocked `flock` would stop every request of the worker, and a sleep lets them run."""
     if lock_path is None:
         yield
         return
@@ -41,8 +54,8 @@ def write_turn(lock_path: Path | None) -> Iterator[None]:
                         os.O_RDWR | os.O_CREAT, 0o600)
     lock = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(turnstile, fcntl.LOCK_EX)
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        take_flock(turnstile)
+        take_flock(lock)
         os.close(turnstile)  # closing releases it: the next process may queue
         turnstile = -1
         yield
@@ -57,7 +70,10 @@ class _Ticket:
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.rows = rows
-        self.wake = threading.Event()  # set when committed, or when this request must lead
+        # Released when committed, or when this request must lead: a bare lock wakes its one
+        # waiter directly (an Event's condition makes every woken thread queue for its lock).
+        self.wake = threading.Lock()
+        self.wake.acquire()
         self.lead = False
         self.finished = False
         self.error: BaseException | None = None
@@ -98,10 +114,8 @@ class GroupCommit:
         while not ticket.finished:
             if ticket.lead:
                 self._lead(ticket)
-            elif not ticket.wake.wait(timeout):
+            elif not ticket.wake.acquire(timeout=timeout):
                 raise StoreError("the store did not commit in time")
-            else:
-                ticket.wake.clear()
         if ticket.error is not None:
             raise StoreError("the store could not commit") from ticket.error
 
@@ -137,9 +151,10 @@ class GroupCommit:
                     else:
                         self.leaders -= 1
                 for t in batch:
-                    t.wake.set()
+                    if t is not own:
+                        t.wake.release()
                 if nxt is not None:
-                    nxt.wake.set()
+                    nxt.wake.release()
         if error is None and self.on_commit is not None:
             self.on_commit()
 

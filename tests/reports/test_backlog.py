@@ -173,16 +173,39 @@ def test_acknowledgements_leave_checkpoints_to_the_folder(tmp_path):
         store.dispose()
 
 
-def test_the_gunicorn_settings_shorten_the_gil_switch_interval():
-    import sys
-
+def test_the_gunicorn_settings_use_gevent_workers_without_an_access_log():
     from buyerkit import gunicorn_conf
 
-    before = sys.getswitchinterval()
-    try:
-        gunicorn_conf.post_worker_init(None)
-        assert sys.getswitchinterval() == gunicorn_conf.SWITCH_INTERVAL == 0.0005
-    finally:
-        sys.setswitchinterval(before)
-    assert (gunicorn_conf.worker_class, gunicorn_conf.threads) == ("gthread", 8)
+    assert (gunicorn_conf.worker_class, gunicorn_conf.workers) == ("gevent", 1)
     assert gunicorn_conf.accesslog is None
+
+
+def test_waiting_for_the_write_turn_sleeps_instead_of_blocking(tmp_path, monkeypatch):
+    """A blocked flock would stop a gevent worker's every request; the wait sleeps instead
+    (time.sleep is gevent's under its workers), and takes the turn once it is free."""
+    lock = tmp_path / "db.sqlite3.write-lock"
+    sleeps: list[float] = []
+    real_sleep = time.sleep
+    holder = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with write_turn(lock):
+            holder.set()
+            release.wait(5)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    holder.wait(5)
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            release.set()
+        real_sleep(seconds)
+
+    monkeypatch.setattr("buyerkit.groupcommit.time.sleep", sleep)
+    with write_turn(lock):
+        pass
+    t.join()
+    assert len(sleeps) >= 3 and max(sleeps) <= 0.001

@@ -12,7 +12,6 @@ call however many rows it folds.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import threading
@@ -23,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from ..groupcommit import take_flock
 from ..store import Store, events, unfolded
 from . import rollups
 
@@ -52,7 +52,7 @@ def _fold_turn(store: Store) -> Iterator[None]:
     fd = os.open(store.lock_path.with_name(store.lock_path.name + "-fold"),
                  os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        take_flock(fd)
         yield
     finally:
         os.close(fd)  # closing releases it
@@ -98,6 +98,7 @@ def catch_up(store: Store, limit: int = BATCH) -> int:
         total += n
         if n < limit:
             return total
+        time.sleep(0)  # let requests in between batches (a cooperative yield under gevent)
 
 
 def backlog(store: Store) -> int:

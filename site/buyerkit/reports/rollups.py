@@ -9,6 +9,7 @@ SQLite holds its write lock for the whole transaction already.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .state import DIAGNOSTIC_KINDS, FOLD_COLUMNS, Group, Journey, journey_key, 
 
 Row = Mapping[str, Any]
 CHUNK = 500
+YIELD_EVERY = 32  # journeys folded between yields to the requests of the same worker
 SCAN_CHUNK = 20_000  # rows fetched at a time by a rebuild
 BATCH = 50_000  # state rows a rebuild writes at a time
 _CURSORS = count()
@@ -76,11 +78,18 @@ def _upsert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
         update = {"n": table.c.n + stmt.excluded.n} if mode == "add" else \
             {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update)
-        # RETURNING makes SQLAlchemy batch the rows into multi-row VALUES
-        # ("insertmanyvalues") from one cached compilation, not one statement per row.
-        stmt = _STATEMENTS[key] = stmt.returning(table.c[keys[0]])
+        if conn.dialect.name == "sqlite":
+            # RETURNING makes SQLAlchemy batch the rows into multi-row VALUES
+            # ("insertmanyvalues") from one cached compilation, not one statement per row.
+            # Not on PostgreSQL: psycopg parses a statement of more than 50 parameters in
+            # Python every time (about 18 ms for 500 rows); its own executemany pipelines
+            # one short statement whose parse it caches.
+            stmt = stmt.returning(table.c[keys[0]])
+        _STATEMENTS[key] = stmt
     for i in range(0, len(rows), CHUNK):
-        conn.execute(stmt, rows[i:i + CHUNK]).all()
+        result = conn.execute(stmt, rows[i:i + CHUNK])
+        if result.returns_rows:
+            result.all()
 
 
 def _locked_states(conn: sa.Connection, table: sa.Table, key: str,
@@ -93,18 +102,33 @@ def _locked_states(conn: sa.Connection, table: sa.Table, key: str,
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
         if conn.dialect.name == "postgresql":
-            stmt = postgresql.insert(table)
-            stmt = stmt.on_conflict_do_update(index_elements=[key],
-                                              set_={key: stmt.excluded[key]}).returning(*table.c)
-            result = conn.execute(stmt, [_blank(table, key, k) for k in chunk])
+            result = conn.execute(_lock_statement(table, key), {"ids": chunk})
         else:
             result = conn.execute(sa.select(table).where(col.in_(chunk)))
         found.update((r._mapping[key], r._mapping) for r in result)
     return found
 
 
+def _lock_statement(table: sa.Table, key: str) -> Any:
+    """PostgreSQL: one statement, the ids as one array, that inserts blank rows for new ids
+    and locks every row (in key order), returning its values. (Built once; a multi-row VALUES
+    would have psycopg parse thousands of placeholders in Python on every call.)"""
+    cached = _STATEMENTS.get(("postgresql", table.name, "lock"))
+    if cached is not None:
+        return cached
+    blank = _blank(table, key, "")
+    others = [c.name for c in table.c if c.name != key]
+    ids = sa.func.unnest(sa.bindparam("ids", type_=postgresql.ARRAY(sa.String)))
+    new = ids.table_valued("k").render_derived(name="new")
+    rows = sa.select(new.c.k, *[sa.literal(blank[c], table.c[c].type) for c in others])
+    stmt = postgresql.insert(table).from_select([key, *others], rows.order_by(new.c.k))
+    stmt = stmt.on_conflict_do_update(index_elements=[key], set_={key: stmt.excluded[key]})
+    stmt = _STATEMENTS["postgresql", table.name, "lock"] = stmt.returning(*table.c)
+    return stmt
+
+
 def _blank(table: sa.Table, key: str, value: str) -> dict[str, Any]:
-    """A placeholder state row: every column given, so one multi-row VALUES fits all rows."""
+    """A placeholder state row: every column at its default, the key set."""
     row = {c.name: (c.default.arg if c.default is not None else None) for c in table.c}
     row[key] = value
     return row
@@ -155,7 +179,9 @@ def plan(conn: sa.Connection, rows: Sequence[Row]) -> Plan:
             deltas[cell] += 1
     if by_journey:
         old = _locked_states(conn, ru_journeys, "journey", sorted(by_journey))
-        for jid in sorted(by_journey):
+        for i, jid in enumerate(sorted(by_journey)):
+            if i % YIELD_EVERY == YIELD_EVERY - 1:
+                time.sleep(0)  # let requests in (a cooperative yield under gevent workers)
             state = _journey_from(old[jid]) if jid in old else Journey(jid)
             deltas.subtract(Counter(state.cells()))
             for row in by_journey[jid]:
@@ -179,8 +205,10 @@ def write(conn: sa.Connection, folded: Plan) -> None:
     """Write a plan's state rows and count deltas, in the caller's transaction."""
     if folded.journeys:
         _upsert_states(conn, ru_journeys, "journey", folded.journeys)
+        time.sleep(0)
     if folded.groups:
         _upsert_states(conn, ru_group_state, "grp", folded.groups)
+        time.sleep(0)
     add_counts(conn, folded.deltas)
 
 
