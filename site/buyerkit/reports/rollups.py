@@ -25,6 +25,9 @@ from .state import DIAGNOSTIC_KINDS, FOLD_COLUMNS, Group, Journey, journey_key, 
 Row = Mapping[str, Any]
 CHUNK = 500
 YIELD_EVERY = 32  # journeys folded between yields to the requests of the same worker
+# A yield is a short sleep, not sleep(0): under gevent sleep(0) runs ready greenlets without
+# polling the sockets, so requests that arrived meanwhile would still wait for the fold.
+YIELD_S = 0.0001
 SCAN_CHUNK = 20_000  # rows fetched at a time by a rebuild
 BATCH = 50_000  # state rows a rebuild writes at a time
 _CURSORS = count()
@@ -181,7 +184,7 @@ def plan(conn: sa.Connection, rows: Sequence[Row]) -> Plan:
         old = _locked_states(conn, ru_journeys, "journey", sorted(by_journey))
         for i, jid in enumerate(sorted(by_journey)):
             if i % YIELD_EVERY == YIELD_EVERY - 1:
-                time.sleep(0)  # let requests in (a cooperative yield under gevent workers)
+                time.sleep(YIELD_S)  # let requests in (under gevent: a turn of the loop, I/O too)
             state = _journey_from(old[jid]) if jid in old else Journey(jid)
             deltas.subtract(Counter(state.cells()))
             for row in by_journey[jid]:
@@ -205,10 +208,10 @@ def write(conn: sa.Connection, folded: Plan) -> None:
     """Write a plan's state rows and count deltas, in the caller's transaction."""
     if folded.journeys:
         _upsert_states(conn, ru_journeys, "journey", folded.journeys)
-        time.sleep(0)
+        time.sleep(YIELD_S)
     if folded.groups:
         _upsert_states(conn, ru_group_state, "grp", folded.groups)
-        time.sleep(0)
+        time.sleep(YIELD_S)
     add_counts(conn, folded.deltas)
 
 
