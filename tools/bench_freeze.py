@@ -312,6 +312,10 @@ def main() -> int:
         print(f"cold / floor of each run at {label} pages, wall: "
               + " ".join(f"{r:.2f}" for r in res["paired"])
               + "; CPU: " + " ".join(f"{r:.2f}" for r in res["paired_cpu"]))
+    # The floor's own growth from one size to the other, on the same disk in the same run: when
+    # the file system, not the freeze, makes large builds dearer, both sides show it.
+    floor_growth = (big["floor"] / big["pages"]) / (small["floor"] / small["pages"])
+    print(f"floor per page at {args.big} / at {args.pages}, for comparison: {floor_growth:.2f}")
     print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}".format(*load_before)
           + ", after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0 if ok else 1
