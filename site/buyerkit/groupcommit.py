@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -66,19 +65,6 @@ def write_turn(lock_path: Path | None) -> Iterator[None]:
         os.close(lock)
 
 
-def off_loop(call: Callable[[], Any]) -> Any:
-    """Run a blocking call that releases the GIL (a driver's commit) in gevent's thread pool
-    under a gevent worker, so the worker's other requests run meanwhile; else right here.
-    Only the one C call moves: running the commit's Python in a native thread as well cost
-    more in GIL hand-offs than the fsync it overlapped (README "Ingest")."""
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is None or not monkey.is_module_patched("thread"):
-        return call()
-    import gevent
-
-    return gevent.get_hub().threadpool.apply(call)
-
-
 class _Ticket:
     __slots__ = ("rows", "wake", "lead", "finished", "error")
 
@@ -104,8 +90,7 @@ class GroupCommit:
 
     def __init__(self, engine: sa.Engine, insert: Any, wait_ms: float, max_rows: int = 500,
                  lock_path: Path | None = None,
-                 on_commit: Callable[[], None] | None = None, lanes: int = 1,
-                 commit_off_loop: bool = False) -> None:
+                 on_commit: Callable[[], None] | None = None, lanes: int = 1) -> None:
         self.engine = engine
         self.insert = insert  # INSERT ... ON CONFLICT DO NOTHING, run with each batch
         self.lock_path = lock_path
@@ -113,9 +98,6 @@ class GroupCommit:
         self.wait = max(wait_ms, 0.0) / 1000
         self.max_rows = max_rows
         self.lanes = max(lanes, 1)
-        # SQLite's commit (its fsync) blocks in C: under gevent it runs in the thread pool,
-        # so the worker's other requests go on meanwhile (psycopg waits cooperatively itself).
-        self.commit_off_loop = commit_off_loop
         self.lock = threading.Lock()
         self.pending: list[_Ticket] = []
         self.leaders = 0  # threads leading a commit now, or woken to lead the next one
@@ -190,8 +172,6 @@ class GroupCommit:
                     # A retried id is skipped, so it is neither stored nor queued twice; the
                     # rows inserted are queued for the roll-ups by the table's trigger.
                     conn.execute(self.insert, rows)
-                    if self.commit_off_loop:
-                        off_loop(conn.connection.driver_connection.commit)
                 with self.lock:
                     self.idle.append(conn)
                 return None

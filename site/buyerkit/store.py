@@ -172,8 +172,7 @@ class Store:
                 insert = dialect.insert(events).on_conflict_do_nothing(index_elements=["id"])
                 self._writer = GroupCommit(self.write_engine, insert, self.group_commit_ms,
                                            lock_path=self.lock_path, on_commit=self._committed,
-                                           lanes=1 if self.dialect == "sqlite" else PG_LANES,
-                                           commit_off_loop=self.dialect == "sqlite")
+                                           lanes=1 if self.dialect == "sqlite" else PG_LANES)
             return self._writer
 
     def _committed(self) -> None:
