@@ -5,8 +5,8 @@
 gevent workers: a request that waits for the group commit's fsync yields to the others
 instead of parking an OS thread that must then win the GIL back. With threaded workers
 (gthread, 8 threads) each wait cost the worker about 0.5 ms of CPU in GIL hand-offs, as much
-as a 2 ms `time.sleep` did; gevent served twice the requests per core with or without the
-store (tools/bench_ingest.py --worker-class gthread measures the old way).
+as a 2 ms `time.sleep` did; gevent served 1.5x (store on) to 1.8x (store off) the requests
+(tools/bench_ingest.py --worker-class gthread measures the old way).
 """
 
 from __future__ import annotations
