@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
@@ -58,15 +59,10 @@ def _field_errors(body: Any) -> list[dict[str, str]]:
 
 @bp.post("/v1/score")
 def score_answers() -> Response:
-    body = _json_body()
-    if isinstance(body, Response):
-        return body
-    errors = _field_errors(body)
-    if errors:
-        return api_error(400, "The request is not valid.", errors)
-    d = get_catalog().diagnostics.get(body["diagnostic"])
-    if d is None:
-        return _unknown_diagnostic(body["diagnostic"])
+    got = _diagnostic_body(_field_errors)
+    if isinstance(got, Response):
+        return got
+    body, d = got
     answers, problems = check_answers(d, body["answers"])
     if problems:
         return api_error(400, "Some answers are not valid.",
@@ -159,15 +155,10 @@ def company() -> Response:
     The same as the Flask form (views/company.py): only an HMAC of the normalised domain is
     stored, under an id derived from the journey (a resend is stored once); a filled honeypot
     `hp` is stored as filtered; `recorded` is false for GPC/DNT. The domain is never kept."""
-    body = _json_body()
-    if isinstance(body, Response):
-        return body
-    errors = _company_errors(body)
-    if errors:
-        return api_error(400, "The request is not valid.", errors)
-    d = get_catalog().diagnostics.get(body["diagnostic"])
-    if d is None:
-        return _unknown_diagnostic(body["diagnostic"])
+    got = _diagnostic_body(_company_errors)
+    if isinstance(got, Response):
+        return got
+    body, d = got
     event = company_given(current_app.config["DOMAIN_HMAC_KEY"], d.slug, body["journey"],
                           body.get("group"), body["domain"])
     if event is None:  # the form of a domain, but not one (e.g. www. and one label)
@@ -178,6 +169,22 @@ def company() -> Response:
     except StoreError:
         return _not_durable()
     return jsonify({"ok": True, "recorded": recorded})
+
+
+def _diagnostic_body(field_errors: Callable[[Any], list[dict[str, str]]]
+                     ) -> tuple[dict[str, Any], Any] | Response:
+    """The request's valid JSON body and the diagnostic it names, or the 4xx saying why not
+    (shared by the score and company routes, which differ only in their fields)."""
+    body = _json_body()
+    if isinstance(body, Response):
+        return body
+    errors = field_errors(body)
+    if errors:
+        return api_error(400, "The request is not valid.", errors)
+    d = get_catalog().diagnostics.get(body["diagnostic"])
+    if d is None:
+        return _unknown_diagnostic(body["diagnostic"])
+    return body, d
 
 
 def _unknown_diagnostic(slug: str) -> Response:
