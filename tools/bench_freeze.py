@@ -261,18 +261,18 @@ def run(work: Path, pages: int, repeat: int) -> dict[str, Any]:
         app = make_app(work, pages, tag)
         dest, out = work / f"build-{tag}", work / f"floor-{tag}"
         if first is None or i % 2 == 0:
-            froze = timed_freeze(work, pages, app, dest, tag)
+            seconds, cpu, again, files = timed_freeze(work, pages, app, dest, tag)
             first = first or app
-            demo = demo or capture(app, froze[3])  # the same in every run (same_pages checks)
-            floored = timed_floor(first, work, pages, out, demo)
+            demo = demo or capture(app, files)  # the same in every run (same_pages checks)
+            floor_s, floor_c = timed_floor(first, work, pages, out, demo)
         else:
-            floored = timed_floor(first, work, pages, out, demo)
-            froze = timed_freeze(work, pages, app, dest, tag)
-        cold.append(froze[0])
-        cold_cpu.append(froze[1])
-        rebuild.append(froze[2])
-        floor.append(floored[0])
-        floor_cpu.append(floored[1])
+            floor_s, floor_c = timed_floor(first, work, pages, out, demo)
+            seconds, cpu, again, _ = timed_freeze(work, pages, app, dest, tag)
+        cold.append(seconds)
+        cold_cpu.append(cpu)
+        rebuild.append(again)
+        floor.append(floor_s)
+        floor_cpu.append(floor_c)
         same_pages(dest, out)
         if app is not first:
             app.extensions["buyerkit.store"].dispose()
