@@ -118,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--worker-class", default="gevent", choices=("gevent", "gthread"),
                    help="gunicorn worker class (gevent, as buyerkit.gunicorn_conf)")
     p.add_argument("--threads", type=int, default=8, help="threads per gthread worker (8)")
-    p.add_argument("--group-commit-ms", default="2", help="GROUP_COMMIT_MS for the store (2)")
+    p.add_argument("--store-writer", default="process", choices=("process", "thread"),
+                   help="STORE_WRITER: commits in a writer process (process, as "
+                        "buyerkit.gunicorn_conf) or in the worker (thread, the old way)")
+    p.add_argument("--group-commit-ms", default="0",
+                   help="GROUP_COMMIT_MS for the store (0; the thread writer did best at 2)")
     args = p.parse_args(argv)
 
     results: dict[str, list[dict]] = {"off": [], "on": []}
@@ -128,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                                   events=(name == "on"), workers=args.workers,
                                   threads=args.threads, worker_class=args.worker_class,
                                   max_seconds=1800,
-                                  config={"GROUP_COMMIT_MS": args.group_commit_ms})
+                                  config={"GROUP_COMMIT_MS": args.group_commit_ms,
+                                          "STORE_WRITER": args.store_writer})
                    for name in ("off", "on")}
         try:
             for s in servers.values():
@@ -160,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         "engine": "postgresql" if (args.database_url or "").startswith("postgres")
         else "sqlite",
         "connections": args.connections, "worker_class": args.worker_class,
-        "workers": args.workers,
+        "workers": args.workers, "store_writer": args.store_writer,
+        "group_commit_ms": float(args.group_commit_ms),
         **({"threads": args.threads} if args.worker_class == "gthread" else {}),
         "off_rps": round(med("off", "rps")), "on_rps": round(med("on", "rps")),
         "ratio": round(med("on", "rps") / med("off", "rps"), 3),

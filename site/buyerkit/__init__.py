@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "EVENTS_ENABLED": True,
     "DATABASE_URL": None,
     "GROUP_COMMIT_MS": 0.0,
+    "STORE_WRITER": "thread",  # or "process": commits and folding in a writer process
     "FOLD_DELAY_MS": 200.0,  # after a commit, wait this long so one roll-up fold takes many
     "FOLD_BATCH": 200,  # events folded per transaction (SQLite: the write lock is held ~6 ms)
     "RETENTION_MONTHS": 13,

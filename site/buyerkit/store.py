@@ -22,10 +22,12 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .errors import BuyerkitError
 from .events import Event, hour_now
 from .groupcommit import GroupCommit, write_turn
 from .groupcommit import StoreError as StoreError  # what callers of the store catch
 from .migrations import migrate
+from .writer import WriterProcess
 
 metadata = sa.MetaData()
 
@@ -138,12 +140,19 @@ class Follower(Protocol):
     def close(self) -> None: ...
 
 
-class Store:
-    """Writes and reads events through SQLAlchemy Core, on SQLite or PostgreSQL."""
+WRITERS = ("thread", "process")
 
-    def __init__(self, url: str, *, group_commit_ms: float = 0.0) -> None:
+
+class Store:
+    """Writes and reads events through SQLAlchemy Core, on SQLite or PostgreSQL. Commits are
+    made in the writing process (`writer_process=None`), or handed to a writer process of
+    its own (writer.py) that opens this store with `writer_process`'s fold settings."""
+
+    def __init__(self, url: str, *, group_commit_ms: float = 0.0,
+                 writer_process: dict[str, Any] | None = None) -> None:
         self.url = url
         self.group_commit_ms = group_commit_ms
+        self.writer_process = writer_process
         self.engine = make_engine(url)
         migrate(self.engine)
         self.write_engine = make_engine(url, writer=True) if self.dialect == "sqlite" \
@@ -153,27 +162,36 @@ class Store:
             database and database != ":memory:" else None
         self.followers: list[Follower] = []
         self._lock = threading.Lock()
-        self._writer: GroupCommit | None = None
+        self._writer: GroupCommit | WriterProcess | None = None
         self._pid = os.getpid()
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def _group_commit(self) -> GroupCommit:
+    def _group_commit(self) -> GroupCommit | WriterProcess:
         with self._lock:
             if self._pid != os.getpid():
                 # A forked worker: the parent's pooled connections and thread are not ours.
                 self.engine.dispose(close=False)
                 self.write_engine.dispose(close=False)
                 self._writer, self._pid = None, os.getpid()
-            if self._writer is None:
+            if self._writer is None and self.writer_process is not None:
+                self._writer = WriterProcess({"url": self.url, **self.writer_process},
+                                             self.group_commit_ms)
+            elif self._writer is None:
                 dialect = postgresql if self.dialect == "postgresql" else sqlite
                 insert = dialect.insert(events).on_conflict_do_nothing(index_elements=["id"])
                 self._writer = GroupCommit(self.write_engine, insert, self.group_commit_ms,
                                            lock_path=self.lock_path, on_commit=self._committed,
                                            lanes=1 if self.dialect == "sqlite" else PG_LANES)
             return self._writer
+
+    def start(self) -> None:
+        """Start the writer process now, if commits go to one (else nothing to start)."""
+        writer = self._group_commit()
+        if isinstance(writer, WriterProcess):
+            writer.start()
 
     def _committed(self) -> None:
         for follower in self.followers:
@@ -205,7 +223,10 @@ class Store:
 
     def record_many(self, batch: Iterable[Event], filtered: str | None = None) -> None:
         """Store events durably in one transaction, all or none; raise StoreError if not."""
-        rows = [event_row(e, filtered) for e in batch]
+        self.commit_rows([event_row(e, filtered) for e in batch])
+
+    def commit_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Store event rows durably in one transaction, all or none; raise StoreError if not."""
         if rows:
             self._group_commit().submit(rows)
 
@@ -253,10 +274,19 @@ def default_url(instance_path: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Open the store named by DATABASE_URL (default: SQLite in the instance folder)."""
+    """Open the store named by DATABASE_URL (default: SQLite in the instance folder), its
+    commits made in the request's process or a writer process (STORE_WRITER)."""
     url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+    writer = app.config.get("STORE_WRITER", "thread")
+    if writer not in WRITERS:
+        raise BuyerkitError(f"STORE_WRITER must be thread or process, not {writer!r}")
+    fold = {"fold_delay_ms": float(app.config.get("FOLD_DELAY_MS", 200.0)),
+            "fold_batch": int(app.config.get("FOLD_BATCH", 200))}
     app.extensions["buyerkit.store"] = Store(url, group_commit_ms=float(
-        app.config.get("GROUP_COMMIT_MS", 0.0)))
+        app.config.get("GROUP_COMMIT_MS", 0.0)),
+        writer_process=fold if writer == "process" else None)
+    if writer == "process":
+        app.extensions["buyerkit.store"].start()
 
 
 def get_store() -> Store:
