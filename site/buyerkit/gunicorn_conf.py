@@ -12,13 +12,17 @@ as a 2 ms `time.sleep` did; gevent served 1.5x (store on) to 1.8x (store off) th
 from __future__ import annotations
 
 import os
-
-# Each worker hands its commits and the roll-up folding to a writer process of its own, so the
-# worker's CPU goes to requests (buyerkit/writer.py); BUYERKIT_STORE_WRITER=thread keeps them in.
-os.environ.setdefault("BUYERKIT_STORE_WRITER", "process")
+from typing import Any
 
 worker_class = "gevent"
 workers = 1  # SQLite: one process batches every request into one commit; more for PostgreSQL
 worker_connections = 1000
 keepalive = 30
 accesslog = None  # no access log: it would hold client addresses (README "Privacy")
+
+
+def on_starting(server: Any) -> None:
+    """Each worker hands its commits and the roll-up folding to a writer process of its own,
+    so the worker's CPU goes to requests (buyerkit/writer.py); BUYERKIT_STORE_WRITER=thread
+    keeps them in the worker. Set in gunicorn's master only, whose workers inherit it."""
+    os.environ.setdefault("BUYERKIT_STORE_WRITER", "process")

@@ -136,3 +136,72 @@ def test_the_app_hands_its_events_to_a_writer(tmp_path: Path, content_dir: Path)
         assert isinstance(store._group_commit(), WriterProcess)
     finally:
         store.dispose()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1]
+                                            .split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            pass  # gone meanwhile
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_under_gunicorn_each_worker_has_a_writer_that_ends_with_it(tmp_path: Path):
+    """A killed worker's writer exits and its replacement starts its own; a stopped server
+    leaves no writer behind."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    from endpoint import Client, Endpoint
+
+    server = Endpoint(tmp_path / "instance", workers=1, max_seconds=120)
+    server.start()
+    try:
+        assert server.proc is not None
+        master = next(p for p in _children(server.proc.pid) if "gunicorn" in _cmdline(p))
+
+        def writers() -> dict[int, int]:  # writer pid -> its worker's pid
+            return {w: worker for worker in _children(master) for w in _children(worker)
+                    if "buyerkit.writer" in _cmdline(w)}
+
+        client = Client(server.port)
+        status, answer = client.post("/api/v1/score", {
+            "diagnostic": "renewal-risk-check", "answers": SCORE["answers"],
+            "event_id": str(uuid.uuid4())})
+        assert (status, answer["recorded"]) == (200, True)
+        ((writer, worker),) = writers().items()
+        os.kill(worker, signal.SIGKILL)
+        wait_for(lambda: not _alive(writer))  # its worker's end closed: the writer left
+        client.close()
+        wait_for(lambda: len(writers()) == 1, seconds=30)  # gunicorn's new worker, its writer
+        client = Client(server.port)
+        status, answer = client.post("/api/v1/score", {
+            "diagnostic": "renewal-risk-check", "answers": SCORE["answers"],
+            "event_id": str(uuid.uuid4())})
+        client.close()
+        assert (status, answer["recorded"]) == (200, True)
+        (writer,) = writers()
+        os.kill(master, signal.SIGTERM)  # a graceful stop
+        wait_for(lambda: not _alive(writer), seconds=30)
+        store = Store(f"sqlite:///{tmp_path / 'instance' / 'buyerkit.sqlite3'}")
+        assert store.counts()["received"] == 2
+        store.dispose()
+    finally:
+        server.kill()
