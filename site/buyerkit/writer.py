@@ -122,8 +122,11 @@ class WriterProcess:
                     self.wanted.clear()
                 closed = self.closed
             if batch:
-                error = StoreError("the store is closed") if closed else \
-                    self._exchange([row for t in batch for row in t.rows])
+                try:
+                    error = StoreError("the store is closed") if closed else \
+                        self._exchange([row for t in batch for row in t.rows])
+                except Exception as e:  # every waiter must hear of any failure, and the
+                    error = e  # pump must live on for the next requests
                 for t in batch:
                     t.error = error
                     t.wake.release()
