@@ -65,7 +65,9 @@ def write_turn(lock_path: Path | None) -> Iterator[None]:
         os.close(lock)
 
 
-class _Ticket:
+class Ticket:
+    """One request's rows waiting to be committed (here, or by the writer process)."""
+
     __slots__ = ("rows", "wake", "lead", "finished", "error")
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
@@ -99,13 +101,13 @@ class GroupCommit:
         self.max_rows = max_rows
         self.lanes = max(lanes, 1)
         self.lock = threading.Lock()
-        self.pending: list[_Ticket] = []
+        self.pending: list[Ticket] = []
         self.leaders = 0  # threads leading a commit now, or woken to lead the next one
         self.idle: list[sa.Connection] = []  # the lanes' connections, between commits
 
     def submit(self, rows: list[dict[str, Any]], timeout: float = 15.0) -> None:
         """Block until `rows` are committed (all of them, or none and StoreError)."""
-        ticket = _Ticket(rows)
+        ticket = Ticket(rows)
         with self.lock:
             self.pending.append(ticket)
             if self.leaders < self.lanes:
@@ -119,10 +121,10 @@ class GroupCommit:
         if ticket.error is not None:
             raise StoreError("the store could not commit") from ticket.error
 
-    def _lead(self, own: _Ticket) -> None:
+    def _lead(self, own: Ticket) -> None:
         if self.wait:
             time.sleep(self.wait)
-        batch: list[_Ticket] = []
+        batch: list[Ticket] = []
         error: BaseException | None = StoreError("the commit was interrupted")
         # SQLite has one writer: leaders of different processes take turns at the file lock
         # (see write_turn), and each takes its batch only once it holds the lock, so every

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .groupcommit import StoreError
+from .groupcommit import StoreError, Ticket
 
 FD_VARIABLE = "BUYERKIT_WRITER_FD"
 MAX_ROWS = 500  # rows per message, so a burst is several commits rather than one huge one
@@ -59,16 +59,6 @@ def _read(sock: socket.socket, size: int) -> bytes:
     return bytes(buf)
 
 
-class _Ticket:
-    __slots__ = ("rows", "wake", "error")
-
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-        self.wake = threading.Lock()  # released when the writer has answered for the rows
-        self.wake.acquire()
-        self.error: BaseException | None = None
-
-
 class WriterProcess:
     """The worker's side: `submit` blocks until the writer has committed the rows. One pump
     thread (a greenlet under gevent) keeps one message in flight; `wait_ms` lets it wait
@@ -80,7 +70,7 @@ class WriterProcess:
         self.wait = max(wait_ms, 0.0) / 1000
         self.answer_timeout = answer_timeout
         self.lock = threading.Lock()
-        self.pending: list[_Ticket] = []
+        self.pending: list[Ticket] = []
         self.wanted = threading.Event()
         self.closed = False
         self.pump: threading.Thread | None = None
@@ -90,7 +80,7 @@ class WriterProcess:
 
     def submit(self, rows: list[dict[str, Any]], timeout: float = 15.0) -> None:
         """Block until `rows` are committed (all of them, or none and StoreError)."""
-        ticket = _Ticket(rows)
+        ticket = Ticket(rows)
         with self.lock:
             if self.closed:
                 raise StoreError("the store is closed")
@@ -111,7 +101,7 @@ class WriterProcess:
             if self.wait:
                 time.sleep(self.wait)
             with self.lock:
-                batch: list[_Ticket] = []
+                batch: list[Ticket] = []
                 rows = 0
                 while self.pending and (not batch or
                                         rows + len(self.pending[0].rows) <= MAX_ROWS):
