@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .groupcommit import StoreError, Ticket
+from .groupcommit import StoreError
 
 FD_VARIABLE = "BUYERKIT_WRITER_FD"
 MAX_ROWS = 500  # rows per message, so a burst is several commits rather than one huge one
@@ -59,6 +59,18 @@ def _read(sock: socket.socket, size: int) -> bytes:
     return bytes(buf)
 
 
+class _Batch:
+    """Rows of several requests that go to the writer as one message and are committed in one
+    transaction. Its requests all wait on one event: a wake-up per batch, not per request."""
+
+    __slots__ = ("rows", "done", "error")
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
 class WriterProcess:
     """The worker's side: `submit` blocks until the writer has committed the rows. One pump
     thread (a greenlet under gevent) keeps one message in flight; `wait_ms` lets it wait
@@ -70,7 +82,7 @@ class WriterProcess:
         self.wait = max(wait_ms, 0.0) / 1000
         self.answer_timeout = answer_timeout
         self.lock = threading.Lock()
-        self.pending: list[Ticket] = []
+        self.batches: list[_Batch] = []  # waiting to be sent, oldest first
         self.wanted = threading.Event()
         self.closed = False
         self.pump: threading.Thread | None = None
@@ -80,20 +92,23 @@ class WriterProcess:
 
     def submit(self, rows: list[dict[str, Any]], timeout: float = 15.0) -> None:
         """Block until `rows` are committed (all of them, or none and StoreError)."""
-        ticket = Ticket(rows)
         with self.lock:
             if self.closed:
                 raise StoreError("the store is closed")
-            self.pending.append(ticket)
+            batch = self.batches[-1] if self.batches else None
+            if batch is None or (batch.rows and len(batch.rows) + len(rows) > MAX_ROWS):
+                batch = _Batch()
+                self.batches.append(batch)
+            batch.rows.extend(rows)
             if self.pump is None:
                 self.pump = threading.Thread(target=self._run, name="buyerkit-writer-pump",
                                              daemon=True)
                 self.pump.start()
         self.wanted.set()
-        if not ticket.wake.acquire(timeout=timeout):
+        if not batch.done.wait(timeout):
             raise StoreError("the store did not commit in time")
-        if ticket.error is not None:
-            raise StoreError("the store could not commit") from ticket.error
+        if batch.error is not None:
+            raise StoreError("the store could not commit") from batch.error
 
     def _run(self) -> None:
         while True:
@@ -101,26 +116,18 @@ class WriterProcess:
             if self.wait:
                 time.sleep(self.wait)
             with self.lock:
-                batch: list[Ticket] = []
-                rows = 0
-                while self.pending and (not batch or
-                                        rows + len(self.pending[0].rows) <= MAX_ROWS):
-                    ticket = self.pending.pop(0)
-                    batch.append(ticket)
-                    rows += len(ticket.rows)
-                if not self.pending:
+                batch = self.batches.pop(0) if self.batches else None
+                if not self.batches:
                     self.wanted.clear()
                 closed = self.closed
-            if batch:
+            if batch is not None:
                 try:
-                    error = StoreError("the store is closed") if closed else \
-                        self._exchange([row for t in batch for row in t.rows])
+                    batch.error = StoreError("the store is closed") if closed else \
+                        self._exchange(batch.rows)
                 except Exception as e:  # every waiter must hear of any failure, and the
-                    error = e  # pump must live on for the next requests
-                for t in batch:
-                    t.error = error
-                    t.wake.release()
-            if closed:
+                    batch.error = e  # pump must live on for the next requests
+                batch.done.set()
+            if closed and batch is None:
                 return
 
     def _exchange(self, rows: list[dict[str, Any]]) -> BaseException | None:
