@@ -211,7 +211,7 @@ def serve(sock: socket.socket) -> None:
     """The writer's loop: open the store the worker names, then commit each message's rows
     in one durable transaction and answer None (or the reason it failed), until the worker's
     end closes. Its own folder folds the committed events into the roll-ups meanwhile."""
-    from .reports.backlog import Folder
+    from .reports.backlog import FolderProcess
     from .store import Store
 
     config = receive(sock)
@@ -220,7 +220,8 @@ def serve(sock: socket.socket) -> None:
     except Exception as e:  # unreachable or unusable: the worker's requests get their 503
         log.warning("the store's writer could not open the store (%s)", type(e).__name__)
         return
-    store.followers.append(Folder(store, config["fold_delay_ms"], config["fold_batch"]))
+    store.followers.append(FolderProcess(config["url"], config["fold_delay_ms"],
+                                         config["fold_batch"]))
     send(sock, "ready")
     try:
         while True:

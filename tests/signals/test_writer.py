@@ -117,6 +117,27 @@ def test_the_writer_is_not_started_by_hand():
     assert done.stderr == "Error: buyerkit.writer is started by the store, not by hand\n"
 
 
+def test_the_folder_is_not_started_by_hand():
+    done = subprocess.run([sys.executable, "-m", "buyerkit.reports.backlog"],
+                          capture_output=True, text=True, timeout=30,
+                          env={k: v for k, v in os.environ.items() if k != "BUYERKIT_FOLDER"})
+    assert done.returncode == 2
+    assert done.stderr == \
+        "Error: buyerkit.reports.backlog is started by the store's writer, not by hand\n"
+
+
+def test_the_writer_folds_in_a_process_that_ends_with_it(store: Store):
+    """Folding holds the GIL for milliseconds: it runs beside the writer, not in it, and a
+    killed writer takes its folder with it (the pipe between them closes)."""
+    store.record(kit())
+    writer = writer_of(store)
+    (folder,) = folders(writer.pid)
+    wait_for(lambda: backlog(store) == 0)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=10)
+    wait_for(lambda: not _alive(folder))
+
+
 @pytest.mark.parametrize("value", ["threads", "", "PROCESS"], ids=["typo", "empty", "case"])
 def test_store_writer_is_checked(tmp_path: Path, content_dir: Path, value: str):
     with pytest.raises(BuyerkitError,
@@ -165,9 +186,13 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def folders(writer: int) -> list[int]:
+    return [p for p in _children(writer) if "buyerkit.reports.backlog" in _cmdline(p)]
+
+
 def test_under_gunicorn_each_worker_has_a_writer_that_ends_with_it(tmp_path: Path):
-    """A killed worker's writer exits and its replacement starts its own; a stopped server
-    leaves no writer behind."""
+    """A killed worker's writer and its folder exit and its replacement starts its own; a
+    stopped server leaves no writer or folder behind."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
     from endpoint import Client, Endpoint
 
@@ -187,8 +212,10 @@ def test_under_gunicorn_each_worker_has_a_writer_that_ends_with_it(tmp_path: Pat
             "event_id": str(uuid.uuid4())})
         assert (status, answer["recorded"]) == (200, True)
         ((writer, worker),) = writers().items()
+        (folder,) = folders(writer)
         os.kill(worker, signal.SIGKILL)
         wait_for(lambda: not _alive(writer))  # its worker's end closed: the writer left
+        wait_for(lambda: not _alive(folder))  # and its pipe to the folder closed with it
         client.close()
         wait_for(lambda: len(writers()) == 1, seconds=30)  # gunicorn's new worker, its writer
         client = Client(server.port)
@@ -198,8 +225,10 @@ def test_under_gunicorn_each_worker_has_a_writer_that_ends_with_it(tmp_path: Pat
         client.close()
         assert (status, answer["recorded"]) == (200, True)
         (writer,) = writers()
+        (folder,) = folders(writer)
         os.kill(master, signal.SIGTERM)  # a graceful stop
         wait_for(lambda: not _alive(writer), seconds=30)
+        wait_for(lambda: not _alive(folder), seconds=30)
         store = Store(f"sqlite:///{tmp_path / 'instance' / 'buyerkit.sqlite3'}")
         assert store.counts()["received"] == 2
         store.dispose()

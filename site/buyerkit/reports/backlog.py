@@ -7,16 +7,25 @@ report folds whatever is left before it reads, so reports are never behind. Fold
 deleting its ids from the queue is one transaction: a kill at any moment folds each event
 exactly once. Batches are what make it cheap: `rollups.apply` runs about ten statements per
 call however many rows it folds.
+
+A writer process (../writer.py) folds in a `FolderProcess` of its own instead of a thread: a
+fold holds the GIL for milliseconds at a time, and the writer's next commit, which requests
+wait for, would queue behind it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -160,9 +169,81 @@ class Folder:
             thread.join(timeout=10)
 
 
+FOLDER_VARIABLE = "BUYERKIT_FOLDER"  # set by FolderProcess for the process it starts
+
+
+class FolderProcess:
+    """Folding in a process of its own, for the store of a writer process: a byte down a pipe
+    wakes it after each commit (a full pipe already holds a wake), and it exits when the pipe
+    closes, whether its writer closed it or was killed. Same folds as the `Folder` thread."""
+
+    def __init__(self, url: str, delay_ms: float = 200.0, batch: int = BATCH) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else ""),
+               FOLDER_VARIABLE: "1"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "buyerkit.reports.backlog"],
+                                     stdin=subprocess.PIPE, env=env)
+        assert self.proc.stdin is not None
+        self.fd = self.proc.stdin.fileno()
+        # The settings go first, as one line on the pipe: a URL's password stays out of `ps`.
+        settings = {"url": url, "delay_ms": delay_ms, "batch": batch}
+        os.write(self.fd, json.dumps(settings).encode() + b"\n")
+        os.set_blocking(self.fd, False)
+
+    def wake(self) -> None:
+        """Ask for a fold soon (cheap: one byte, never blocks)."""
+        with contextlib.suppress(BlockingIOError, BrokenPipeError):
+            os.write(self.fd, b"w")
+
+    def close(self) -> None:
+        """Close the pipe and let the folder finish the fold in progress, if any."""
+        assert self.proc.stdin is not None
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def main() -> int:
+    """Entry point of `python -m buyerkit.reports.backlog`, started by FolderProcess only."""
+    if os.environ.get(FOLDER_VARIABLE) != "1":
+        print("Error: buyerkit.reports.backlog is started by the store's writer, not by hand",
+              file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # it ends with its writer, not on Ctrl-C
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    pipe = sys.stdin.buffer.raw
+    line = pipe.readline()
+    if not line:
+        return 0
+    try:
+        settings = json.loads(line)
+        store = Store(settings["url"])
+        folder = Folder(store, float(settings["delay_ms"]), int(settings["batch"]))
+    except Exception as e:  # the writer reports an unusable store; nothing to fold here
+        log.warning("the folder could not open the store (%s)", type(e).__name__)
+        return 1
+    store.followers.append(folder)
+    try:
+        folder.wake()  # whatever an earlier writer left queued
+        while pipe.read(4096):
+            folder.wake()
+    finally:
+        store.dispose()  # stops the folder after the fold in progress
+    return 0
+
+
 def init_app(app: Flask) -> None:
     """Fold the app store's new events into the roll-ups after each commit (FOLD_DELAY_MS,
     FOLD_BATCH)."""
     store: Any = app.extensions["buyerkit.store"]
     store.followers.append(Folder(store, float(app.config.get("FOLD_DELAY_MS", 200.0)),
                                   int(app.config.get("FOLD_BATCH", BATCH))))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
