@@ -90,11 +90,13 @@ class GroupCommit:
     once, each on its own connection: 1 for SQLite (one writer), more for PostgreSQL, whose
     own WAL flush then shares one fsync among the lanes' commits."""
 
-    def __init__(self, engine: sa.Engine, insert: Any, wait_ms: float, max_rows: int = 500,
+    def __init__(self, engine: sa.Engine,
+                 insert: Callable[[sa.Connection, list[dict[str, Any]]], object],
+                 wait_ms: float, max_rows: int = 500,
                  lock_path: Path | None = None,
                  on_commit: Callable[[], None] | None = None, lanes: int = 1) -> None:
         self.engine = engine
-        self.insert = insert  # INSERT ... ON CONFLICT DO NOTHING, run with each batch
+        self.insert = insert  # runs INSERT ... ON CONFLICT DO NOTHING with each batch
         self.lock_path = lock_path
         self.on_commit = on_commit
         self.wait = max(wait_ms, 0.0) / 1000
@@ -173,7 +175,7 @@ class GroupCommit:
                 with conn.begin():
                     # A retried id is skipped, so it is neither stored nor queued twice; the
                     # rows inserted are queued for the roll-ups by the table's trigger.
-                    conn.execute(self.insert, rows)
+                    self.insert(conn, rows)
                 with self.lock:
                     self.idle.append(conn)
                 return None

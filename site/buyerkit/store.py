@@ -14,14 +14,15 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
+from .bulk import ROWS, insert_json
 from .errors import BuyerkitError
 from .events import Event, hour_now
 from .groupcommit import GroupCommit, write_turn
@@ -182,17 +183,21 @@ class Store:
                 self._writer = WriterProcess({"url": self.url, **self.writer_process},
                                              self.group_commit_ms)
             elif self._writer is None:
-                dialect = postgresql if self.dialect == "postgresql" else sqlite
-                insert = dialect.insert(events).on_conflict_do_nothing(index_elements=["id"])
-                if self.dialect == "postgresql":
-                    # RETURNING has SQLAlchemy send the rows as one multi-row INSERT (its
-                    # "insertmanyvalues"), where psycopg's executemany would send one
-                    # statement per row: on an autocommit connection, a transaction each.
-                    insert = insert.returning(events.c.id)
-                self._writer = GroupCommit(self.write_engine, insert, self.group_commit_ms,
+                self._writer = GroupCommit(self.write_engine, self._insert(),
+                                           self.group_commit_ms,
                                            lock_path=self.lock_path, on_commit=self._committed,
                                            lanes=1 if self.dialect == "sqlite" else PG_LANES)
             return self._writer
+
+    def _insert(self) -> Callable[[sa.Connection, list[dict[str, Any]]], object]:
+        """How the group commit inserts its rows, a retried id skipped: on SQLite the
+        driver's executemany; on PostgreSQL one statement, its own transaction on the
+        writer's autocommit connection (all rows or none), the rows as JSON (bulk.py)."""
+        if self.dialect == "postgresql":
+            pg = insert_json(events).on_conflict_do_nothing(index_elements=["id"])
+            return lambda conn, rows: conn.execute(pg, {ROWS: rows})
+        lite = sqlite.insert(events).on_conflict_do_nothing(index_elements=["id"])
+        return lambda conn, rows: conn.execute(lite, rows)
 
     def start(self) -> None:
         """Start the writer process now, if commits go to one (else nothing to start)."""

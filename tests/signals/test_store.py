@@ -126,6 +126,17 @@ def test_group_commit_shares_transactions(store_url: str):
         s.dispose()
 
 
+def test_a_batch_keeps_every_value_as_given(store: Store):
+    """A group commit's rows travel as one document on PostgreSQL (bulk.py): nulls, numbers,
+    quotes, backslashes and non-ASCII text come back exactly, and an id twice is kept once."""
+    first, second = event_row(kit()), event_row(kit(journey=str(uuid.uuid4())))
+    second.update(props='{"k":"a \\"quoted\\" \\\\ Zürich ☂"}', org="3f" * 16,
+                  reasons="x," * 10, hour=2 ** 31 - 1)
+    store.commit_rows([first, second, dict(first)])
+    assert sorted(store.rows(), key=lambda r: r["id"]) == \
+        sorted([first, second], key=lambda r: r["id"])
+
+
 def test_a_batch_is_all_or_nothing(store: Store):
     """One bad row fails its whole transaction: no event of the request is half-stored."""
     good, bad = event_row(kit()), event_row(kit())
