@@ -5,10 +5,13 @@ psycopg converts it in Python on every call; its executemany sends one statement
 Here the rows travel as one JSON document that the server spreads back into typed rows
 (`json_to_recordset`): the statement is compiled once by SQLAlchemy and prepared once by the
 server, and the rows are encoded by the json module's C encoder, for one row or 500.
-Measured on a group commit of eight events: 731 µs of CPU with VALUES, 204 with this.
+Measured on a fold of 1,000 events: 82 ms of CPU with VALUES and executemany, 44 with this.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -25,3 +28,11 @@ def insert_json(table: sa.Table) -> postgresql.Insert:
     return postgresql.insert(table).from_select([c.name for c in table.columns],
                                                 sa.select(*rows.c))
 
+
+def among(conn: sa.Connection, column: sa.Column, values: Sequence[Any]) -> Any:
+    """`column IN values`; on PostgreSQL `column = ANY(:array)`, one parameter however many
+    values, so its text (and psycopg's conversion of it) is the same for every batch."""
+    if conn.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(values),
+                                              type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)

@@ -31,6 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from ..bulk import among
 from ..groupcommit import take_flock
 from ..store import Store, events, unfolded
 from . import rollups
@@ -45,8 +46,10 @@ def _queued(conn: sa.Connection, limit: int) -> tuple[list[str], list[dict[str, 
     another folder holds."""
     ids = sorted(r[0] for r in conn.execute(
         sa.select(unfolded.c.id).limit(limit).with_for_update(skip_locked=True)))
+    if not ids:
+        return ids, []
     rows = [dict(r._mapping) for r in conn.execute(
-        sa.select(events).where(events.c.id.in_(ids)).order_by(events.c.id))] if ids else []
+        sa.select(events).where(among(conn, events.c.id, ids)).order_by(events.c.id))]
     return ids, rows
 
 
@@ -79,7 +82,7 @@ def fold(store: Store, limit: int = BATCH) -> int:
         with store.write(durable=False) as conn:
             ids, rows = _queued(conn, limit)
             rollups.apply(conn, rows)
-            conn.execute(unfolded.delete().where(unfolded.c.id.in_(ids)))
+            conn.execute(unfolded.delete().where(among(conn, unfolded.c.id, ids)))
         return len(ids)
     with _fold_turn(store):
         while True:
@@ -90,7 +93,7 @@ def fold(store: Store, limit: int = BATCH) -> int:
                 folded = rollups.plan(conn, rows)
             try:
                 with store.write(durable=False) as conn:
-                    gone = conn.execute(unfolded.delete().where(unfolded.c.id.in_(ids)))
+                    gone = conn.execute(unfolded.delete().where(among(conn, unfolded.c.id, ids)))
                     if gone.rowcount != len(ids):
                         raise _Raced  # rolls the transaction back
                     rollups.write(conn, folded)

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..bulk import ROWS, insert_json
 from .schema import COUNT_TABLES, ROLLUP_TABLES, ru_group_state, ru_journeys
 from .state import DIAGNOSTIC_KINDS, FOLD_COLUMNS, Group, Journey, journey_key, org_cell
 
@@ -71,26 +72,26 @@ _STATEMENTS: dict[tuple[str, str, str], Any] = {}
 
 def _upsert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
             mode: str) -> None:
-    """INSERT ... ON CONFLICT for many rows whose keys are unique within the call, sent as a
-    few multi-row statements: `mode` "replace" overwrites a state row, "add" adds `n`."""
+    """INSERT ... ON CONFLICT for many rows (every column) whose keys are unique within the
+    call, sent as a few statements: `mode` "replace" overwrites a state row, "add" adds `n`."""
+    pg = conn.dialect.name == "postgresql"
     key = (conn.dialect.name, table.name, mode)
     stmt = _STATEMENTS.get(key)
     if stmt is None:  # built once: constructing an upsert costs more than running it
         keys = [c.name for c in table.primary_key.columns]
-        stmt = _insert(conn, table)
+        # PostgreSQL: the rows as one JSON document (bulk.py), one statement per chunk.
+        stmt = insert_json(table) if pg else _insert(conn, table)
         update = {"n": table.c.n + stmt.excluded.n} if mode == "add" else \
             {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update)
-        if conn.dialect.name == "sqlite":
+        if not pg:
             # RETURNING makes SQLAlchemy batch the rows into multi-row VALUES
             # ("insertmanyvalues") from one cached compilation, not one statement per row.
-            # Not on PostgreSQL: psycopg parses a statement of more than 50 parameters in
-            # Python every time (about 18 ms for 500 rows); its own executemany pipelines
-            # one short statement whose parse it caches.
             stmt = stmt.returning(table.c[keys[0]])
         _STATEMENTS[key] = stmt
     for i in range(0, len(rows), CHUNK):
-        result = conn.execute(stmt, rows[i:i + CHUNK])
+        chunk = rows[i:i + CHUNK]
+        result = conn.execute(stmt, {ROWS: chunk} if pg else chunk)
         if result.returns_rows:
             result.all()
 
