@@ -12,6 +12,7 @@ Targets (issue 5): throughput with events >= 0.7x without, p99 <= 20 ms at 8 con
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -21,6 +22,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -108,6 +110,28 @@ class Queue:
         self.engine.dispose()
 
 
+@contextlib.contextmanager
+def fresh_schema(url: str | None) -> Iterator[str | None]:
+    """PostgreSQL: a new, empty schema for this run, dropped afterwards, so what an earlier
+    run left in the database (tables of any size, dead rows) cannot skew this one."""
+    if not url or not url.startswith("postgres"):
+        yield url
+        return
+    url = "postgresql+psycopg://" + url.split("://", 1)[1] if "+" not in url.split("://")[0] \
+        else url
+    schema = f"bench_ingest_{os.getpid()}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield sa.make_url(url).update_query_dict(
+            {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--database-url", help="store URL (default: SQLite in a temporary folder)")
@@ -127,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, list[dict]] = {"off": [], "on": []}
     load_before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="buyerkit-bench-") as tmp:
-        servers = {name: Endpoint(Path(tmp) / name, database_url=args.database_url,
+    with tempfile.TemporaryDirectory(prefix="buyerkit-bench-") as tmp, \
+            fresh_schema(args.database_url) as database_url:
+        servers = {name: Endpoint(Path(tmp) / name, database_url=database_url,
                                   events=(name == "on"), workers=args.workers,
                                   threads=args.threads, worker_class=args.worker_class,
                                   max_seconds=1800,
@@ -140,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 s.start()
             for s in servers.values():  # warm up both
                 load(s.port, args.connections, 2)
-            queue = Queue(args.database_url or
+            queue = Queue(database_url or
                           f"sqlite:///{Path(tmp) / 'on' / 'buyerkit.sqlite3'}")
             for r in range(args.rounds):
                 for name in ("off", "on"):
