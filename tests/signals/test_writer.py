@@ -16,9 +16,9 @@ import pytest
 
 from buyerkit.errors import BuyerkitError
 from buyerkit.events import KitOpened
-from buyerkit.reports.backlog import backlog
+from buyerkit.reports.backlog import FOLDER_NICENESS, backlog
 from buyerkit.store import Store, StoreError, event_row
-from buyerkit.writer import WriterProcess
+from buyerkit.writer import WRITER_NICENESS, WriterProcess
 
 from ..conftest import make_app
 from .test_events_api import BROWSER_UA, SCORE
@@ -127,11 +127,15 @@ def test_the_folder_is_not_started_by_hand():
 
 
 def test_the_writer_folds_in_a_process_that_ends_with_it(store: Store):
-    """Folding holds the GIL for milliseconds: it runs beside the writer, not in it, and a
-    killed writer takes its folder with it (the pipe between them closes)."""
+    """Folding holds the GIL for milliseconds: it runs beside the writer, not in it, at a
+    lower priority, and a killed writer takes its folder with it (the pipe closes)."""
     store.record(kit())
     writer = writer_of(store)
     (folder,) = folders(writer.pid)
+    # Both yield the CPU to the worker's requests, the folder most.
+    assert os.getpriority(os.PRIO_PROCESS, writer.pid) == max(WRITER_NICENESS, os.nice(0))
+    wait_for(lambda: os.getpriority(os.PRIO_PROCESS, folder) ==
+             max(FOLDER_NICENESS, os.nice(0)))  # its first act, once Python has started
     wait_for(lambda: backlog(store) == 0)
     writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=10)

@@ -34,6 +34,7 @@ from flask import Flask
 from ..bulk import among
 from ..groupcommit import take_flock
 from ..store import Store, events, unfolded
+from ..writer import lower_priority
 from . import rollups
 
 log = logging.getLogger("buyerkit.reports")
@@ -173,6 +174,9 @@ class Folder:
 
 
 FOLDER_VARIABLE = "BUYERKIT_FOLDER"  # set by FolderProcess for the process it starts
+# Below the writer's (WRITER_NICENESS): folding is background work, the roll-ups need only
+# keep up, and reports fold whatever is left before they read.
+FOLDER_NICENESS = 15
 
 
 class FolderProcess:
@@ -218,6 +222,7 @@ def main() -> int:
               file=sys.stderr)
         return 2
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # it ends with its writer, not on Ctrl-C
+    lower_priority(FOLDER_NICENESS)
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     pipe = sys.stdin.buffer.raw
     line = pipe.readline()
