@@ -221,7 +221,7 @@ class Store:
                     conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 yield conn
             return
-        with write_turn(self.lock_path), self.write_engine.connect() as conn:
+        with self.write_engine.connect() as conn, write_turn(self.lock_path):
             raw = conn.connection.dbapi_connection
             raw.execute("PRAGMA busy_timeout=10000")  # only programs other than ours
             if not durable:  # WAL + NORMAL: consistent, and durable at the next fsync
