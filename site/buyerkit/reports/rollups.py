@@ -85,15 +85,21 @@ def _upsert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
             {c.name: stmt.excluded[c.name] for c in table.c if c.name not in keys}
         stmt = stmt.on_conflict_do_update(index_elements=keys, set_=update)
         if not pg:
-            # RETURNING makes SQLAlchemy batch the rows into multi-row VALUES
-            # ("insertmanyvalues") from one cached compilation, not one statement per row.
-            stmt = stmt.returning(table.c[keys[0]])
+            # SQLite: the driver's executemany of one compiled statement, rows as tuples.
+            # SQLAlchemy's own per-row parameter handling took as long as SQLite's writing,
+            # and the fold holds the one write lock meanwhile (the tables are strings and
+            # integers only, which need no conversion on the way in).
+            compiled = stmt.compile(dialect=conn.dialect,
+                                    column_keys=[c.name for c in table.columns])
+            stmt = (str(compiled), tuple(compiled.positiontup or ()))
         _STATEMENTS[key] = stmt
     for i in range(0, len(rows), CHUNK):
         chunk = rows[i:i + CHUNK]
-        result = conn.execute(stmt, {ROWS: chunk} if pg else chunk)
-        if result.returns_rows:
-            result.all()
+        if pg:
+            conn.execute(stmt, {ROWS: chunk})
+        else:
+            sql, names = stmt
+            conn.exec_driver_sql(sql, [tuple(r[n] for n in names) for r in chunk])
 
 
 def _locked_states(conn: sa.Connection, table: sa.Table, key: str,
