@@ -1,7 +1,8 @@
-"""The freeze benchmarks still run: tiny sizes, checked for their output, not their figures."""
+"""The benchmarks still run: tiny sizes, checked for their output, not their figures."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -45,3 +46,21 @@ def test_bench_files_names_a_folder_that_is_not_there(tmp_path: Path):
     assert proc.returncode == 2
     assert proc.stderr == f"Error: {missing} is not a folder\n"
     assert proc.stdout == ""
+
+
+def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
+    # Two gunicorn servers on 127.0.0.1 (SQLite), two 1-second rounds each.
+    proc = subprocess.run([sys.executable, str(TOOLS / "bench_ingest.py"), "--seconds", "1",
+                           "--rounds", "2"], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    assert summary["engine"] == "sqlite"
+    assert summary["on_rps"] > 0 and summary["off_rps"] > 0
+    assert len(summary["paired_ratios"]) == 2
+    assert all(0 < r for r in summary["paired_ratios"])
+    assert [len(summary["steal_pct"][n]) for n in ("off", "on")] == [2, 2]
+    assert all(0 <= s <= 100 for n in ("off", "on") for s in summary["steal_pct"][n])
+    assert re.findall(r"round (\d) +(off|on):.* steal +[\d.]+ %", proc.stderr) == [
+        ("1", "off"), ("1", "on"), ("2", "off"), ("2", "on")]
+    assert list(tmp_path.iterdir()) == []  # both instances removed

@@ -89,6 +89,19 @@ def load(port: int, connections: int, seconds: float, processes: int = 2) -> dic
             "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000, "requests": n}
 
 
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, in ticks, by state (/proc/stat's first line)."""
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:9]]
+
+
+def steal_pct(before: list[int], after: list[int]) -> float:
+    """Share of the machine's CPU time the hypervisor gave to others meanwhile ("steal"):
+    on a shared host it rises in bursts, and both servers slow down with it."""
+    delta = [b - a for a, b in zip(before, after, strict=True)]
+    return round(100 * delta[7] / max(sum(delta), 1), 1)
+
+
 class Queue:
     """The store's queue of events not yet folded into the report roll-ups."""
 
@@ -169,12 +182,15 @@ def main(argv: list[str] | None = None) -> int:
                           f"sqlite:///{Path(tmp) / 'on' / 'buyerkit.sqlite3'}")
             for r in range(args.rounds):
                 for name in ("off", "on"):
+                    ticks = cpu_ticks()
                     res = load(servers[name].port, args.connections, args.seconds)
+                    res["steal_pct"] = steal_pct(ticks, cpu_ticks())
                     if name == "on":  # the roll-ups' lag: events still to fold, and for how long
                         res["queued_at_end"], res["caught_up_s"] = queue.drain_time()
                     results[name].append(res)
                     print(f"round {r + 1} {name:>3}: {res['rps']:7.0f} req/s  "
-                          f"p50 {res['p50_ms']:5.1f} ms  p99 {res['p99_ms']:5.1f} ms"
+                          f"p50 {res['p50_ms']:5.1f} ms  p99 {res['p99_ms']:5.1f} ms  "
+                          f"steal {res['steal_pct']:4.1f} %"
                           + (f"  queued {res['queued_at_end']}, folded within "
                              f"{res['caught_up_s']:.2f} s" if name == "on" else ""),
                           file=sys.stderr)
@@ -195,13 +211,18 @@ def main(argv: list[str] | None = None) -> int:
         **({"threads": args.threads} if args.worker_class == "gthread" else {}),
         "off_rps": round(med("off", "rps")), "on_rps": round(med("on", "rps")),
         "ratio": round(med("on", "rps") / med("off", "rps"), 3),
+        # Each on round against the off round just before it: drift between rounds cancels.
+        "paired_ratios": [round(on["rps"] / off["rps"], 2)
+                          for off, on in zip(results["off"], results["on"], strict=True)],
         "off_p99_ms": round(med("off", "p99_ms"), 1), "on_p99_ms": round(med("on", "p99_ms"), 1),
         "on_p50_ms": round(med("on", "p50_ms"), 1),
         # Roll-ups follow the acknowledgements: how far behind they were when a round ended.
         "max_queued_at_end": max(r["queued_at_end"] for r in results["on"]),
         "max_caught_up_s": round(max(r["caught_up_s"] for r in results["on"]), 2),
-        # Other work on the machine skews both runs; the 1-minute load average says how much.
+        # Other work on the machine skews both runs; the 1-minute load average says how much,
+        # and the hypervisor's steal how much CPU other guests took, per round.
         "loadavg_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "steal_pct": {name: [r["steal_pct"] for r in results[name]] for name in results},
     }
     summary["meets_targets"] = summary["ratio"] >= 0.7 and summary["on_p99_ms"] <= 20
     print(json.dumps(summary))
