@@ -49,9 +49,11 @@ def test_bench_files_names_a_folder_that_is_not_there(tmp_path: Path):
 
 
 def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
-    # Two gunicorn servers on 127.0.0.1 (SQLite), two 1-second rounds each.
+    # Two gunicorn servers on 127.0.0.1 (SQLite), two 1-second rounds each; no steal is
+    # small enough for --max-steal -1, so each pair is run once more and the second counts.
     proc = subprocess.run([sys.executable, str(TOOLS / "bench_ingest.py"), "--seconds", "1",
-                           "--rounds", "2"], capture_output=True, text=True, timeout=120,
+                           "--rounds", "2", "--max-steal", "-1", "--reruns", "1"],
+                          capture_output=True, text=True, timeout=120,
                           env={**os.environ, "TMPDIR": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout)
@@ -61,6 +63,9 @@ def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
     assert all(0 < r for r in summary["paired_ratios"])
     assert [len(summary["steal_pct"][n]) for n in ("off", "on")] == [2, 2]
     assert all(0 <= s <= 100 for n in ("off", "on") for s in summary["steal_pct"][n])
-    assert re.findall(r"round (\d) +(off|on):.* steal +[\d.]+ %", proc.stderr) == [
-        ("1", "off"), ("1", "on"), ("2", "off"), ("2", "on")]
+    assert summary["pairs_run_again"] == 2
+    assert re.findall(r"round (\d)(?: +(off|on):.* steal +[\d.]+ %|: steal [\d.]+ % > -1.0 %, "
+                      r"run again)", proc.stderr) == [
+        ("1", "off"), ("1", "on"), ("1", ""), ("1", "off"), ("1", "on"),
+        ("2", "off"), ("2", "on"), ("2", ""), ("2", "off"), ("2", "on")]
     assert list(tmp_path.iterdir()) == []  # both instances removed

@@ -5,7 +5,9 @@ store switched off (EVENTS_ENABLED=false), under gunicorn on 127.0.0.1, in the s
     .venv/bin/python tools/bench_ingest.py                       # SQLite
     .venv/bin/python tools/bench_ingest.py --database-url postgresql+psycopg://...
 
-Rounds alternate off/on so background load hits both alike; the figures are the medians.
+Rounds alternate off/on so background load hits both alike, and a pair of rounds in which
+the hypervisor gave much of the CPU to other guests (steal > --max-steal) is run again; the
+figures are the medians.
 Targets (issue 5): throughput with events >= 0.7x without, p99 <= 20 ms at 8 connections.
 """
 
@@ -160,9 +162,15 @@ def main(argv: list[str] | None = None) -> int:
                         "buyerkit.gunicorn_conf) or in the worker (thread, the old way)")
     p.add_argument("--group-commit-ms", default="0",
                    help="GROUP_COMMIT_MS for the store (0; the thread writer did best at 2)")
+    p.add_argument("--max-steal", type=float, default=5.0,
+                   help="a round pair in which the hypervisor took more than this share of "
+                        "the CPU (steal, %%) is run again (5)")
+    p.add_argument("--reruns", type=int, default=6,
+                   help="at most this many pairs run again in a round (6); the last counts")
     args = p.parse_args(argv)
 
     results: dict[str, list[dict]] = {"off": [], "on": []}
+    rerun = 0
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="buyerkit-bench-") as tmp, \
             fresh_schema(args.database_url) as database_url:
@@ -181,19 +189,29 @@ def main(argv: list[str] | None = None) -> int:
             queue = Queue(database_url or
                           f"sqlite:///{Path(tmp) / 'on' / 'buyerkit.sqlite3'}")
             for r in range(args.rounds):
-                for name in ("off", "on"):
-                    ticks = cpu_ticks()
-                    res = load(servers[name].port, args.connections, args.seconds)
-                    res["steal_pct"] = steal_pct(ticks, cpu_ticks())
-                    if name == "on":  # the roll-ups' lag: events still to fold, and for how long
-                        res["queued_at_end"], res["caught_up_s"] = queue.drain_time()
-                    results[name].append(res)
-                    print(f"round {r + 1} {name:>3}: {res['rps']:7.0f} req/s  "
-                          f"p50 {res['p50_ms']:5.1f} ms  p99 {res['p99_ms']:5.1f} ms  "
-                          f"steal {res['steal_pct']:4.1f} %"
-                          + (f"  queued {res['queued_at_end']}, folded within "
-                             f"{res['caught_up_s']:.2f} s" if name == "on" else ""),
+                for attempt in range(args.reruns + 1):
+                    pair = {}
+                    for name in ("off", "on"):
+                        ticks = cpu_ticks()
+                        res = load(servers[name].port, args.connections, args.seconds)
+                        res["steal_pct"] = steal_pct(ticks, cpu_ticks())
+                        if name == "on":  # the roll-ups' lag: events to fold, and how long
+                            res["queued_at_end"], res["caught_up_s"] = queue.drain_time()
+                        pair[name] = res
+                        print(f"round {r + 1} {name:>3}: {res['rps']:7.0f} req/s  "
+                              f"p50 {res['p50_ms']:5.1f} ms  p99 {res['p99_ms']:5.1f} ms  "
+                              f"steal {res['steal_pct']:4.1f} %"
+                              + (f"  queued {res['queued_at_end']}, folded within "
+                                 f"{res['caught_up_s']:.2f} s" if name == "on" else ""),
+                              file=sys.stderr)
+                    steal = max(x["steal_pct"] for x in pair.values())
+                    if steal <= args.max_steal or attempt == args.reruns:
+                        break
+                    rerun += 1
+                    print(f"round {r + 1}: steal {steal} % > {args.max_steal} %, run again",
                           file=sys.stderr)
+                for name, res in pair.items():
+                    results[name].append(res)
             queue.dispose()
         finally:
             for s in servers.values():
@@ -223,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         # and the hypervisor's steal how much CPU other guests took, per round.
         "loadavg_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "steal_pct": {name: [r["steal_pct"] for r in results[name]] for name in results},
+        "pairs_run_again": rerun,
     }
     summary["meets_targets"] = summary["ratio"] >= 0.7 and summary["on_p99_ms"] <= 20
     print(json.dumps(summary))
