@@ -64,6 +64,7 @@ def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
     assert [len(summary["steal_pct"][n]) for n in ("off", "on")] == [2, 2]
     assert all(0 <= s <= 100 for n in ("off", "on") for s in summary["steal_pct"][n])
     assert summary["pairs_run_again"] == 2
+    assert summary["pairs_over_steal"] == 2  # the reruns used up, still above the limit
     assert re.findall(r"round (\d)(?: +(off|on):.* steal +[\d.]+ %|: steal [\d.]+ % > -1.0 %, "
                       r"run again)", proc.stderr) == [
         ("1", "off"), ("1", "on"), ("1", ""), ("1", "off"), ("1", "on"),
