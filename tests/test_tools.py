@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools"
 
@@ -70,3 +73,26 @@ def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
         ("1", "off"), ("1", "on"), ("1", ""), ("1", "off"), ("1", "on"),
         ("2", "off"), ("2", "on"), ("2", ""), ("2", "off"), ("2", "on")]
     assert list(tmp_path.iterdir()) == []  # both instances removed
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (tools/test.sh "
+                    "installs it from Debian's packages)")
+def test_bench_ingest_drives_the_servers_with_wrk(tmp_path: Path):
+    proc = subprocess.run([sys.executable, str(TOOLS / "bench_ingest.py"), "--load", "wrk",
+                           "--seconds", "1", "--rounds", "1", "--reruns", "0"],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    assert summary["load"] == "wrk"
+    assert summary["on_rps"] > 0 and summary["off_rps"] > 0
+    assert 0 < summary["on_p50_ms"] <= summary["on_p99_ms"]
+
+
+def test_bench_ingest_without_wrk_says_so(tmp_path: Path):
+    proc = subprocess.run([sys.executable, str(TOOLS / "bench_ingest.py"), "--load", "wrk"],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PATH": str(tmp_path)})
+    assert proc.returncode == 2
+    assert proc.stderr == "Error: --load wrk needs wrk on the PATH (apt-get install wrk)\n"
+    assert proc.stdout == ""

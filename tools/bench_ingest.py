@@ -18,7 +18,9 @@ import contextlib
 import json
 import multiprocessing as mp
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -104,6 +106,26 @@ def steal_pct(before: list[int], after: list[int]) -> float:
     return round(100 * delta[7] / max(sum(delta), 1), 1)
 
 
+WRK_SCRIPT = Path(__file__).resolve().parent / "ingest_load.lua"
+
+
+def load_wrk(port: int, connections: int, seconds: float, threads: int = 2) -> dict:
+    """The same load from wrk (a C load generator; ingest_load.lua makes the bodies): on
+    this 2-core machine it leaves the servers the CPU the Python load processes take."""
+    args = [json.dumps(a, separators=(",", ":")) for a in ANSWERS]
+    proc = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
+         "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}", "--",
+         str(int.from_bytes(os.urandom(4), "big")), *args],
+        capture_output=True, text=True, timeout=seconds + 60, check=True)
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    if res["non_2xx"] or res["socket_errors"]:
+        raise SystemExit(f"wrk: {res['non_2xx']} answers not 2xx, "
+                         f"{res['socket_errors']} socket errors")
+    return {"rps": res["requests"] / (res["duration_us"] / 1e6), "p50_ms": res["p50_us"] / 1000,
+            "p99_ms": res["p99_us"] / 1000, "requests": res["requests"]}
+
+
 class Queue:
     """The store's queue of events not yet folded into the report roll-ups."""
 
@@ -167,7 +189,14 @@ def main(argv: list[str] | None = None) -> int:
                         "the CPU (steal, %%) is run again (5)")
     p.add_argument("--reruns", type=int, default=6,
                    help="at most this many pairs run again in a round (6); the last counts")
+    p.add_argument("--load", default="python", choices=("python", "wrk"),
+                   help="load generator: two Python processes (python), or wrk with "
+                        "ingest_load.lua (apt-get install wrk)")
     args = p.parse_args(argv)
+    if args.load == "wrk" and shutil.which("wrk") is None:
+        print("Error: --load wrk needs wrk on the PATH (apt-get install wrk)", file=sys.stderr)
+        return 2
+    run_load = load_wrk if args.load == "wrk" else load
 
     results: dict[str, list[dict]] = {"off": [], "on": []}
     rerun = 0
@@ -185,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             for s in servers.values():
                 s.start()
             for s in servers.values():  # warm up both
-                load(s.port, args.connections, 2)
+                run_load(s.port, args.connections, 2)
             queue = Queue(database_url or
                           f"sqlite:///{Path(tmp) / 'on' / 'buyerkit.sqlite3'}")
             for r in range(args.rounds):
@@ -193,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
                     pair = {}
                     for name in ("off", "on"):
                         ticks = cpu_ticks()
-                        res = load(servers[name].port, args.connections, args.seconds)
+                        res = run_load(servers[name].port, args.connections, args.seconds)
                         res["steal_pct"] = steal_pct(ticks, cpu_ticks())
                         if name == "on":  # the roll-ups' lag: events to fold, and how long
                             res["queued_at_end"], res["caught_up_s"] = queue.drain_time()
@@ -223,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "engine": "postgresql" if (args.database_url or "").startswith("postgres")
         else "sqlite",
-        "connections": args.connections, "worker_class": args.worker_class,
+        "connections": args.connections, "load": args.load,
+        "worker_class": args.worker_class,
         "workers": args.workers, "store_writer": args.store_writer,
         "group_commit_ms": float(args.group_commit_ms),
         **({"threads": args.threads} if args.worker_class == "gthread" else {}),

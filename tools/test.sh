@@ -8,12 +8,16 @@ python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
 
 # Playwright cannot download browsers here: use Debian's chromium, else Playwright's own.
-if [ -z "${BUYERKIT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+# wrk is the ingest benchmark's other load generator (its test skips, saying so, without it).
+missing=()
+if [ -z "${BUYERKIT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif [[ " ${missing[*]} " == *" chromium "* ]]; then
     .venv/bin/playwright install chromium
   fi
 fi
