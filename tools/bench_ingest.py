@@ -15,7 +15,6 @@ Targets (issue 5): throughput with events >= 0.7x without, p99 <= 20 ms at 8 con
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -27,13 +26,12 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from endpoint import Client, Endpoint  # noqa: E402
+from endpoint import Client, Endpoint, fresh_schema  # noqa: E402
 
 ANSWERS = [
     {"symptom": "surprise_churn", "visibility": ["usage_unread"], "trigger": "new_leader",
@@ -146,28 +144,6 @@ class Queue:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-@contextlib.contextmanager
-def fresh_schema(url: str | None) -> Iterator[str | None]:
-    """PostgreSQL: a new, empty schema for this run, dropped afterwards, so what an earlier
-    run left in the database (tables of any size, dead rows) cannot skew this one."""
-    if not url or not url.startswith("postgres"):
-        yield url
-        return
-    url = "postgresql+psycopg://" + url.split("://", 1)[1] if "+" not in url.split("://")[0] \
-        else url
-    schema = f"bench_ingest_{os.getpid()}"
-    admin = sa.create_engine(url)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield sa.make_url(url).update_query_dict(
-            {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@ and talk to it over keep-alive HTTP. Shared by killtest.py and bench_ingest.py."
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -12,8 +13,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -24,6 +28,28 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def fresh_schema(url: str | None) -> Iterator[str | None]:
+    """PostgreSQL: a new, empty schema for this run, dropped afterwards, so what an earlier
+    run left in the database (tables of any size, dead rows) cannot skew this one."""
+    if not url or not url.startswith("postgres"):
+        yield url
+        return
+    url = "postgresql+psycopg://" + url.split("://", 1)[1] if "+" not in url.split("://")[0] \
+        else url
+    schema = f"buyerkit_run_{os.getpid()}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield sa.make_url(url).update_query_dict(
+            {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
 
 
 class Endpoint:
