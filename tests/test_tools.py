@@ -51,16 +51,20 @@ def test_bench_files_names_a_folder_that_is_not_there(tmp_path: Path):
     assert proc.stdout == ""
 
 
-def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
-    # Two gunicorn servers on 127.0.0.1 (SQLite), two 1-second rounds each; no steal is
-    # small enough for --max-steal -1, so each pair is run once more and the second counts.
-    proc = subprocess.run([sys.executable, str(TOOLS / "bench_ingest.py"), "--load", "python",
-                           "--seconds", "1", "--rounds", "2", "--max-steal", "-1",
-                           "--reruns", "1"],
+def _bench_ingest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    """Run bench_ingest.py (its temporary instances under tmp_path); its JSON summary."""
+    proc = subprocess.run([sys.executable, str(TOOLS / "bench_ingest.py"), *args],
                           capture_output=True, text=True, timeout=120,
                           env={**os.environ, "TMPDIR": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr[-2000:]
-    summary = json.loads(proc.stdout)
+    return proc, json.loads(proc.stdout)
+
+
+def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
+    # Two gunicorn servers on 127.0.0.1 (SQLite), two 1-second rounds each; no steal is
+    # small enough for --max-steal -1, so each pair is run once more and the second counts.
+    proc, summary = _bench_ingest(tmp_path, "--load", "python", "--seconds", "1",
+                                  "--rounds", "2", "--max-steal", "-1", "--reruns", "1")
     assert summary["engine"] == "sqlite"
     assert summary["on_rps"] > 0 and summary["off_rps"] > 0
     assert len(summary["paired_ratios"]) == 2
@@ -79,13 +83,8 @@ def test_bench_ingest_pairs_its_rounds_and_reports_the_machine(tmp_path: Path):
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (tools/test.sh "
                     "installs it from Debian's packages)")
 def test_bench_ingest_drives_the_servers_with_wrk(tmp_path: Path):
-    proc = subprocess.run([sys.executable, str(TOOLS / "bench_ingest.py"),  # wrk: the default
-                           "--seconds", "1", "--rounds", "1", "--reruns", "0"],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "TMPDIR": str(tmp_path)})
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    summary = json.loads(proc.stdout)
-    assert summary["load"] == "wrk"
+    _, summary = _bench_ingest(tmp_path, "--seconds", "1", "--rounds", "1", "--reruns", "0")
+    assert summary["load"] == "wrk"  # the default
     assert summary["on_rps"] > 0 and summary["off_rps"] > 0
     assert 0 < summary["on_p50_ms"] <= summary["on_p99_ms"]
 
