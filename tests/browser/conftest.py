@@ -19,6 +19,10 @@ from ..conftest import DEMO_CONTENT, make_app
 CHROMIUM = os.environ.get("BUYERKIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# A person's browser, as the signal tests need one: headless Chromium's own agent says
+# "HeadlessChrome", and its events are filtered as a bot's.
+PERSON_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/131.0.0.0 Safari/537.36")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -33,6 +37,17 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if Path(CHROMIUM).exists():
         args["executable_path"] = CHROMIUM
     return args
+
+
+@pytest.fixture(scope="module")
+def people(browser_type, browser_type_launch_args: dict):
+    """Chromium launched with a person's user agent for every request. A context's own
+    override does not reach the beacon Chromium sends as a page goes away (`pagehide`):
+    that beacon would carry "HeadlessChrome" and be filtered as a bot's."""
+    args = [*browser_type_launch_args.get("args", []), f"--user-agent={PERSON_UA}"]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()
 
 
 class LiveServer:

@@ -13,8 +13,6 @@ from .conftest import assert_accessible
 from .keyboard import tab_until
 from .test_diagnostic import BASE, SLUG, STEPS, answer_by_pointer
 
-PERSON_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-             "Chrome/131.0.0.0 Safari/537.36")
 SIGNAL = """async ([kind, subject, props, share]) => {
   const m = await import("/static/signals.js");
   const g = share ? m.ensureGroup() : m.groupToken();
@@ -33,13 +31,9 @@ def wait_for(fetch, timeout: float = 10.0):
     raise AssertionError("the store never held the expected rows")
 
 
-def person(browser, **kw):
-    return browser.new_context(user_agent=PERSON_UA, **kw)
-
-
-def test_a_buying_group_is_pooled_through_a_shared_link(browser, live):
+def test_a_buying_group_is_pooled_through_a_shared_link(people, live):
     # The champion completes the check, then shares a guide: that makes the group token.
-    champion = person(browser)
+    champion = people.new_context()
     a = champion.new_page()
     a.goto(f"{live.url}/diagnostics/{SLUG}/")
     answer_by_pointer(a, BASE)
@@ -49,7 +43,7 @@ def test_a_buying_group_is_pooled_through_a_shared_link(browser, live):
     assert ok and str(uuid.UUID(token)) == token
 
     # The CFO opens the shared link in another browser: no cookie, only the fragment.
-    cfo = person(browser)
+    cfo = people.new_context()
     b = cfo.new_page()
     b.goto(f"{live.url}/diagnostics/{SLUG}/#g={token}")
     assert b.evaluate(SIGNAL, ["kit_opened", "kit", {}, False]) == [token, True]
@@ -73,8 +67,8 @@ def test_a_buying_group_is_pooled_through_a_shared_link(browser, live):
     cfo.close()
 
 
-def test_leaving_at_step_two_sends_one_abandonment(browser, live):
-    context = person(browser)
+def test_leaving_at_step_two_sends_one_abandonment(people, live):
+    context = people.new_context()
     page = context.new_page()
     page.goto(f"{live.url}/diagnostics/{SLUG}/")
     journey = page.locator("input[name='journey']").input_value()
@@ -94,9 +88,10 @@ def test_leaving_at_step_two_sends_one_abandonment(browser, live):
         return rows if any(r["kind"] == "diagnostic_abandoned" for r in rows) else None
 
     rows = wait_for(journey_rows)
-    got = sorted((r["kind"], json.loads(r["props"] or "{}").get("step")) for r in rows)
-    assert got == [("diagnostic_abandoned", 2), ("diagnostic_started", None),
-                   ("step_reached", 2)]
+    got = sorted((r["kind"], json.loads(r["props"] or "{}").get("step"), r["filtered"])
+                 for r in rows)
+    assert got == [("diagnostic_abandoned", 2, None), ("diagnostic_started", None, None),
+                   ("step_reached", 2, None)]  # a person's, beacon included: all counted
     context.close()
 
 
@@ -112,8 +107,8 @@ def test_a_headless_browser_is_answered_but_filtered(browser, live):
     context.close()
 
 
-def test_company_form_by_keyboard_is_accessible_and_stores_a_hash(browser, live):
-    context = person(browser, viewport={"width": 360, "height": 740})
+def test_company_form_by_keyboard_is_accessible_and_stores_a_hash(people, live):
+    context = people.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(f"{live.url}/diagnostics/{SLUG}/")
     journey = page.locator("input[name='journey']").input_value()
@@ -137,8 +132,8 @@ def test_company_form_by_keyboard_is_accessible_and_stores_a_hash(browser, live)
     context.close()
 
 
-def test_the_honeypot_is_never_reached_by_tab(browser, live):
-    context = person(browser)
+def test_the_honeypot_is_never_reached_by_tab(people, live):
+    context = people.new_context()
     page = context.new_page()
     page.goto(f"{live.url}/diagnostics/{SLUG}/")
     seen = set()

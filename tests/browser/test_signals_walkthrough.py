@@ -10,23 +10,10 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from playwright.sync_api import expect
 
+from .conftest import PERSON_UA
 from .test_diagnostic import BASE, SLUG, STEPS
-from .test_signals import PERSON_UA
-
-
-@pytest.fixture(scope="module")
-def people(browser_type, browser_type_launch_args):
-    """Chromium as people run it. Headless Chromium names itself in its user agent, and a
-    context's override does not reach a beacon sent as the page goes away: such a beacon
-    would be filtered as a bot's. The browser-wide flag covers every request."""
-    args = [*browser_type_launch_args.get("args", []), f"--user-agent={PERSON_UA}"]
-    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
-    yield browser
-    browser.close()
-
 
 JOURNEY = "(async () => (await import('/static/signals.js')).journeyId())()"
 

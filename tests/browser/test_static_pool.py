@@ -16,10 +16,9 @@ from buyerkit.company import INVALID_DOMAIN, org_hash
 from buyerkit.events import derived_id
 
 from . import test_static_build as static_build
-from .conftest import assert_accessible
+from .conftest import PERSON_UA, assert_accessible
 from .keyboard import active, tab_until
 from .test_diagnostic import BASE
-from .test_signals import PERSON_UA
 from .test_static_build import SLUG, answer_by_pointer, journey_of, rows_of
 
 # The frozen site, its static server and endpoint, and the two-origins guard, as they are there.
