@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from buyerkit.company import org_hash
-from buyerkit.reports import queries, service
+from buyerkit.reports import highlights, queries, service
 from buyerkit.reports.context import Context
 from buyerkit.reports.period import Period
 from buyerkit.reports.pipeline import Plan
@@ -61,15 +61,24 @@ def test_overview_highlights(loaded):
         ("Why do prospects bounce?",
          "Most often: the problem is not one we solve — mostly while identifying the problem. "
          "Each one found out early, before costing anyone's time."),
+        # The groups table shows 5 groups of two roles and "0+" of one (fewer than 5):
+        # the sentence says what is known, never the shown cells alone as if they were all.
         ("Which buying groups are forming?",
-         "5 groups shared material; 0 have 3 or more roles engaged, 5 read the CFO guide, "
-         "5 asked for the security review."),
+         "At least 5 groups shared material; 0 have 3 or more roles engaged, 5 read the CFO "
+         "guide, 5 asked for the security review."),
     )
     cents = {("linkedin", "paid-social", "q1-renewals"): 140000.0}
     rows = _report(loaded, "overview", spend_cents=cents).table("highlights").rows
     assert rows[0][1].endswith("journeys), at 233.33 per fit prospect.")
     assert rows[1] == ("Where does a fit prospect cost least?",
                        "linkedin / paid-social / q1-renewals: 233.33 per fit prospect.")
+
+
+@pytest.mark.parametrize(("cell", "said"), [
+    (8, "8"), (1234, "1,234"), ("6+", "at least 6"), ("0+", "a few"),
+], ids=["shown", "thousands", "partly-hidden", "all-hidden"])
+def test_a_total_in_a_sentence_says_only_what_is_known(cell, said):
+    assert highlights._said(cell) == said
 
 
 def test_bounces(loaded):

@@ -6,13 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .suppress import is_shown
+from .suppress import is_shown, total, value
 from .tables import Column, Report, Table, fmt
 
 
 def _best(rows: list[tuple[Any, ...]], index: int) -> tuple[Any, ...] | None:
     shown = [r for r in rows if is_shown(r[index]) and r[index] > 0]
     return max(shown, key=lambda r: r[index]) if shown else None
+
+
+def _said(cell: Any) -> str:
+    """A total in a sentence: exact when every cell behind it is shown, else what is known
+    ("at least 8"; "a few" when every contributing cell is a small or hidden one)."""
+    if is_shown(cell):
+        return f"{cell:,}"
+    return f"at least {value(cell):,}" if value(cell) else "a few"
 
 
 def highlights(steps: Table, channels: Report, bounces: Report, groups: Report) -> Table:
@@ -42,16 +50,15 @@ def highlights(steps: Table, channels: Report, bounces: Report, groups: Report) 
     if step:
         rows.append(("Where do prospects leave mid-way?",
                      f"{step[0]}: {step[1]:,} journeys left there."))
-    grp = [r for r in groups.tables[0].rows if is_shown(r[1])]
-    if grp:
-        forming = sum(r[1] for r in grp)
-        cfo = sum(r[6] for r in grp if is_shown(r[6]))
-        security = sum(r[7] for r in grp if is_shown(r[7]))
-        wide = sum(r[1] for r in grp if r[0] not in ("0", "1", "2"))
+    grp = groups.tables[0].rows
+    forming = total([r[1] for r in grp])
+    if forming != 0:
+        wide = _said(total([r[1] for r in grp if r[0] not in ("0", "1", "2")]))
+        cfo, security = (_said(total([r[i] for r in grp])) for i in (6, 7))
         rows.append(("Which buying groups are forming?",
-                     f"{forming:,} groups shared material; {wide:,} have 3 or more roles "
-                     f"engaged, {cfo:,} read the CFO guide, {security:,} asked for the "
-                     "security review."))
+                     f"{_said(forming).capitalize()} groups shared material; {wide} have 3 "
+                     f"or more roles engaged, {cfo} read the CFO guide, {security} asked for "
+                     "the security review."))
     if not rows:
         rows.append(("What do the signals say?", "Too few signals in this range to say yet."))
     return Table("highlights", "What the signals say",
