@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import socket
+import struct
+import threading
+import time
 
 import pytest
+
+from buyerkit.cli import make_private_server
 
 
 @pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["serve", "--help"]],
@@ -51,3 +56,33 @@ def test_serve_with_broken_content_lists_the_errors(runner, monkeypatch, tmp_pat
     result = runner.invoke(["serve", "--content", str(content_dir)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "Aborted with 1 content error"
+
+
+def test_the_dev_server_closes_responses_when_clients_reset(app):
+    """A client that resets mid-response (a browser leaving a page) must not leave the
+    response's file open: werkzeug's own drain raises before its close()."""
+    files = []
+
+    @app.after_request
+    def remember_the_file(response):
+        files.append(response.response.file)  # the static file's werkzeug FileWrapper
+        return response
+
+    server = make_private_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for i in range(40):
+            with socket.create_connection(("127.0.0.1", server.server_port)) as sock:
+                sock.sendall(b"GET /static/favicon.svg HTTP/1.1\r\nHost: t\r\n\r\n")
+                time.sleep(0.0005 * (i % 10))
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        deadline = time.monotonic() + 5
+        while not all(f.closed for f in files) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert len(files) > 10
+    assert [f for f in files if not f.closed] == []

@@ -30,10 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from buyerkit import create_app  # noqa: E402
-from buyerkit.cli import PrivateRequestHandler  # noqa: E402
+from buyerkit.cli import PrivateRequestHandler, make_private_server  # noqa: E402
 
 CHROMIUM = os.environ.get("BUYERKIT_CHROMIUM", "/usr/bin/chromium")
 SLUG = "life-after-harborline"
@@ -90,8 +89,7 @@ def main() -> int:
         app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench",
                           "CONTENT_DIR": str(ROOT / "content"), "EVENTS_ENABLED": False})
         app.after_request(_isolate)
-        server = make_server("127.0.0.1", 0, app, threaded=True,
-                             request_handler=PrivateRequestHandler)
+        server = make_private_server("127.0.0.1", 0, app)
         PrivateRequestHandler.log = lambda *a, **k: None  # keep the output to the figures
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:

@@ -6,20 +6,54 @@ import os
 import re
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .catalog import load_catalog
 from .errors import display_path
 from .freeze import DEFAULT_ENDPOINT
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 # Where `python -m http.server -d build` serves the frozen pages, for trying it all locally.
 LOCAL_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
+
+
+_RESPONSE = "buyerkit.response"
+
+
+class _ClosesOnce:
+    """A response iterator whose close() runs once, however many times it is called."""
+
+    def __init__(self, iterator: Iterable[bytes]) -> None:
+        self.iterator, self.closed = iterator, False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.iterator)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            getattr(self.iterator, "close", lambda: None)()
+
+
+class _LeavesResponse:
+    """WSGI wrapper that leaves each response in its environ, for the handler to close."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment,
+                 start_response: StartResponse) -> Iterable[bytes]:
+        response = environ[_RESPONSE] = _ClosesOnce(self.app(environ, start_response))
+        return response
 
 
 class PrivateRequestHandler(WSGIRequestHandler):
@@ -31,6 +65,21 @@ class PrivateRequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = self.path.split("?", 1)[0]
         self.log("info", '"%s %s" %s %s', self.command, path, code, size)
+
+    def connection_dropped(self, error: BaseException,
+                           environ: WSGIEnvironment | None = None) -> None:
+        """Close the response a reset connection left open: werkzeug drains the socket
+        before it closes the response, and a reset there skips the close (a leaked file)."""
+        response = (environ or {}).get(_RESPONSE)
+        if response is not None:
+            response.close()
+
+
+def make_private_server(host: str, port: int, app: WSGIApplication,
+                        fd: int | None = None) -> BaseWSGIServer:
+    """A threaded werkzeug server with the private handler, closing every response."""
+    return make_server(host, port, _LeavesResponse(app), threaded=True,
+                       request_handler=PrivateRequestHandler, fd=fd)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,8 +100,7 @@ def _run(app: Flask, host: str, port: int, banner: str) -> None:
         except OSError as e:
             raise click.ClickException(
                 f"cannot listen on {host}:{port}: {e.strerror or e}") from e
-        server = make_server(host, port, app, threaded=True,
-                             request_handler=PrivateRequestHandler, fd=sock.fileno())
+        server = make_private_server(host, port, app, fd=sock.fileno())
     click.echo(banner, err=True)
     try:
         server.serve_forever()

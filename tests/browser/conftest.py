@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from werkzeug.serving import make_server
 
-from buyerkit.cli import PrivateRequestHandler
+from buyerkit.cli import make_private_server
 
 from ..conftest import DEMO_CONTENT, make_app
 
@@ -55,8 +54,7 @@ class LiveServer:
 
     def __init__(self, app) -> None:
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True,
-                                  request_handler=PrivateRequestHandler)
+        self.server = make_private_server("127.0.0.1", 0, app)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

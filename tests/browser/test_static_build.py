@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from buyerkit.cli import PrivateRequestHandler
+from buyerkit.cli import make_private_server
 from buyerkit.freeze import freeze_site
 
 from ..conftest import DEMO_CONTENT, make_app
@@ -59,8 +58,7 @@ class Endpoint:
         self.thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True,
-                                  request_handler=PrivateRequestHandler)
+        self.server = make_private_server("127.0.0.1", self.port, self.app)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
