@@ -74,6 +74,16 @@ def test_overview_highlights(loaded):
                        "linkedin / paid-social / q1-renewals: 233.33 per fit prospect.")
 
 
+@pytest.mark.parametrize(("row", "named"), [
+    (("linkedin", "paid-social", "q1-renewals"), "linkedin / paid-social / q1-renewals"),
+    (("g2.com", "referral", "(none)"), "g2.com / referral"),
+    (("newsletter", "(none)", "(none)"), "newsletter"),
+    (("(direct)", "(none)", "(none)"), "Direct visits (no campaign tag, no referrer)"),
+], ids=["tagged", "referral", "source-only", "direct"])
+def test_a_channel_in_a_sentence_drops_the_placeholders(row, named):
+    assert highlights._named((*row, 9, 7, 0)) == named
+
+
 @pytest.mark.parametrize(("cell", "said"), [
     (8, "8"), (1234, "1,234"), ("6+", "at least 6"), ("0+", "a few"),
 ], ids=["shown", "thousands", "partly-hidden", "all-hidden"])

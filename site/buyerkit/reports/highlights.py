@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .state import DIRECT
 from .suppress import is_shown, total, value
 from .tables import Column, Report, Table, fmt
 
@@ -13,6 +14,14 @@ from .tables import Column, Report, Table, fmt
 def _best(rows: list[tuple[Any, ...]], index: int) -> tuple[Any, ...] | None:
     shown = [r for r in rows if is_shown(r[index]) and r[index] > 0]
     return max(shown, key=lambda r: r[index]) if shown else None
+
+
+def _named(row: tuple[Any, ...]) -> str:
+    """A channel as a sentence names it: "Direct visits", else its source / medium / campaign
+    without the "(none)" placeholders the Channels table keeps for its columns."""
+    if tuple(row[:3]) == DIRECT:
+        return "Direct visits (no campaign tag, no referrer)"
+    return " / ".join(part for part in row[:3] if part != DIRECT[1])
 
 
 def _said(cell: Any) -> str:
@@ -32,12 +41,12 @@ def highlights(steps: Table, channels: Report, bounces: Report, groups: Report) 
         rate = f" ({fmt(best[6], 'rate')} of its completed journeys)" if best[6] is not None \
             else ""
         rows.append(("Which channel brings fit prospects?",
-                     f"{' / '.join(best[:3])}: {best[5]:,} fit prospects{rate}{cost}."))
+                     f"{_named(best)}: {best[5]:,} fit prospects{rate}{cost}."))
     priced = [r for r in ch if r[8] is not None]
     if priced:
         cheap = min(priced, key=lambda r: r[8])
         rows.append(("Where does a fit prospect cost least?",
-                     f"{' / '.join(cheap[:3])}: {fmt(cheap[8], 'money')} per fit prospect."))
+                     f"{_named(cheap)}: {fmt(cheap[8], 'money')} per fit prospect."))
     rules = list(bounces.tables[0].rows)
     top = _best(rules, 1) or _best(rules, 2)
     if top:
