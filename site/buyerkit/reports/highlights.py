@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import DIRECT
+from .state import DIRECT, NONE
 from .suppress import is_shown, total, value
 from .tables import Column, Report, Table, fmt
 
@@ -21,7 +21,7 @@ def _named(row: tuple[Any, ...]) -> str:
     without the "(none)" placeholders the Channels table keeps for its columns."""
     if tuple(row[:3]) == DIRECT:
         return "Direct visits (no campaign tag, no referrer)"
-    return " / ".join(part for part in row[:3] if part != DIRECT[1])
+    return " / ".join(part for part in row[:3] if part != NONE)
 
 
 def _said(cell: Any) -> str:

@@ -17,13 +17,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..events import clean_token
 from .period import Period
 from .schema import report_spend
+from .state import NONE
 
 COLUMNS = ("month", "source", "medium", "campaign", "amount")
 MAX_ROWS = 5000
 MAX_BYTES = 512 * 1024
 MAX_AMOUNT = Decimal("10000000000")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-NONE = "(none)"
 
 
 class SpendError(ValueError):

@@ -75,13 +75,15 @@ def channel_of(row: Mapping[str, Any]) -> tuple[str, str, str] | None:
     return _channel(source, medium, campaign, referrer)
 
 
+# A channel column with no value, as the Channels table and the spend upload both write it.
+NONE = "(none)"
+DIRECT = ("(direct)", NONE, NONE)
+
+
 def _channel(source: Any, medium: Any, campaign: Any, referrer: Any) -> tuple[str, str, str]:
-    return (source or referrer or "(direct)",
-            medium or ("referral" if referrer and not source else "(none)"),
-            campaign or "(none)")
-
-
-DIRECT = ("(direct)", "(none)", "(none)")
+    return (source or referrer or DIRECT[0],
+            medium or ("referral" if referrer and not source else NONE),
+            campaign or NONE)
 
 
 # The event columns a journey's state is folded from, in the order `Journey.fold_values` takes.
