@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+import buyerkit.reports  # noqa: F401  (provides the store's report tables, schema step 3)
 from buyerkit import create_app
 from buyerkit.cli import main
 

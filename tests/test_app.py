@@ -6,8 +6,7 @@ import stat
 from pathlib import Path
 
 from buyerkit import create_app
-
-from .conftest import DEMO_CONTENT
+from tests.conftest import DEMO_CONTENT
 
 
 def test_config_layers(tmp_path: Path, monkeypatch):

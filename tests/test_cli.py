@@ -36,7 +36,7 @@ def test_usage_errors_are_one_line(runner, args, message):
 
 
 def test_serve_on_a_busy_port_is_one_line(runner, monkeypatch, tmp_path):
-    from .conftest import DEMO_CONTENT
+    from tests.conftest import DEMO_CONTENT
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BUYERKIT_CONTENT_DIR", str(DEMO_CONTENT))

@@ -37,9 +37,10 @@ sys.path.insert(0, str(ROOT / "site"))
 from flask import Blueprint, before_render_template, render_template  # noqa: E402
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
-from buyerkit import create_app, public  # noqa: E402
-from buyerkit.freeze import freeze_site  # noqa: E402
-from buyerkit.schema import BUCKETS, TRIGGERS  # noqa: E402
+from buyerkit import create_app  # noqa: E402
+from buyerkit.content.schema import BUCKETS, TRIGGERS  # noqa: E402
+from buyerkit.freeze.build import freeze_site  # noqa: E402
+from buyerkit.pages import public  # noqa: E402
 
 GUIDES = [f"role-{i:02d}" for i in range(20)]
 PARAGRAPH = ("Renewal risk shows up months before a cancellation: usage falls, the champion "
@@ -69,13 +70,13 @@ def bench_blueprint(templates: Path, pages: int) -> Blueprint:
 
     @bp.get("/<int:n>/")
     def page(n: int) -> str:
-        from buyerkit.catalog import get_catalog
+        from buyerkit.content.catalog import get_catalog
         return render_template("bench_page.html", site=get_catalog().site,
                                **context(f"Generated page {n}", n))
 
     @bp.get("/guides/<role>/")
     def guide(role: str) -> str:
-        from buyerkit.catalog import get_catalog
+        from buyerkit.content.catalog import get_catalog
         return render_template("bench_page.html", site=get_catalog().site,
                                **context(f"Guide for {role}", None))
 
@@ -153,7 +154,7 @@ def plain_jinja(app: Any, work: Path, pages: int, out: Path, demo: list[Page]) -
     static = Path(app.static_folder or "")
     start = time.perf_counter()
     env = Environment(loader=FileSystemLoader([str(work / "bench" / "templates"),
-                                               str(ROOT / "site/buyerkit/templates")]),
+                                               str(ROOT / "site/buyerkit/pages/templates")]),
                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.policies["json.dumps_function"] = app.json.dumps  # the same tojson as the app
 

@@ -33,13 +33,13 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
-from buyerkit import demo_data  # noqa: E402
-from buyerkit.catalog import load_catalog  # noqa: E402
+from buyerkit.content.catalog import load_catalog  # noqa: E402
+from buyerkit.reports import demo as demo_data  # noqa: E402
 from buyerkit.reports import migration, rollups  # noqa: E402
 from buyerkit.reports.period import Period, date_of  # noqa: E402
 from buyerkit.reports.pipeline import Plan  # noqa: E402
 from buyerkit.reports.service import NAMES, build  # noqa: E402
-from buyerkit.store import events, metadata  # noqa: E402
+from buyerkit.signals.store import events, metadata  # noqa: E402
 
 SUBJECT = "renewal-risk-check"
 END_HOUR = 494_000  # 2026-05-10, fixed so every run measures the same data

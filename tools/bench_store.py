@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from bench_ingest import ANSWERS  # noqa: E402
 from buyerkit import create_app  # noqa: E402
-from buyerkit.events import Channel, DiagnosticCompleted  # noqa: E402
-from buyerkit.reports import backlog  # noqa: E402
-from buyerkit.store import Store  # noqa: E402
+from buyerkit.reports import folding  # noqa: E402
+from buyerkit.signals.events import Channel, DiagnosticCompleted  # noqa: E402
+from buyerkit.signals.store import Store  # noqa: E402
 
 
 def completed() -> DiagnosticCompleted:
@@ -88,9 +88,9 @@ def request_cpu(url: str | None, tmp: Path) -> dict:
         offs.append(run(off, 1000))
         ons.append(run(on, 1000))
     store = on.extensions["buyerkit.store"]
-    queued = backlog.backlog(store)
+    queued = folding.backlog(store)
     start = time.process_time()
-    backlog.catch_up(store)
+    folding.catch_up(store)
     fold = (time.process_time() - start) / max(queued, 1) * 1e6
     for a in (off, on):
         a.extensions["buyerkit.store"].dispose()

@@ -81,9 +81,10 @@ def check(url: str, acked: set[str]) -> dict:
 def rollups_check(url: str) -> dict:
     """Fold what the crashes left queued, then compare the roll-ups with a rebuild from the
     events: each event folded exactly once, whatever moment the kills hit."""
-    from buyerkit.reports import backlog, rollups
+    from buyerkit.reports import folding as backlog
+    from buyerkit.reports import rollups
     from buyerkit.reports.schema import COUNT_TABLES, ru_group_state, ru_journeys
-    from buyerkit.store import Store, events
+    from buyerkit.signals.store import Store, events
 
     def snapshot(conn: sa.Connection) -> list[tuple]:
         out: list[tuple] = []

@@ -56,7 +56,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     env_instance = os.environ.get("BUYERKIT_INSTANCE_PATH")
     instance = Path((test_config or {}).get("INSTANCE_PATH") or env_instance or cwd / "instance")
     instance = instance.resolve()
-    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True)
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
+                template_folder="pages/templates", static_folder="pages/static")
     app.config.from_mapping(DEFAULTS)
     app.config.update(CONTENT_DIR=str(cwd / "content"), BUILD_DIR=str(cwd / "build"))
     if test_config is None:
@@ -72,25 +73,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("DOMAIN_HMAC_KEY"):
         app.config["DOMAIN_HMAC_KEY"] = _secret_key(instance, "domain_hmac_key")
 
-    from . import catalog, ratelimit, store, web
-    from .reports import backlog
-    from .views import api, calculators, company, diagnostics, guides, offering, pages, seo
+    from buyerkit import web
+    from buyerkit.api import ratelimit, routes
+    from buyerkit.content import catalog
+    from buyerkit.pages import calculators, company, diagnostics, guides, home, offering, seo
+    from buyerkit.reports import folding
+    from buyerkit.reports import views as reports
+    from buyerkit.signals import store
 
     catalog.init_app(app)
-    store.init_app(app)
-    backlog.init_app(app)
+    # The store knows nothing of the reports: the factory hands it the folder that follows
+    # its commits (a dotted name, so a writer process can start its own).
+    store.init_app(app, follower=folding.FOLLOWER)
+    folding.init_app(app)
     web.init_app(app)
     ratelimit.init_app(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if not app.config["API_ONLY"]:  # the endpoint alone has no page or report routes
-        app.register_blueprint(pages.bp)
-        app.register_blueprint(diagnostics.bp)
-        app.register_blueprint(calculators.bp)
-        app.register_blueprint(guides.bp)
-        app.register_blueprint(offering.bp)
-        app.register_blueprint(seo.bp)
-        app.register_blueprint(company.bp)
-        from .views import reports as reports_views
-        reports_views.init_app(app)
-    app.register_blueprint(api.bp)
+        for page in (home, diagnostics, calculators, guides, offering, seo, company):
+            app.register_blueprint(page.bp)
+        reports.init_app(app)
+    app.register_blueprint(routes.bp)
     return app

@@ -15,9 +15,9 @@ import click
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from .catalog import load_catalog
-from .errors import display_path
-from .freeze import DEFAULT_ENDPOINT
+from buyerkit.content.catalog import load_catalog
+from buyerkit.errors import display_path
+from buyerkit.freeze.build import DEFAULT_ENDPOINT
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -128,7 +128,7 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
     """Serve the site for local use (SQLite in the instance folder)."""
     import os
 
-    from . import create_app
+    from buyerkit import create_app
 
     if content_dir is not None:
         os.environ["BUYERKIT_CONTENT_DIR"] = str(content_dir.resolve())
@@ -167,8 +167,8 @@ def _environment(**values: str | None) -> Iterator[None]:
 def freeze(endpoint: str | None, dest: Path | None, content_dir: Path | None,
            force: bool) -> None:
     """Write every public page to the build folder, for any static host."""
-    from . import create_app
-    from .freeze import check_destination, endpoint_api, freeze_site
+    from buyerkit import create_app
+    from buyerkit.freeze.build import check_destination, endpoint_api, freeze_site
 
     if dest is not None:
         check_destination(dest.resolve())  # before anything else: never touch a foreign folder
@@ -205,8 +205,8 @@ def api(host: str, port: int, origins: tuple[str, ...], content_dir: Path | None
     """Run the scoring endpoint alone (score, events, health, OpenAPI): no pages, no reports."""
     import json
 
-    from . import create_app
-    from .web import allowed_origins, origin_of
+    from buyerkit import create_app
+    from buyerkit.web import allowed_origins, origin_of
 
     for o in origins:
         if origin_of(o) is None or origin_of(o) != o.rstrip("/").lower():
@@ -225,7 +225,7 @@ def api(host: str, port: int, origins: tuple[str, ...], content_dir: Path | None
 
 def _age_hours(value: str) -> int:
     """`13m` (months), `8w` (weeks) or `30d` (days) as a number of hours."""
-    from .store import HOURS_PER_MONTH
+    from buyerkit.signals.store import HOURS_PER_MONTH
 
     m = re.fullmatch(r"([1-9][0-9]{0,3})([mwd])", value.strip())
     if not m:
@@ -239,7 +239,7 @@ def _age_hours(value: str) -> int:
               help="Age like 13m (months), 8w or 30d. Default: RETENTION_MONTHS (13).")
 def purge(older_than: str | None) -> None:
     """Delete stored signals older than AGE (retention; default 13 months)."""
-    from . import create_app
+    from buyerkit import create_app
 
     app = create_app()
     age = older_than or f"{int(app.config['RETENTION_MONTHS'])}m"
@@ -252,7 +252,7 @@ def purge(older_than: str | None) -> None:
     click.echo(f"Purged {deleted} event{'' if deleted == 1 else 's'} older than {age}.")
 
 
-from .reports.commands import demo_signals, report, users  # noqa: E402
+from buyerkit.reports.commands import demo_signals, report, users  # noqa: E402
 
 cli.add_command(report)
 cli.add_command(users)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .schema import BUCKETS, TRIGGERS
+from buyerkit.content.schema import BUCKETS, TRIGGERS
 
 # The CSP the static build ships too: nothing inline, nothing from another origin.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

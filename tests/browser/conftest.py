@@ -12,8 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from buyerkit.cli import make_private_server
-
-from ..conftest import DEMO_CONTENT, make_app
+from tests.conftest import DEMO_CONTENT, make_app
 
 CHROMIUM = os.environ.get("BUYERKIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -13,15 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from buyerkit.calculation import compute, format_value, output_text, read, round_half_away
-from buyerkit.catalog import load_catalog
-from buyerkit.formula import parse
+from buyerkit.content.calculation import compute, format_value, output_text, read, round_half_away
+from buyerkit.content.catalog import load_catalog
+from buyerkit.content.formula import parse
+from tests.browser.conftest import DEMO_CONTENT, assert_accessible
+from tests.browser.keyboard import active, tab_until
 
-from ..conftest import DEMO_CONTENT
-from .conftest import assert_accessible
-from .keyboard import active, tab_until
-
-VECTORS = json.loads((Path(__file__).parents[1] / "vectors/calculators.json").read_text())
+VECTORS = json.loads((Path(__file__).parents[1] / "content/vectors/calculators.json").read_text())
 CATALOG = load_catalog(DEMO_CONTENT)
 ROI, SIM = "renewal-roi", "life-after-harborline"
 

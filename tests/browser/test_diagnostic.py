@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible
-from .keyboard import choose, press_button
+from tests.browser.conftest import assert_accessible
+from tests.browser.keyboard import choose, press_button
 
 SLUG = "renewal-risk-check"
 BASE = {"symptom": "surprise_churn", "visibility": ["usage_unread", "risk_from_customer"],

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import assert_accessible
-from .keyboard import active, tab_until
+from tests.browser.conftest import assert_accessible
+from tests.browser.keyboard import active, tab_until
 
 ROLES = ["champion", "executive", "cfo", "security", "it", "procurement", "legal"]
 RESULT = "d=renewal-risk-check&v=fit&b=retain_expand&t=authority_shift"

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
-from .test_diagnostic import BASE, answer_by_pointer
-from .test_guides import FIT_TITLE, ready
+from tests.browser.test_diagnostic import BASE, answer_by_pointer
+from tests.browser.test_guides import FIT_TITLE, ready
 
 
 def test_result_and_numbers_reach_the_cfo_in_a_new_browser(browser, live):

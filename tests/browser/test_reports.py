@@ -9,12 +9,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from buyerkit import accounts, demo_data
-from buyerkit.store import events
-
-from ..conftest import DEMO_CONTENT, make_app
-from .conftest import LiveServer, assert_accessible
-from .keyboard import active, tab_until
+from buyerkit.reports import accounts
+from buyerkit.reports import demo as demo_data
+from buyerkit.signals.store import events
+from tests.browser.conftest import DEMO_CONTENT, LiveServer, assert_accessible, make_app
+from tests.browser.keyboard import active, tab_until
 
 PASSWORD = "correct horse battery staple"
 PAGES = ["/reports/", "/reports/bounces", "/reports/channels", "/reports/segments",

@@ -9,9 +9,9 @@ import uuid
 
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible
-from .keyboard import tab_until
-from .test_diagnostic import BASE, SLUG, STEPS, answer_by_pointer
+from tests.browser.conftest import assert_accessible
+from tests.browser.keyboard import tab_until
+from tests.browser.test_diagnostic import BASE, SLUG, STEPS, answer_by_pointer
 
 SIGNAL = """async ([kind, subject, props, share]) => {
   const m = await import("/static/signals.js");

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
-from .conftest import PERSON_UA
-from .test_diagnostic import BASE, SLUG, STEPS
+from tests.browser.conftest import PERSON_UA
+from tests.browser.test_diagnostic import BASE, SLUG, STEPS
 
 JOURNEY = "(async () => (await import('/static/signals.js')).journeyId())()"
 

@@ -20,12 +20,10 @@ import pytest
 from playwright.sync_api import expect
 
 from buyerkit.cli import make_private_server
-from buyerkit.freeze import freeze_site
-
-from ..conftest import DEMO_CONTENT, make_app
-from .conftest import assert_accessible
-from .keyboard import active, choose, tab_until
-from .test_diagnostic import BASE, STEPS, VERDICTS
+from buyerkit.freeze.build import freeze_site
+from tests.browser.conftest import DEMO_CONTENT, assert_accessible, make_app
+from tests.browser.keyboard import active, choose, tab_until
+from tests.browser.test_diagnostic import BASE, STEPS, VERDICTS
 
 SLUG = "renewal-risk-check"
 
@@ -193,8 +191,8 @@ def test_not_a_fit_shows_only_the_alternatives_for_its_reasons(page, site, two_o
     reasons = page.evaluate("[...document.querySelectorAll('#reasons li')].length")
     assert reasons >= 1
     # The page's matching agrees with Outcome.alternatives_for on the server.
-    from buyerkit.catalog import load_catalog
-    from buyerkit.scoring import check_answers, score
+    from buyerkit.content.catalog import load_catalog
+    from buyerkit.content.scoring import check_answers, score
     d = load_catalog(DEMO_CONTENT).diagnostics[SLUG]
     result = score(d, check_answers(d, answers)[0])
     expected = [a.name for a in d.outcomes.not_a_fit.alternatives_for(result.codes)]

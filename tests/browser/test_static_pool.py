@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from buyerkit.company import INVALID_DOMAIN, org_hash
-from buyerkit.events import derived_id
-
-from . import test_static_build as static_build
-from .conftest import PERSON_UA, assert_accessible
-from .keyboard import active, tab_until
-from .test_diagnostic import BASE
-from .test_static_build import SLUG, answer_by_pointer, journey_of, rows_of
+from buyerkit.signals.company import INVALID_DOMAIN, org_hash
+from buyerkit.signals.events import derived_id
+from tests.browser import test_static_build as static_build
+from tests.browser.conftest import PERSON_UA, assert_accessible
+from tests.browser.keyboard import active, tab_until
+from tests.browser.test_diagnostic import BASE
+from tests.browser.test_static_build import SLUG, answer_by_pointer, journey_of, rows_of
 
 # The frozen site, its static server and endpoint, and the two-origins guard, as they are there.
 site = static_build.site

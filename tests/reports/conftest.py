@@ -13,9 +13,8 @@ import sqlalchemy as sa
 
 from buyerkit.reports import rollups
 from buyerkit.reports.period import day_of
-from buyerkit.store import events
-
-from ..conftest import make_app
+from buyerkit.signals.store import events
+from tests.conftest import make_app
 
 MONDAY = date(2026, 3, 2)
 H0 = day_of(MONDAY) * 24 + 10

@@ -9,9 +9,8 @@ import re
 import pytest
 from werkzeug.routing import Rule
 
-from buyerkit import accounts
-
-from .conftest import PASSWORD
+from buyerkit.reports import accounts
+from tests.reports.conftest import PASSWORD
 
 
 def report_rules(app) -> list[Rule]:

@@ -10,12 +10,12 @@ import uuid
 
 import sqlalchemy as sa
 
-from buyerkit.events import Channel, DiagnosticCompleted, StepReached
-from buyerkit.groupcommit import write_turn
-from buyerkit.reports import backlog, rollups
-from buyerkit.store import Store, events, unfolded
-
-from .test_rollups import snapshot
+from buyerkit.reports import folding as backlog
+from buyerkit.reports import rollups
+from buyerkit.signals.events import Channel, DiagnosticCompleted, StepReached
+from buyerkit.signals.groupcommit import write_turn
+from buyerkit.signals.store import Store, events, unfolded
+from tests.reports.test_rollups import snapshot
 
 
 def completed(journey: str | None = None, verdict: str = "fit") -> DiagnosticCompleted:
@@ -70,7 +70,7 @@ def test_the_folder_folds_soon_after_commits_without_being_asked(rapp):
 
 def test_a_report_is_never_behind_the_store(tmp_path, content_dir, store_url, runner,
                                             monkeypatch):
-    from ..conftest import make_app
+    from tests.conftest import make_app
 
     # A folder that would wait an hour: the report must fold what is queued itself.
     app = make_app(tmp_path, content_dir, DATABASE_URL=store_url, FOLD_DELAY_MS=3_600_000)
@@ -204,7 +204,7 @@ def test_waiting_for_the_write_turn_sleeps_instead_of_blocking(tmp_path, monkeyp
             release.set()
         real_sleep(seconds)
 
-    monkeypatch.setattr("buyerkit.groupcommit.time.sleep", sleep)
+    monkeypatch.setattr("buyerkit.signals.groupcommit.time.sleep", sleep)
     with write_turn(lock):
         pass
     t.join()

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from buyerkit import accounts
-
-from ..conftest import make_app
-from .conftest import hand_built, ingest
+from buyerkit.reports import accounts
+from tests.reports.conftest import hand_built, ingest, make_app
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ from datetime import date
 
 import pytest
 
-from buyerkit.company import org_hash
 from buyerkit.reports import highlights, queries, service
 from buyerkit.reports.context import Context
 from buyerkit.reports.period import Period
 from buyerkit.reports.pipeline import Plan
-
-from .conftest import MONDAY, ORG_KEY, TARGETS, hand_built, ingest
+from buyerkit.signals.company import org_hash
+from tests.reports.conftest import MONDAY, ORG_KEY, TARGETS, hand_built, ingest
 
 PERIOD = Period("renewal-risk-check", MONDAY, date(2026, 3, 15))
 

@@ -8,10 +8,9 @@ import io
 
 import pytest
 
-from buyerkit import accounts
-
-from .conftest import PASSWORD, hand_built, ingest
-from .test_auth import csrf, login
+from buyerkit.reports import accounts
+from tests.reports.conftest import PASSWORD, hand_built, ingest
+from tests.reports.test_auth import csrf, login
 
 RANGE = {"since": "2026-03-02", "until": "2026-03-15"}
 

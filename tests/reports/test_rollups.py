@@ -10,15 +10,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from buyerkit import demo_data
-from buyerkit.events import Channel, DiagnosticCompleted, StepReached
-from buyerkit.migrations import MIGRATIONS
-from buyerkit.reports import backlog, rollups
+from buyerkit.reports import demo as demo_data
+from buyerkit.reports import folding as backlog
+from buyerkit.reports import rollups
 from buyerkit.reports.schema import COUNT_TABLES, ru_group_state, ru_journeys, ru_outcomes
 from buyerkit.reports.state import Journey
-from buyerkit.store import Store, events
-
-from .conftest import H0, ev, hand_built, ingest
+from buyerkit.signals.events import Channel, DiagnosticCompleted, StepReached
+from buyerkit.signals.migrations import MIGRATIONS
+from buyerkit.signals.store import Store, events
+from tests.reports.conftest import H0, ev, hand_built, ingest
 
 
 def snapshot(conn: sa.Connection) -> dict[str, list[tuple]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import make_app
+from tests.conftest import make_app
 
 
 @pytest.fixture

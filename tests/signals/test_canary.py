@@ -7,9 +7,9 @@ import logging
 import uuid
 from pathlib import Path
 
-from ..conftest import make_app
-from .test_events_api import SCORE
-from .walk import URL, hidden
+from tests.conftest import make_app
+from tests.signals.test_events_api import SCORE
+from tests.signals.walk import URL, hidden
 
 N = 1000
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buyerkit.company import (
+from buyerkit.signals.company import (
     INVALID_DOMAIN,
     TYPED_DOMAIN,
     TYPED_MAX,
@@ -22,11 +22,10 @@ from buyerkit.company import (
     normalise_domain,
     org_hash,
 )
-from buyerkit.events import derived_id
-
-from ..conftest import make_app
-from .test_events_api import BROWSER_UA
-from .walk import walk
+from buyerkit.signals.events import derived_id
+from tests.conftest import make_app
+from tests.signals.test_events_api import BROWSER_UA
+from tests.signals.walk import walk
 
 UA = {"headers": {"User-Agent": BROWSER_UA}}
 SLUG = "renewal-risk-check"

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from ..conftest import make_app
+from tests.conftest import make_app
 
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/131.0.0.0 Safari/537.36")

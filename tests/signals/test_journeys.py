@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from buyerkit.company import match, org_hash
-
-from .test_events_api import BROWSER_UA
-from .walk import STEPS, URL, hidden, walk
+from buyerkit.signals.company import match, org_hash
+from tests.signals.test_events_api import BROWSER_UA
+from tests.signals.walk import STEPS, URL, hidden, walk
 
 UA = {"headers": {"User-Agent": BROWSER_UA}}
 

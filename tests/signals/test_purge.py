@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from buyerkit.events import KitOpened
-from buyerkit.store import HOURS_PER_MONTH, Store, events
+from buyerkit.signals.events import KitOpened
+from buyerkit.signals.store import HOURS_PER_MONTH, Store, events
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from buyerkit.events import Channel, DiagnosticCompleted, GuideShared, KitOpened
-from buyerkit.migrations import LATEST, MIGRATIONS
-from buyerkit.store import COLUMNS, HOURS_PER_MONTH, Store, StoreError, event_row, events
+from buyerkit.signals.events import Channel, DiagnosticCompleted, GuideShared, KitOpened
+from buyerkit.signals.migrations import LATEST, MIGRATIONS
+from buyerkit.signals.store import COLUMNS, HOURS_PER_MONTH, Store, StoreError, event_row, events
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from buyerkit.catalog import load_catalog
-from buyerkit.company import match, normalise_domain, org_hash
+from buyerkit.content.catalog import load_catalog
+from buyerkit.signals.company import match, normalise_domain, org_hash
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "targets"
 

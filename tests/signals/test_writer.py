@@ -15,15 +15,14 @@ from pathlib import Path
 import pytest
 
 from buyerkit.errors import BuyerkitError
-from buyerkit.events import KitOpened
-from buyerkit.reports.backlog import FOLDER_NICENESS, backlog
-from buyerkit.store import Store, StoreError, event_row
-from buyerkit.writer import WRITER_NICENESS, WriterProcess
+from buyerkit.reports.folding import FOLDER_NICENESS, FOLLOWER, backlog
+from buyerkit.signals.events import KitOpened
+from buyerkit.signals.store import Store, StoreError, event_row
+from buyerkit.signals.writer import WRITER_NICENESS, WriterProcess
+from tests.conftest import make_app
+from tests.signals.test_events_api import BROWSER_UA, SCORE
 
-from ..conftest import make_app
-from .test_events_api import BROWSER_UA, SCORE
-
-FOLD = {"fold_delay_ms": 20.0, "fold_batch": 200}
+FOLD = {"fold_delay_ms": 20.0, "fold_batch": 200, "follower": FOLLOWER}
 
 
 def kit() -> KitOpened:
@@ -109,21 +108,21 @@ def test_a_writer_that_cannot_open_the_store_fails_the_request_in_one_line(
 
 
 def test_the_writer_is_not_started_by_hand():
-    done = subprocess.run([sys.executable, "-m", "buyerkit.writer"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "buyerkit.signals.writer"], capture_output=True,
                           text=True, timeout=30,
                           env={k: v for k, v in os.environ.items()
                                if k != "BUYERKIT_WRITER_FD"})
     assert done.returncode == 2
-    assert done.stderr == "Error: buyerkit.writer is started by the store, not by hand\n"
+    assert done.stderr == "Error: buyerkit.signals.writer is started by the store, not by hand\n"
 
 
 def test_the_folder_is_not_started_by_hand():
-    done = subprocess.run([sys.executable, "-m", "buyerkit.reports.backlog"],
+    done = subprocess.run([sys.executable, "-m", "buyerkit.reports.folding"],
                           capture_output=True, text=True, timeout=30,
                           env={k: v for k, v in os.environ.items() if k != "BUYERKIT_FOLDER"})
     assert done.returncode == 2
     assert done.stderr == \
-        "Error: buyerkit.reports.backlog is started by the store's writer, not by hand\n"
+        "Error: buyerkit.reports.folding is started by the store's writer, not by hand\n"
 
 
 def test_the_writer_folds_in_a_process_that_ends_with_it(store: Store):
@@ -191,7 +190,7 @@ def _alive(pid: int) -> bool:
 
 
 def folders(writer: int) -> list[int]:
-    return [p for p in _children(writer) if "buyerkit.reports.backlog" in _cmdline(p)]
+    return [p for p in _children(writer) if "buyerkit.reports.folding" in _cmdline(p)]
 
 
 def test_under_gunicorn_each_worker_has_a_writer_that_ends_with_it(tmp_path: Path):
@@ -208,7 +207,7 @@ def test_under_gunicorn_each_worker_has_a_writer_that_ends_with_it(tmp_path: Pat
 
         def writers() -> dict[int, int]:  # writer pid -> its worker's pid
             return {w: worker for worker in _children(master) for w in _children(worker)
-                    if "buyerkit.writer" in _cmdline(w)}
+                    if "buyerkit.signals.writer" in _cmdline(w)}
 
         client = Client(server.port)
         status, answer = client.post("/api/v1/score", {

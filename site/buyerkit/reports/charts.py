@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from .suppress import is_shown
-from .tables import Bar
+from buyerkit.reports.suppress import is_shown
+from buyerkit.reports.tables import Bar
 
 WIDTH, ROW, LABEL_W, PAD = 640, 28, 250, 8
 

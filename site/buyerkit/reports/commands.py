@@ -9,13 +9,13 @@ from typing import Any
 import click
 import sqlalchemy as sa
 
-from ..errors import BuyerkitError
-from .backlog import catch_up
+from buyerkit.errors import BuyerkitError
+from buyerkit.reports.folding import catch_up
 
 
 def _app() -> Any:
     """The app for one command; its store is closed when the command ends."""
-    from .. import create_app
+    from buyerkit import create_app
 
     app = create_app()
     click.get_current_context().call_on_close(app.extensions["buyerkit.store"].dispose)
@@ -39,10 +39,10 @@ def report(names: tuple[str, ...], since: str | None, until: str | None,
            ) -> None:
     """Print reports (overview bounces channels segments groups weekly pipeline; default all)
     with the same suppressed cells as the pages."""
-    from .period import PeriodError, parse_period
-    from .pipeline import parse_plan
-    from .service import NAMES, build
-    from .tables import to_csv, to_json, to_text
+    from buyerkit.reports.period import PeriodError, parse_period
+    from buyerkit.reports.pipeline import parse_plan
+    from buyerkit.reports.service import NAMES, build
+    from buyerkit.reports.tables import to_csv, to_json, to_text
 
     unknown = [n for n in names if n not in NAMES]
     if unknown:
@@ -96,7 +96,7 @@ def users() -> None:
               help="Read the password from standard input (for scripts) instead of a prompt.")
 def users_add(name: str, password_stdin: bool) -> None:
     """Create report user NAME; asks for the password twice."""
-    from .. import accounts
+    from buyerkit.reports import accounts
 
     accounts.check_username(name)
     if password_stdin:
@@ -111,7 +111,7 @@ def users_add(name: str, password_stdin: bool) -> None:
 @click.argument("name")
 def users_remove(name: str) -> None:
     """Delete report user NAME (their sessions end at once)."""
-    from .. import accounts
+    from buyerkit.reports import accounts
 
     accounts.remove(_app().extensions["buyerkit.store"].engine, name)
     click.echo(f"Removed report user '{name}'.", err=True)
@@ -120,7 +120,7 @@ def users_remove(name: str) -> None:
 @users.command("list")
 def users_list() -> None:
     """List report user names."""
-    from .. import accounts
+    from buyerkit.reports import accounts
 
     for user in accounts.all_users(_app().extensions["buyerkit.store"].engine):
         click.echo(user.username)
@@ -135,8 +135,8 @@ def users_list() -> None:
 @click.option("--replace", is_flag=True, help="Delete every stored event first.")
 def demo_signals(count: int, days: int, seed: int, replace: bool) -> None:
     """Fill the store with synthetic demo signals, so the reports have something to show."""
-    from .. import demo_data
-    from ..store import events
+    from buyerkit.reports import demo as demo_data
+    from buyerkit.signals.store import events
 
     app = _app()
     engine = app.extensions["buyerkit.store"].engine

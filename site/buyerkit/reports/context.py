@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..schema import BUCKETS, TRIGGERS
+from buyerkit.content.schema import BUCKETS, TRIGGERS
 
 RULES = {
     "disqualifier": "A hard disqualifier",

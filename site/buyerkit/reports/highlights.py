@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import DIRECT, NONE
-from .suppress import is_shown, total, value
-from .tables import Column, Report, Table, fmt
+from buyerkit.reports.state import DIRECT, NONE
+from buyerkit.reports.suppress import is_shown, total, value
+from buyerkit.reports.tables import Column, Report, Table, fmt
 
 
 def _best(rows: list[tuple[Any, ...]], index: int) -> tuple[Any, ...] | None:

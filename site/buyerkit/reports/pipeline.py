@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .tables import Column, Report, Table
+from buyerkit.reports.tables import Column, Report, Table
 
 WEEKS_PER_YEAR = 52
 FIELDS = {

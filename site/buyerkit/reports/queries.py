@@ -9,10 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .context import DIMENSIONS, RULES, STAGES, VERDICTS, Context
-from .highlights import highlights
-from .period import Period, date_of
-from .schema import (
+from buyerkit.reports.context import DIMENSIONS, RULES, STAGES, VERDICTS, Context
+from buyerkit.reports.highlights import highlights
+from buyerkit.reports.period import Period, date_of
+from buyerkit.reports.schema import (
     ru_channels,
     ru_decided,
     ru_groups,
@@ -21,9 +21,9 @@ from .schema import (
     ru_reasons,
     ru_segments,
 )
-from .suppress import count, is_shown, protect_columns, rate, total
-from .suppress import value as shown_value
-from .tables import Bar, Column, Report, Table
+from buyerkit.reports.suppress import count, is_shown, protect_columns, rate, total
+from buyerkit.reports.suppress import value as shown_value
+from buyerkit.reports.tables import Bar, Column, Report, Table
 
 SHOWN_NOTE = ("Cells from fewer than 5 journeys show <5; “hidden” cells are hidden so a small "
               "one cannot be worked out from another report. Totals add only the cells shown.")
@@ -200,7 +200,7 @@ def segments(conn: sa.Connection, period: Period, ctx: Context) -> Report:
 def _target_hashes(ctx: Context) -> dict[str, str]:
     if not ctx.targets or not ctx.org_key:
         return {}
-    from ..company import org_hash
+    from buyerkit.signals.company import org_hash
 
     return {org_hash(ctx.org_key, domain): name for name, domain in ctx.targets}
 

@@ -19,9 +19,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..bulk import ROWS, insert_json
-from .schema import COUNT_TABLES, ROLLUP_TABLES, ru_group_state, ru_journeys
-from .state import DIAGNOSTIC_KINDS, FOLD_COLUMNS, Group, Journey, journey_key, org_cell
+from buyerkit.reports.schema import COUNT_TABLES, ROLLUP_TABLES, ru_group_state, ru_journeys
+from buyerkit.reports.state import (
+    DIAGNOSTIC_KINDS,
+    FOLD_COLUMNS,
+    Group,
+    Journey,
+    journey_key,
+    org_cell,
+)
+from buyerkit.signals.bulk import ROWS, insert_json
 
 Row = Mapping[str, Any]
 CHUNK = 500
@@ -361,7 +368,7 @@ def rebuild(conn: sa.Connection, events: sa.Table) -> None:
     """Recompute every roll-up from the events table, in the caller's transaction: the same
     state and cells as folding the events with `apply` in any batches, computed in a few
     ordered scans (a test holds the two to agreement)."""
-    from ..store import unfolded
+    from buyerkit.signals.store import unfolded
 
     for table in ROLLUP_TABLES:
         conn.execute(table.delete())

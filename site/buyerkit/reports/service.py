@@ -8,14 +8,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from . import spend
-from .context import Context
-from .period import Period
-from .pipeline import Plan, pipeline
-from .queries import REPORTS
-from .schema import ru_outcomes
-from .suppress import count
-from .tables import Report
+from buyerkit.reports import spend
+from buyerkit.reports.context import Context
+from buyerkit.reports.period import Period
+from buyerkit.reports.pipeline import Plan, pipeline
+from buyerkit.reports.queries import REPORTS
+from buyerkit.reports.schema import ru_outcomes
+from buyerkit.reports.suppress import count
+from buyerkit.reports.tables import Report
 
 NAMES = (*REPORTS, "pipeline")
 

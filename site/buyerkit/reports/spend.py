@@ -14,10 +14,10 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..events import clean_token
-from .period import Period
-from .schema import report_spend
-from .state import NONE
+from buyerkit.reports.period import Period
+from buyerkit.reports.schema import report_spend
+from buyerkit.reports.state import NONE
+from buyerkit.signals.events import clean_token
 
 COLUMNS = ("month", "source", "medium", "campaign", "amount")
 MAX_ROWS = 5000

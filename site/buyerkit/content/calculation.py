@@ -1,0 +1,275 @@
+"""Run a compiled calculator: read values, compute outputs and projection, format results.
+
+static/formula.js mirrors every function here with the same operations and the same message
+texts (it reads the messages from the spec this module serves), so a page computed by the
+server without JavaScript and the live page in the browser show identical figures.
+
+Rounding rule, both sides: values are computed in IEEE 754 doubles; at display and comparison
+money is rounded half away from zero to the cent, then shown in whole units (again half away).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from buyerkit.content.calculators import Compiled
+from buyerkit.content.formula import evaluate, round_half_away
+from buyerkit.content.schema.calculator import SCENARIOS
+
+NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+MAX_DIGITS = 15
+SHOW_LIMIT = 1e13
+NOT_MEANINGFUL = "Not meaningful at these numbers"
+DEFAULT_SCENARIO = "expected"
+SCENARIO_LABELS = {"conservative": "Conservative", "expected": "Expected",
+                   "optimistic": "Optimistic"}
+
+
+def group(digits: str) -> str:
+    """Thousands separators on a string of digits."""
+    out = ""
+    while len(digits) > 3:
+        out = "," + digits[-3:] + out
+        digits = digits[:-3]
+    return digits + out
+
+
+def fixed(x: float, decimals: int, trim: bool) -> str:
+    """x rounded half away from zero to `decimals`, grouped; trailing zeros cut when `trim`."""
+    p = 10.0 ** decimals
+    k = round_half_away(abs(round_half_away(x, decimals)) * p, 0)
+    frac = k % p
+    whole = group(str(int((k - frac) / p)))
+    text = whole
+    if decimals:
+        f = str(int(frac)).rjust(decimals, "0")
+        if trim:
+            f = f.rstrip("0")
+        text = whole + ("." + f if f else "")
+    return ("-" + text) if x < 0 and k != 0 else text
+
+
+def format_value(value: float, fmt: str, currency: str) -> str:
+    """The text a prospect reads for a result; the same in static/formula.js."""
+    if not math.isfinite(value) or abs(value) >= SHOW_LIMIT:
+        return NOT_MEANINGFUL
+    if fmt == "currency":
+        cents = round_half_away(value, 2)
+        units = round_half_away(cents, 0)
+        text = fixed(abs(units), 0, True)
+        return ("-" if units < 0 else "") + currency + text
+    if fmt == "percent":
+        return fixed(value * 100, 1, True) + "%"
+    if fmt == "months":
+        if value < 0:
+            return NOT_MEANINGFUL
+        text = fixed(value, 1, True)
+        return text + (" month" if text == "1" else " months")
+    return fixed(value, 2, True)
+
+
+def plain(x: float) -> str:
+    """A declared bound as a person reads it: grouped, up to six decimals."""
+    return fixed(x, 6, True)
+
+
+def messages(v: Any) -> dict[str, str]:
+    """The inline messages for one field, shared word for word with the browser."""
+    unit = f" {v.unit}" if v.unit else ""
+    return {
+        "empty": "Enter a number.",
+        "nan": "Enter a number, like 1200 or 12.5 (digits only, no letters or symbols).",
+        "long": f"That number is too long to be real: use at most {MAX_DIGITS} digits.",
+        "range": f"Enter a number from {plain(v.min)} to {plain(v.max)}{unit}.",
+    }
+
+
+def check_value(raw: str, v: Any) -> tuple[float | None, str | None]:
+    """Parse what a person typed into a field: the number, or the message to show beside it."""
+    text = raw.strip()
+    msg = messages(v)
+    if text == "":
+        return None, msg["empty"]
+    if not NUMBER.match(text):
+        return None, msg["nan"]
+    text = text.replace(",", "")
+    if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        return None, msg["long"]
+    x = float(text)
+    if x < v.min or x > v.max:
+        return None, msg["range"]
+    return x + 0.0, None
+
+
+@dataclass
+class Reading:
+    """What a request or link said: raw texts, parsed values and a message per bad field."""
+
+    raw: dict[str, str] = field(default_factory=dict)
+    values: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    scenario: str = DEFAULT_SCENARIO
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read(comp: Compiled, params: Mapping[str, str]) -> Reading:
+    """Read `i.<id>`, `a.<id>` and `s` params; a missing field keeps its default."""
+    r = Reading()
+    c = comp.model
+    for prefix, items, attr in (("i.", c.inputs, "default"), ("a.", c.assumptions, "value")):
+        for v in items:
+            key = prefix + v.id
+            default = float(getattr(v, attr))
+            if key not in params:
+                r.raw[key], r.values[v.id] = plain(default), default
+                continue
+            r.raw[key] = params[key][:100]
+            x, err = check_value(r.raw[key], v)
+            if err:
+                r.errors[key] = err
+            else:
+                r.values[v.id] = x  # type: ignore[assignment]
+    s = params.get("s", DEFAULT_SCENARIO)
+    r.scenario = s if c.scenarios and s in SCENARIOS else DEFAULT_SCENARIO
+    return r
+
+
+@dataclass
+class Result:
+    """Outputs (None where `when` is false), projection rows, and the breakeven month."""
+
+    scenario: str
+    outputs: dict[str, float | None]
+    rows: list[dict[str, float]]
+    breakeven: int | None
+
+
+def compute(comp: Compiled, values: Mapping[str, float], scenario: str) -> Result:
+    """Evaluate every output, then the projection month by month, for one scenario."""
+    c = comp.model
+    factors = getattr(c.scenarios, scenario).factors if c.scenarios else {}
+    env: dict[str, float] = {k: v * factors[k] if k in factors else v
+                             for k, v in values.items()}
+    outputs: dict[str, float | None] = {}
+    for oid in comp.order:
+        cond = comp.conditions.get(oid)
+        if cond is not None and evaluate(cond, env) == 0:
+            outputs[oid] = None
+            continue
+        env[oid] = evaluate(comp.formulas[oid], env)
+        outputs[oid] = env[oid]
+    rows: list[dict[str, float]] = []
+    breakeven = None
+    if c.projection:
+        last: dict[str, float] = {}
+        for m in range(1, c.projection.months + 1):
+            env["month"] = float(m)
+            row: dict[str, float] = {}
+            for sid in comp.series_order:
+                row[sid] = env[sid] = evaluate(comp.series[sid], env,
+                                               lambda name, last=last: last.get(name, 0.0))
+            rows.append(row)
+            last = row
+            be = c.projection.breakeven
+            if be and breakeven is None and round_half_away(row[be], 2) >= 0:
+                breakeven = m
+    return Result(scenario, outputs, rows, breakeven)
+
+
+def payback_band(comp: Compiled, result: Result) -> str:
+    """The coarse band a `calculator_used` signal carries: never the prospect's numbers."""
+    c = comp.model
+    if c.payback:
+        v = result.outputs.get(c.payback)
+        if v is None or not math.isfinite(v) or v < 0 or abs(v) >= SHOW_LIMIT:
+            return "never"
+        months = round_half_away(v, 1)
+    else:
+        if result.breakeven is None:
+            assert c.projection and c.projection.breakeven
+            series = [row[c.projection.breakeven] for row in result.rows]
+            rising = len(series) > 1 and series[-1] > series[-2]
+            return "24_plus" if rising else "never"
+        months = float(result.breakeven)
+    for limit, band in ((3, "0_3"), (6, "3_6"), (12, "6_12"), (24, "12_24")):
+        if months <= limit:
+            return band
+    return "24_plus"
+
+
+def output_text(comp: Compiled, oid: str, value: float | None) -> str:
+    o = comp.output(oid)
+    if value is None:
+        return o.otherwise or NOT_MEANINGFUL
+    return format_value(value, o.format, comp.model.currency)
+
+
+def breakeven_text(comp: Compiled, result: Result) -> str | None:
+    p = comp.model.projection
+    if not p or not p.breakeven:
+        return None
+    if result.breakeven is None:
+        return f"not within {p.months} months at these numbers."
+    return f"month {result.breakeven} of {p.months}."
+
+
+def share_fragment(comp: Compiled, r: Reading) -> str:
+    """The share link's fragment for valid numbers, built as static/formula.js builds it."""
+    c = comp.model
+    pairs = [("calc", c.slug)]
+    for prefix, items, attr in (("i.", c.inputs, "default"), ("a.", c.assumptions, "value")):
+        for v in items:
+            key = prefix + v.id
+            if prefix == "a." and r.values[v.id] == float(getattr(v, attr)):
+                continue
+            pairs.append((key, r.raw[key].strip().replace(",", "")))
+    if c.scenarios:
+        pairs.append(("s", r.scenario))
+    return urlencode(pairs)
+
+
+def spec(comp: Compiled) -> dict[str, Any]:
+    """The compiled calculator as JSON for static/formula.js: ASTs, ranges, messages."""
+    c = comp.model
+
+    def field(v: Any, value: float) -> dict[str, Any]:
+        return {"id": v.id, "label": v.label, "unit": v.unit, "min": v.min, "max": v.max,
+                "step": v.step, "value": value, "messages": messages(v)}
+
+    out: dict[str, Any] = {
+        "slug": c.slug, "title": c.title, "kind": c.kind, "currency": c.currency,
+        "payback": c.payback,
+        "inputs": [field(v, v.default) for v in c.inputs],
+        "assumptions": [field(v, v.value) for v in c.assumptions],
+        "outputs": [{"id": o.id, "label": o.label, "format": o.format,
+                     "otherwise": o.otherwise, "compare": o.compare,
+                     "formula": comp.formulas[o.id], "when": comp.conditions.get(o.id)}
+                    for o in c.outputs],
+        "order": list(comp.order),
+        "scenarios": None,
+        "projection": None,
+        "messages": {"not_meaningful": NOT_MEANINGFUL},
+    }
+    if c.scenarios:
+        out["scenarios"] = {name: {"label": getattr(c.scenarios, name).label
+                                   or SCENARIO_LABELS[name],
+                                   "factors": dict(getattr(c.scenarios, name).factors)}
+                            for name in SCENARIOS}
+    if c.projection:
+        p = c.projection
+        out["projection"] = {
+            "months": p.months, "breakeven": p.breakeven, "title": p.title,
+            "breakeven_label": p.breakeven_label,
+            "series": [{"id": s.id, "label": s.label, "format": s.format, "chart": s.chart,
+                        "formula": comp.series[s.id]} for s in p.series],
+            "order": list(comp.series_order),
+        }
+    return out

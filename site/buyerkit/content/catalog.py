@@ -1,0 +1,177 @@
+"""Assemble the whole content folder into one immutable Catalog, or every error found in it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from flask import Flask, current_app
+
+from buyerkit.content.calculators import Compiled, load_calculator
+from buyerkit.content.guides import load_comparison, load_guides, load_pricing
+from buyerkit.content.loading import Source, check_slug_name, load_yaml, validate
+from buyerkit.content.schema.diagnostic import REQUIRED_REASONS, Diagnostic
+from buyerkit.content.schema.guide import Guide
+from buyerkit.content.schema.offering import Comparison, Pricing
+from buyerkit.content.schema.site import Site
+from buyerkit.content.schema.targets import Target, Targets
+from buyerkit.errors import BuyerkitError, ContentErrors, ContentProblem, display_path
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the views need from content/, validated; built once per app."""
+
+    root: Path
+    site: Site
+    diagnostics: Mapping[str, Diagnostic] = field(default_factory=dict)
+    calculators: Mapping[str, Compiled] = field(default_factory=dict)
+    guides: Mapping[str, Guide] = field(default_factory=dict)
+    pricing: Pricing | None = None
+    comparison: Comparison | None = None
+    targets: tuple[Target, ...] = ()
+
+
+def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
+    """Cross-field rules a schema cannot say: unique ids, known reasons, options that fit."""
+    reasons = set(d.scoring.reasons)
+    for code in REQUIRED_REASONS:
+        if code not in reasons:
+            problems.append(src.problem(("scoring", "reasons"),
+                                        f"scoring.reasons: missing reason '{code}'"))
+    for verdict in ("fit", "not_now", "not_a_fit"):
+        for ai, alt in enumerate(getattr(d.outcomes, verdict).alternatives):
+            for ri, code in enumerate(alt.for_reasons):
+                if code not in reasons:
+                    problems.append(src.problem(
+                        ("outcomes", verdict, "alternatives", ai, "for_reasons", ri),
+                        f"unknown reason '{code}': add it to scoring.reasons"))
+    seen_steps: set[str] = set()
+    seen_q: set[str] = set()
+    for si, step in enumerate(d.steps):
+        if step.id in seen_steps:
+            problems.append(src.problem(("steps", si, "id"), f"duplicate step id '{step.id}'"))
+        seen_steps.add(step.id)
+        for qi, q in enumerate(step.questions):
+            qloc = ("steps", si, "questions", qi)
+            if q.id in seen_q:
+                problems.append(src.problem((*qloc, "id"), f"duplicate question id '{q.id}'"))
+            seen_q.add(q.id)
+            if q.records == "roles" and q.kind != "multi":
+                problems.append(src.problem((*qloc, "records"),
+                                            "records: roles needs a question of kind multi"))
+            if q.records not in (None, "roles") and q.kind != "single":
+                problems.append(src.problem(
+                    (*qloc, "records"), f"records: {q.records} needs a question of kind single"))
+            values: set[str] = set()
+            for oi, o in enumerate(q.options):
+                oloc = (*qloc, "options", oi)
+                if o.value in values:
+                    problems.append(src.problem((*oloc, "value"),
+                                                f"duplicate option value '{o.value}'"))
+                values.add(o.value)
+                if o.points and q.scores not in ("problem", "profile"):
+                    problems.append(src.problem((*oloc, "points"),
+                                                "points count only in a question that scores "
+                                                "problem or profile"))
+                if o.bucket and q.scores != "problem":
+                    problems.append(src.problem((*oloc, "bucket"),
+                                                "bucket belongs in a question that scores problem"))
+                if o.trigger and q.scores != "urgency":
+                    problems.append(src.problem(
+                        (*oloc, "trigger"), "trigger belongs in a question that scores urgency"))
+                if o.exclusive and q.kind != "multi":
+                    problems.append(src.problem((*oloc, "exclusive"),
+                                                "exclusive applies only to a multi question"))
+                for attr in ("reason", "disqualifies"):
+                    code = getattr(o, attr)
+                    if code and code not in reasons:
+                        problems.append(src.problem((*oloc, attr),
+                                                    f"unknown reason '{code}': add it to "
+                                                    "scoring.reasons"))
+
+
+def load_diagnostic(path: Path, problems: list[ContentProblem]) -> Diagnostic | None:
+    """Load one diagnostic; its slug is its file name."""
+    src = load_yaml(path, problems)
+    before = len(problems)
+    d = validate(src, Diagnostic, problems)
+    if d is None:
+        return None
+    check_slug_name(src, problems)
+    d = d.model_copy(update={"slug": path.stem})
+    _check_diagnostic(src, d, problems)
+    return d if len(problems) == before else None
+
+
+def load_targets(path: Path, problems: list[ContentProblem]) -> tuple[Target, ...]:
+    """The target account list (optional file); each domain may appear once."""
+    if not path.is_file():
+        return ()
+    src = load_yaml(path, problems)
+    parsed = validate(src, Targets, problems)
+    if parsed is None:
+        return ()
+    seen: dict[str, int] = {}
+    for i, t in enumerate(parsed.targets):
+        if t.domain in seen:
+            problems.append(src.problem(("targets", i, "domain"),
+                                        f"duplicate domain '{t.domain}' (also target "
+                                        f"{seen[t.domain] + 1})"))
+        seen.setdefault(t.domain, i)
+    return parsed.targets
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load and validate content/; raise ContentErrors listing every problem found."""
+    root = Path(root)
+    if not root.is_dir():
+        raise BuyerkitError(f"content folder not found: {display_path(root)}")
+    problems: list[ContentProblem] = []
+    site_path = root / "site.yaml"
+    site = None
+    if not site_path.is_file():
+        problems.append(ContentProblem(display_path(site_path), 1, 1, "file is missing"))
+    else:
+        site_src = load_yaml(site_path, problems)
+        site = validate(site_src, Site, problems)
+
+    diagnostics: dict[str, Diagnostic] = {}
+    for path in sorted((root / "diagnostics").glob("*.yaml")):
+        d = load_diagnostic(path, problems)
+        if d is not None:
+            diagnostics[d.slug] = d
+
+    calculators: dict[str, Compiled] = {}
+    for path in sorted((root / "calculators").glob("*.yaml")):
+        c = load_calculator(path, problems)
+        if c is not None:
+            calculators[c.slug] = c
+    guides = load_guides(root, problems)
+    pricing = load_pricing(root, problems)
+    comparison = load_comparison(root, problems)
+
+    if site is not None:
+        for i, p in enumerate(site.problems):
+            if p.diagnostic and not (root / "diagnostics" / f"{p.diagnostic}.yaml").is_file():
+                problems.append(site_src.problem(("problems", i, "diagnostic"),
+                                                 f"unknown diagnostic '{p.diagnostic}'"))
+    targets = load_targets(root / "targets.yaml", problems)
+    if problems:
+        raise ContentErrors(problems)
+    assert site is not None
+    return Catalog(root=root.resolve(), site=site,
+                   diagnostics=MappingProxyType(diagnostics),
+                   calculators=MappingProxyType(calculators), guides=guides,
+                   pricing=pricing, comparison=comparison, targets=targets)
+
+
+def init_app(app: Flask) -> None:
+    """Load content once at start-up; a broken content folder stops the app with its errors."""
+    app.extensions["buyerkit.catalog"] = load_catalog(Path(app.config["CONTENT_DIR"]))
+
+
+def get_catalog() -> Catalog:
+    return current_app.extensions["buyerkit.catalog"]

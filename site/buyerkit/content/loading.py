@@ -1,0 +1,218 @@
+"""Load YAML and Markdown front matter with the line and column of every node, and validate it.
+
+Content errors must name `path:line:col`, so files are composed to nodes first and each
+value's position is kept beside the plain data that pydantic validates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+import yaml
+
+from buyerkit.errors import ContentProblem, display_path
+
+Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+@dataclass
+class Source:
+    """One parsed content file: its data, and where each value and key stands in the file."""
+
+    path: Path
+    data: Any = None
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    line_offset: int = 0
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """The position of `loc`, or of its nearest ancestor that exists in the file."""
+        loc = tuple(loc)
+        while True:
+            table = self.keys if key and loc in self.keys else self.values
+            if loc in table:
+                line, col = table[loc]
+                return line + self.line_offset, col
+            if not loc:
+                return 1 + self.line_offset, 1
+            loc = loc[:-1]
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> ContentProblem:
+        line, col = self.where(loc, key=key)
+        return ContentProblem(self.name, line, col, message)
+
+
+def _walk(src: Source, node: yaml.Node, loc: Loc, problems: list[ContentProblem]) -> None:
+    src.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for knode, vnode in node.value:
+            key = knode.value if isinstance(knode, yaml.ScalarNode) else str(knode.value)
+            pos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            if key in seen:
+                problems.append(ContentProblem(src.name, pos[0] + src.line_offset, pos[1],
+                                               f"duplicate key '{key}'"))
+            seen.add(key)
+            src.keys[(*loc, key)] = pos
+            _walk(src, vnode, (*loc, key), problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(src, item, (*loc, i), problems)
+
+
+def parse_yaml(path: Path, text: str, problems: list[ContentProblem], *,
+               line_offset: int = 0) -> Source:
+    """Parse YAML text into a Source; syntax errors become located problems, never raise."""
+    src = Source(path=path, line_offset=line_offset)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            src.data = None
+            return src
+        _walk(src, node, (), problems)
+        src.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = e.problem or e.context or "invalid YAML"
+        problems.append(ContentProblem(src.name, line + line_offset, col, f"invalid YAML: {what}"))
+        src.data = None
+    except yaml.YAMLError as e:
+        problems.append(ContentProblem(src.name, 1 + line_offset, 1, f"invalid YAML: {e}"))
+        src.data = None
+    finally:
+        loader.dispose()
+    return src
+
+
+def read_text(path: Path, problems: list[ContentProblem]) -> str | None:
+    """Read a UTF-8 file; an unreadable file is a located problem rather than a traceback."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        problems.append(ContentProblem(display_path(path), 1, 1,
+                                       f"not UTF-8 text (byte {e.start})"))
+    except OSError as e:
+        problems.append(ContentProblem(display_path(path), 1, 1,
+                                       f"cannot read file: {e.strerror or e}"))
+    return None
+
+
+def load_yaml(path: Path, problems: list[ContentProblem]) -> Source:
+    """Read and parse one YAML file."""
+    text = read_text(path, problems)
+    return parse_yaml(path, text, problems) if text is not None else Source(path=path)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 40 else text[:39] + "…'"
+
+
+TYPE_WORDS = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "float_type": "a number",
+    "string_type": "text", "bool_type": "true or false", "list_type": "a list",
+    "tuple_type": "a list", "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)", "dataclass_type": "a mapping (key: value)",
+}
+
+
+def _message(err: dict[str, Any]) -> tuple[str, bool]:
+    """Turn one pydantic error into our wording; the bool says whether it points at a key."""
+    kind, loc, ctx = err["type"], err["loc"], err.get("ctx") or {}
+    name = str(loc[-1]) if loc else "document"
+    got = _shown(err.get("input"))
+    if kind == "extra_forbidden":
+        return f"unknown field '{name}'", True
+    if kind == "missing":
+        return f"missing required field '{name}'", False
+    if kind in ("literal_error", "enum"):
+        expected = ctx.get("expected", "one of the allowed values")
+        return f"'{name}' must be {expected} (got {got})", False
+    if kind in TYPE_WORDS:
+        return f"'{name}' must be {TYPE_WORDS[kind]} (got {got})", False
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"'{name}' needs at least {n} item{'' if n == 1 else 's'}", False
+    if kind == "too_long":
+        n = ctx.get("max_length")
+        return f"'{name}' has more than {n} items", False
+    if kind == "string_too_short":
+        return f"'{name}' must not be empty", False
+    if kind == "string_too_long":
+        return f"'{name}' is longer than {ctx.get('max_length')} characters", False
+    if kind == "string_pattern_mismatch":
+        if "https" in str(ctx.get("pattern", "")):
+            return (f"'{name}' must be a link starting with https://, mailto:, tel: or / "
+                    f"(got {got})", False)
+        return (f"'{name}' must be a slug: lower-case letters, digits, '-' and '_' (got {got})",
+                False)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = {"greater_than_equal": "at least", "less_than_equal": "at most",
+                 "greater_than": "more than", "less_than": "less than"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return f"'{name}' must be {bound} {limit} (got {got})", False
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"])), False
+    msg = err["msg"]
+    return f"'{name}': {msg[0].lower()}{msg[1:]}", False
+
+
+def _drop_echoes(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list whose items failed also reports itself too short: keep only the real cause."""
+    locs = [tuple(e["loc"]) for e in errors]
+    return [e for e in errors
+            if not (e["type"] == "too_short"
+                    and any(len(o) > len(e["loc"]) and o[:len(e["loc"])] == tuple(e["loc"])
+                            for o in locs))]
+
+
+def validate(src: Source, model: type[M], problems: list[ContentProblem],
+             context: dict[str, Any] | None = None) -> M | None:
+    """Validate a Source against a pydantic model; every error becomes a located problem."""
+    if src.data is None and any(p.path == src.name for p in problems):
+        return None
+    try:
+        return model.model_validate(src.data if src.data is not None else {}, context=context)
+    except pydantic.ValidationError as e:
+        for err in _drop_echoes(e.errors(include_url=False)):
+            loc = tuple(err["loc"])
+            message, on_key = _message(err)
+            if not loc and err["type"] in ("model_type", "dict_type"):
+                message = "the file must be a mapping of fields (key: value)"
+            problems.append(src.problem(loc, message, key=on_key))
+        return None
+
+
+def collect(paths: list[Path], load: Callable[[Path, list[ContentProblem]], M | None],
+            problems: list[ContentProblem]) -> list[M]:
+    """Load several files with the same loader, keeping going past broken ones."""
+    out = []
+    for path in paths:
+        item = load(path, problems)
+        if item is not None:
+            out.append(item)
+    return out
+
+
+SLUG_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+
+
+def check_slug_name(src: Source, problems: list[ContentProblem]) -> bool:
+    """A file whose name is its slug (and address) must be named like one; False if not."""
+    if SLUG_NAME.fullmatch(src.path.stem):
+        return True
+    problems.append(ContentProblem(src.name, 1, 1, f"file name '{src.path.name}' must be a "
+                                   "slug (lower-case letters, digits, dashes)"))
+    return False

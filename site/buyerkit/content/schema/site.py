@@ -1,0 +1,62 @@
+"""content/site.yaml: who the vendor is, how a buyer reaches them, and whom they serve."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from buyerkit.content.schema import Model, ShortText, Slug, StrictBool, Text, Url
+
+
+class Vendor(Model):
+    name: ShortText
+    tagline: ShortText
+    pitch: Text
+    base_url: Url = "https://example.com"
+
+
+class ContactLink(Model):
+    label: ShortText
+    url: Url
+    note: ShortText | None = None
+
+
+class Phone(Model):
+    label: ShortText
+    number: ShortText
+    hours: ShortText | None = None
+
+
+class DirectMessage(Model):
+    network: ShortText
+    handle: ShortText
+    url: Url
+
+
+class Contact(Model):
+    schedule: ContactLink | None = None
+    phone: Phone | None = None
+    chat: ContactLink | None = None
+    email: ContactLink | None = None
+    dms: tuple[DirectMessage, ...] = ()
+
+
+class TargetProfile(Model):
+    summary: Text
+    sizes: tuple[ShortText, ...] = ()
+    industries: tuple[ShortText, ...] = ()
+    tools: tuple[ShortText, ...] = ()
+
+
+class Problem(Model):
+    bucket: Literal["retain_expand", "acquire", "efficiency"]
+    title: ShortText
+    body: Text
+    diagnostic: Slug | None = None
+    we_solve: StrictBool = True
+
+
+class Site(Model):
+    vendor: Vendor
+    contact: Contact
+    target_profile: TargetProfile
+    problems: tuple[Problem, ...] = ()

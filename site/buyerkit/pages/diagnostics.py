@@ -1,0 +1,160 @@
+"""The diagnostic as server-rendered steps: works without JavaScript, keeps answers both ways.
+
+No cookie and no server state: answers from other steps travel in hidden fields of the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from buyerkit.content.catalog import get_catalog
+from buyerkit.content.schema.diagnostic import Diagnostic
+from buyerkit.content.scoring import Answers, Result, check_answers, score
+from buyerkit.pages.forms import step_form
+from buyerkit.signals.events import (
+    Channel,
+    DiagnosticCompleted,
+    DiagnosticStarted,
+    StepReached,
+    derived_id,
+    is_uuid,
+    new_id,
+    referrer_host,
+)
+from buyerkit.signals.record import record_page
+
+bp = Blueprint("diagnostics", __name__, url_prefix="/diagnostics")
+
+# `_group` and `_homepage` start with "_", which no question id (a slug) can: no collisions.
+CARRIED = ("journey", "event", "_group", "utm_source", "utm_medium", "utm_campaign", "ref")
+HONEYPOT = "_homepage"  # a field no person sees or fills (hidden from sight, AT and Tab)
+
+
+def _diagnostic(slug: str) -> Diagnostic:
+    d = get_catalog().diagnostics.get(slug)
+    if d is None:
+        abort(404)
+    return d
+
+
+def _raw_answers(d: Diagnostic) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for q in d.questions():
+        values = request.form.getlist(q.id)
+        if values:
+            raw[q.id] = values if q.kind == "multi" else values[0] if len(values) == 1 else values
+    return raw
+
+
+def _carried() -> dict[str, str]:
+    """Journey, event id and channel: made on the first step, then carried in hidden fields."""
+    src = request.form if request.method == "POST" else request.args
+    ctx = {k: (src.get(k) or "")[:200] for k in CARRIED}
+    if request.method == "GET":
+        ctx["ref"] = referrer_host(request.referrer, request.host) or ""
+        ctx["journey"] = new_id()
+    for k in ("journey", "event"):
+        if not is_uuid(ctx[k]):
+            ctx[k] = new_id()
+    if not is_uuid(ctx["_group"]):
+        ctx["_group"] = ""  # filled in by diagnostic.js from a shared link's fragment
+    return ctx
+
+
+def _channel(ctx: dict[str, str]) -> Channel:
+    return Channel.from_values(ctx["utm_source"], ctx["utm_medium"], ctx["utm_campaign"],
+                               ctx["ref"])
+
+
+def _signal(cls: type, d: Diagnostic, ctx: dict[str, str], what: str, **props: Any) -> None:
+    """Record a journey event with an id derived from the journey, so a re-post counts once."""
+    record_page(cls(id=derived_id(ctx["journey"], what), subject=d.slug,
+                    journey=ctx["journey"], group=ctx["_group"] or None,
+                    channel=_channel(ctx), **props),
+                honeypot=bool(request.form.get(HONEYPOT)))
+
+
+def _render_step(d: Diagnostic, index: int, answers: Answers, ctx: dict[str, str],
+                 formdata: Any = None, validate: bool = False, status: int = 200) -> Response:
+    step = d.steps[index]
+    form = step_form(d, step, formdata, answers)
+    if validate:
+        form.validate()
+    on_step = {q.id for q in step.questions}
+    hidden = [(qid, v) for qid, values in answers.items() if qid not in on_step for v in values]
+    if index == len(d.steps) - 1:
+        ctx = {**ctx, "event": new_id()}
+    html = render_template("diagnostic_step.html", d=d, step=step, index=index, form=form,
+                           hidden=hidden, ctx=ctx, site=get_catalog().site, honeypot=HONEYPOT,
+                           abandon_id=derived_id(ctx["journey"], f"abandoned:{index + 1}"))
+    return Response(html, status=status)
+
+
+def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
+    result: Result = score(d, answers)
+    event = DiagnosticCompleted(
+        id=ctx["event"], subject=d.slug, verdict=result.verdict, reasons=result.codes,
+        bucket=result.bucket, trigger=result.trigger, bands=dict(result.bands),
+        journey=ctx["journey"], group=ctx["_group"] or None, channel=_channel(ctx),
+    )
+    record_page(event, honeypot=bool(request.form.get(HONEYPOT)))
+    outcome = getattr(d.outcomes, result.verdict)
+    catalog = get_catalog()
+    return Response(render_template("diagnostic_result.html", d=d, result=result,
+                                    outcome=outcome, site=catalog.site, answers=answers,
+                                    calculators=catalog.calculators, ctx=ctx))
+
+
+def _render_static(d: Diagnostic) -> Response:
+    """Static build (`buyerkit freeze`): every step and every outcome in one page, no random
+    ids baked in; static/diagnostic-static.js asks the endpoint for the verdict."""
+    forms = [step_form(d, step, None) for step in d.steps]
+    return Response(render_template("diagnostic_static.html", d=d, forms=forms,
+                                    site=get_catalog().site))
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("diagnostics_index.html", diagnostics=get_catalog().diagnostics,
+                           site=get_catalog().site)
+
+
+@bp.route("/<slug>/", methods=["GET", "POST"])
+def run(slug: str) -> Response:
+    d = _diagnostic(slug)
+    if current_app.config["STATIC_BUILD"] and request.method == "GET":
+        return _render_static(d)
+    ctx = _carried()
+    if request.method == "GET":
+        _signal(DiagnosticStarted, d, ctx, "started")
+        return _render_step(d, 0, {}, ctx)
+
+    try:
+        index = int(request.form.get("step", "0"))
+    except ValueError:
+        index = 0
+    index = min(max(index, 0), len(d.steps) - 1)
+    raw = _raw_answers(d)
+    # Keep every well-formed answer, whatever step it belongs to; drop only tampered ones.
+    answers, _ = check_answers(d, {k: v for k, v in raw.items()
+                                   if not check_answers(d, {k: v}, only={k})[1]})
+
+    if request.form.get("go") == "back":
+        return _render_step(d, max(index - 1, 0), answers, ctx, request.form)
+
+    on_step = {q.id for q in d.steps[index].questions}
+    _, errors = check_answers(d, raw, only=on_step)
+    if errors:
+        return _render_step(d, index, answers, ctx, request.form, validate=True, status=400)
+    if index < len(d.steps) - 1:
+        _signal(StepReached, d, ctx, f"step:{index + 2}", step=index + 2)
+        return _render_step(d, index + 1, answers, ctx, request.form)
+
+    for i, step in enumerate(d.steps):
+        _, errors = check_answers(d, raw, only={q.id for q in step.questions})
+        if errors:
+            current_app.logger.info("diagnostic %s: answers missing on step %d", slug, i + 1)
+            return _render_step(d, i, answers, ctx, request.form, validate=True, status=400)
+    return _finish(d, answers, ctx)

@@ -1,0 +1,110 @@
+"""Role guides and the decision kit: server-rendered pages a buyer forwards to their team.
+
+The pages are complete without JavaScript. `static/guide.js` adds the team's numbers from the
+link's fragment, the share controls and the kit's checklist; the server never sees either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, abort, render_template, request
+
+from buyerkit.content.catalog import Catalog, get_catalog
+from buyerkit.content.schema import BUCKETS, TRIGGERS
+from buyerkit.content.schema.guide import TASK_KINDS, Guide
+from buyerkit.content.schema.site import Site
+
+bp = Blueprint("guides", __name__)
+
+
+def absolute_url(site: Site, path: str) -> str:
+    """The page's public address, for link previews and for links shared without JavaScript."""
+    return site.vendor.base_url.rstrip("/") + path
+
+
+def numbers_labels(catalog: Catalog) -> dict[str, Any]:
+    """What the page script needs to turn fragment codes into words: only known codes show."""
+    return {
+        "diagnostics": {
+            slug: {"title": d.title,
+                   "verdicts": {v: getattr(d.outcomes, v).title
+                                for v in ("fit", "not_now", "not_a_fit")}}
+            for slug, d in catalog.diagnostics.items()
+        },
+        "buckets": BUCKETS,
+        "triggers": TRIGGERS,
+        "roles": {role: g.meta.name for role, g in catalog.guides.items()},
+    }
+
+
+def contact_kinds(site: Site) -> dict[str, str]:
+    """Each contact link's address mapped to its kind, so a click can say which was chosen."""
+    c = site.contact
+    kinds: dict[str, str] = {}
+    if c.schedule:
+        kinds[c.schedule.url] = "schedule"
+    if c.phone:
+        kinds["tel:" + c.phone.number.replace(" ", "")] = "phone"
+    if c.chat:
+        kinds[c.chat.url] = "chat"
+    if c.email:
+        kinds[c.email.url] = "email"
+    for dm in c.dms:
+        kinds[dm.url] = "dm"
+    return kinds
+
+
+def mailto(subject: str, body: str) -> str:
+    """An e-mail draft link; the buyer picks the recipients in their own mail program."""
+    return f"mailto:?subject={quote(subject)}&body={quote(body)}"
+
+
+def guide_email(site: Site, guide: Guide | None, url: str) -> tuple[str, str]:
+    """Subject and body of the e-mail draft that shares a guide (or the kit when None)."""
+    vendor = site.vendor.name
+    if guide is None:
+        return (f"Our decision kit for {vendor}",
+                f"Hi,\n\nHere is one page with every role's guide to {vendor} and a checklist of "
+                f"what each of us has to do before we decide:\n\n{url}\n\n"
+                "There is nothing to sign up for.")
+    return (f"For our {guide.meta.name}: {guide.meta.title}",
+            f"Hi,\n\nI am looking at {vendor}. This guide answers the questions our "
+            f"{guide.meta.name} will ask:\n\n{url}\n\nThere is nothing to sign up for.")
+
+
+def _page_context(catalog: Catalog, guide: Guide | None) -> dict[str, Any]:
+    site = catalog.site
+    url = absolute_url(site, request.path)
+    subject, body = guide_email(site, guide, url)
+    return {"site": site, "guides": list(catalog.guides.values()), "page_url": url,
+            "email_href": mailto(subject, body), "labels": numbers_labels(catalog),
+            "contact_kinds": contact_kinds(site), "TASK_KINDS": TASK_KINDS}
+
+
+@bp.app_context_processor
+def _guides_nav() -> dict[str, Any]:
+    """Lets shared templates (the nav, the diagnostic result) link to the guides that exist."""
+    return {"all_guides": list(get_catalog().guides.values())}
+
+
+@bp.get("/guides/")
+def index() -> str:
+    catalog = get_catalog()
+    return render_template("guides_index.html", **_page_context(catalog, None))
+
+
+@bp.get("/guides/<role>/")
+def guide(role: str) -> str:
+    catalog = get_catalog()
+    g = catalog.guides.get(role)
+    if g is None:
+        abort(404)
+    return render_template("guide.html", guide=g, **_page_context(catalog, g))
+
+
+@bp.get("/kit/")
+def kit() -> str:
+    catalog = get_catalog()
+    return render_template("kit.html", **_page_context(catalog, None))

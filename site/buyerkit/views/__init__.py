@@ -1,1 +1,0 @@
-"""Blueprints: each module exports `bp`."""
