@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import flask
 from flask import Flask, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from buyerkit.content.schema import BUCKETS, TRIGGERS
 
@@ -29,6 +34,74 @@ def api_error(status: int, error: str, errors: list[dict[str, str]] | None = Non
     resp = jsonify({"ok": False, "error": error, "errors": errors or [], "status": status})
     resp.status_code = status
     return resp
+
+
+# --- JSON bodies: bounded before the parser sees them (a deep body made json recurse) -------
+
+JSON_MAX_DEPTH = 8  # the deepest body a page sends is 5 levels (an events batch)
+JSON_MAX_VALUES = 2000  # a full events batch (50 events) holds about 900
+_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)
+_BRACKETS = re.compile(r"[][{}]")
+
+
+def json_limit_problem(data: bytes | str) -> str | None:
+    """The limit a JSON text breaks (depth, number of values), or None; linear, no parsing."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode(json.detect_encoding(data), "surrogatepass")  # as json.loads
+        except (UnicodeDecodeError, LookupError):
+            return None  # not text: the parser refuses it as invalid JSON
+    bare = _JSON_STRING.sub("", data)
+    openers = bare.count("[") + bare.count("{")
+    if openers > JSON_MAX_DEPTH:
+        depth = 0
+        for m in _BRACKETS.finditer(bare):
+            depth += 1 if m.group() in "[{" else -1
+            if depth > JSON_MAX_DEPTH:
+                return f"The JSON body is nested deeper than {JSON_MAX_DEPTH} levels."
+    if openers + bare.count(",") + 1 > JSON_MAX_VALUES:
+        return f"The JSON body has more than {JSON_MAX_VALUES} values."
+    return None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+class LimitedRequest(flask.Request):
+    """Flask's request whose get_json() refuses a body past the depth and size limits."""
+
+    def get_json(self, force: bool = False, silent: bool = False,
+                 cache: bool = True) -> Any:
+        if force or self.is_json:
+            problem = json_limit_problem(self.get_data(cache=cache))
+            if problem:
+                if silent:
+                    return None
+                raise BadRequest(problem)
+        return super().get_json(force=force, silent=silent, cache=cache)
+
+
+def json_body() -> Any:
+    """The request's JSON body, or the 4xx response saying why not: 415 not JSON, 400 past a
+    limit (named) or malformed (NaN, Infinity and numbers out of range are not JSON)."""
+    if not request.is_json:
+        return api_error(415, "Send the body as application/json.")
+    data = request.get_data(cache=True)
+    problem = json_limit_problem(data)
+    if problem:
+        return api_error(400, problem, [{"field": "", "message": problem}])
+    try:
+        return json.loads(data, parse_constant=_no_constant, parse_float=_finite)
+    except (ValueError, RecursionError):
+        return api_error(400, "The body is not valid JSON.")
 
 
 def _wants_json() -> bool:
@@ -153,7 +226,21 @@ def _api_only_gate() -> Response | None:
     return None
 
 
+PROXY_FIX_KEYS = ("for", "proto", "host", "port", "prefix")
+
+
+def _proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* only from as many proxies as configured (PROXY_FIX_X_FOR etc.):
+    by default none, so a client cannot choose its own address for the rate limit."""
+    counts = {k: int(app.config.get(f"PROXY_FIX_X_{k.upper()}") or 0) for k in PROXY_FIX_KEYS}
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
+                                **{f"x_{k}": n for k, n in counts.items()})
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = LimitedRequest
+    _proxy_fix(app)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(Exception, _handle_unexpected)
     if app.config.get("API_ONLY"):

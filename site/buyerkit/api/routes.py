@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, url_for
 
 from buyerkit.api.openapi import document
 from buyerkit.content.catalog import get_catalog
@@ -22,7 +22,7 @@ from buyerkit.signals.events import (
 )
 from buyerkit.signals.record import record, record_many
 from buyerkit.signals.store import StoreError
-from buyerkit.web import api_error
+from buyerkit.web import api_error, json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -31,13 +31,9 @@ CHANNEL_KEYS = {"source", "medium", "campaign", "referrer"}
 
 
 def _json_body() -> Any:
-    """The parsed body, or a 4xx response (415 not JSON, 400 malformed, 413 too large)."""
-    if not request.is_json:
-        return api_error(415, "Send the body as application/json.")
-    body = request.get_json(silent=True)
-    if body is None:
-        return api_error(400, "The body is not valid JSON.")
-    return body
+    """The parsed body, or a 4xx response (415 not JSON, 400 malformed or past a limit, 413
+    too large): web.json_body, where the depth and size limits are."""
+    return json_body()
 
 
 def _field_errors(body: Any) -> list[dict[str, str]]:
