@@ -84,8 +84,14 @@ def make_private_server(host: str, port: int, app: WSGIApplication,
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="buyerkit")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """buyerkit: honest self-diagnostics, calculators and role guides from content/ files."""
+    from buyerkit import create_app
+
+    # The stages' own commands build their app through this (`ctx.obj()`), so no stage
+    # imports the factory that imports them.
+    ctx.obj = create_app
 
 
 def _run(app: Flask, host: str, port: int, banner: str) -> None:

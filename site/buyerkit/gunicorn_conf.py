@@ -23,6 +23,7 @@ accesslog = None  # no access log: it would hold client addresses (README "Priva
 
 def on_starting(server: Any) -> None:
     """Each worker hands its commits and the roll-up folding to a writer process of its own,
-    so the worker's CPU goes to requests (buyerkit/writer.py); BUYERKIT_STORE_WRITER=thread
-    keeps them in the worker. Set in gunicorn's master only, whose workers inherit it."""
+    so the worker's CPU goes to requests (buyerkit/signals/writer.py);
+    BUYERKIT_STORE_WRITER=thread keeps them in the worker. Set in gunicorn's master only,
+    whose workers inherit it."""
     os.environ.setdefault("BUYERKIT_STORE_WRITER", "process")

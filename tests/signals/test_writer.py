@@ -108,12 +108,14 @@ def test_a_writer_that_cannot_open_the_store_fails_the_request_in_one_line(
 
 
 def test_the_writer_is_not_started_by_hand():
-    done = subprocess.run([sys.executable, "-m", "buyerkit.signals.writer"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "buyerkit.signals.writer_main"],
+                          capture_output=True,
                           text=True, timeout=30,
                           env={k: v for k, v in os.environ.items()
                                if k != "BUYERKIT_WRITER_FD"})
     assert done.returncode == 2
-    assert done.stderr == "Error: buyerkit.signals.writer is started by the store, not by hand\n"
+    assert done.stderr == (
+        "Error: buyerkit.signals.writer_main is started by the store, not by hand\n")
 
 
 def test_the_folder_is_not_started_by_hand():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
-from buyerkit import __version__
 from buyerkit.content.catalog import Catalog
 from buyerkit.content.schema.diagnostic import Diagnostic, Option, Question
 from buyerkit.signals.company import TYPED_DOMAIN, TYPED_MAX
+
+VERSION = metadata.version("buyerkit")  # the installed package's, as `buyerkit --version`
 
 
 def _best(o: Option) -> tuple[bool, bool, int]:
@@ -203,7 +205,7 @@ def document(catalog: Catalog, score_path: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": f"{catalog.site.vendor.name} scoring endpoint (buyerkit)",
-                 "version": __version__,
+                 "version": VERSION,
                  "description": "Scores a self-diagnostic and records anonymised signals. "
                                 "Pages on other origins may call it only when their origin is "
                                 "allowed (CORS, never with credentials)."},

@@ -27,7 +27,7 @@ import click
 from flask import Flask
 from jinja2 import FileSystemBytecodeCache
 
-from buyerkit import __version__, web
+from buyerkit import web
 from buyerkit.errors import BuyerkitError, display_path
 from buyerkit.freeze.freezer import PublicFreezer, long_lived, prepare
 from buyerkit.pages.public import public_routes, unenumerable
@@ -109,8 +109,8 @@ def _fingerprint(app: Flask, dest: Path, api: str) -> str:
     def add(tag: str, data: bytes) -> None:
         h.update(tag.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
 
-    add("settings", json.dumps({"format": FORMAT, "api": api, "buyerkit": __version__},
-                               sort_keys=True).encode())
+    settings = {"format": FORMAT, "api": api, "buyerkit": metadata.version("buyerkit")}
+    add("settings", json.dumps(settings, sort_keys=True).encode())
     for dist, version in _versions():
         add("dist:" + dist, version)
     roots = [("content", Path(app.config["CONTENT_DIR"])), ("app", Path(app.root_path))]

@@ -14,11 +14,11 @@ from buyerkit.reports.folding import catch_up
 
 
 def _app() -> Any:
-    """The app for one command; its store is closed when the command ends."""
-    from buyerkit import create_app
-
-    app = create_app()
-    click.get_current_context().call_on_close(app.extensions["buyerkit.store"].dispose)
+    """The app for one command (from the factory the CLI group hands down); its store is
+    closed when the command ends."""
+    ctx = click.get_current_context()
+    app = ctx.obj()
+    ctx.call_on_close(app.extensions["buyerkit.store"].dispose)
     return app
 
 
