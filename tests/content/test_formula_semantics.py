@@ -1,0 +1,99 @@
+"""The formula language evaluated at its edges: every comparison at less, equal and greater
+(the truth table is written out here, not taken from the code), ties in min and max, the
+branch if() takes, and rounding exactly on the half."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from buyerkit.content.formula import evaluate, names, parse, round_half_away, walk
+
+# operator -> (value when a < b, when a == b, when a > b)
+TRUTH = {
+    "<": (1.0, 0.0, 0.0),
+    "<=": (1.0, 1.0, 0.0),
+    ">": (0.0, 0.0, 1.0),
+    ">=": (0.0, 1.0, 1.0),
+    "==": (0.0, 1.0, 0.0),
+    "!=": (1.0, 0.0, 1.0),
+}
+PAIRS = {"less": (2.0, 3.0), "equal": (3.0, 3.0), "greater": (4.0, 3.0)}
+
+
+@pytest.mark.parametrize("op", list(TRUTH))
+@pytest.mark.parametrize("where", list(PAIRS))
+def test_each_comparison_at_less_equal_and_greater(op, where):
+    a, b = PAIRS[where]
+    expected = TRUTH[op][list(PAIRS).index(where)]
+    tree = parse(f"a {op} b").ast
+    assert tree == [op, ["ref", "a"], ["ref", "b"]]
+    assert evaluate(tree, {"a": a, "b": b}) == expected
+
+
+@pytest.mark.parametrize("op", list(TRUTH))
+def test_a_comparison_chooses_the_branch_of_if_on_the_threshold(op):
+    """A threshold written as `if(x >= 100, ...)` decides for x exactly 100."""
+    value = evaluate(parse(f"if(x {op} 100, 7, 9)").ast, {"x": 100.0})
+    assert value == (7.0 if TRUTH[op][1] else 9.0)
+
+
+@given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6))
+def test_comparisons_agree_with_their_definitions(a, b):
+    env = {"a": a, "b": b}
+    got = {op: evaluate(parse(f"a {op} b").ast, env) for op in TRUTH}
+    want = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}
+    assert got == {op: float(v) for op, v in want.items()}
+
+
+MIN_MAX = {
+    # formula, env, value (worked out by hand)
+    "min-first-is-smallest": ("min(a, b, c)", {"a": 1.0, "b": 2.0, "c": 3.0}, 1.0),
+    "min-last-is-smallest": ("min(a, b, c)", {"a": 3.0, "b": 2.0, "c": 1.0}, 1.0),
+    "max-middle-is-largest": ("max(a, b, c)", {"a": 1.0, "b": 5.0, "c": 3.0}, 5.0),
+    "max-last-is-largest": ("max(a, b, c)", {"a": 1.0, "b": 2.0, "c": 3.0}, 3.0),
+    "max-negative": ("max(a, b)", {"a": -4.0, "b": -2.0}, -2.0),
+    "min-tie": ("min(a, b) * 2", {"a": 2.0, "b": 2.0}, 4.0),
+    "if-true-nonzero": ("if(c, 10, 20)", {"c": -0.5}, 10.0),
+    "if-zero-is-false": ("if(c, 10, 20)", {"c": 0.0}, 20.0),
+    "subtract-order": ("a - b", {"a": 10.0, "b": 4.0}, 6.0),
+    "divide-order": ("a / b", {"a": 10.0, "b": 4.0}, 2.5),
+    "multiply": ("a * b", {"a": 2.5, "b": 4.0}, 10.0),
+    "negate": ("-a + 1", {"a": 3.0}, -2.0),
+    "prev-without-history": ("prev(x) + 1", {}, 1.0),
+    "round-inside": ("round(a, 2) * 100", {"a": 0.125}, 13.0),
+}
+
+
+@pytest.mark.parametrize("case", list(MIN_MAX), ids=list(MIN_MAX))
+def test_functions_and_operators_at_their_edges(case):
+    text, env, value = MIN_MAX[case]
+    assert evaluate(parse(text).ast, env) == value
+
+
+def test_division_by_zero_is_nan_and_by_almost_zero_is_not():
+    assert math.isnan(evaluate(parse("a / b").ast, {"a": 1.0, "b": 0.0}))
+    assert evaluate(parse("a / b").ast, {"a": 1.0, "b": 0.5}) == 2.0
+
+
+# x, digits, expected: halves go away from zero, anything under a half goes toward it
+ROUNDING = [(0.49, 0, 0.0), (0.5, 0, 1.0), (-0.49, 0, -0.0), (-0.5, 0, -1.0),
+            (2.5, 0, 3.0), (-2.5, 0, -3.0), (0.125, 2, 0.13), (-0.125, 2, -0.13),
+            (0.124, 2, 0.12), (1234.5, 0, 1235.0), (0.0, 0, 0.0), (7.0, 0, 7.0),
+            (0.05, 1, 0.1), (0.04, 1, 0.0), (1.25, 1, 1.3)]
+
+
+@pytest.mark.parametrize("x,digits,expected", ROUNDING)
+def test_round_half_away_on_and_near_the_half(x, digits, expected):
+    assert round_half_away(x, digits) == expected
+    assert math.copysign(1, round_half_away(x, digits)) == math.copysign(1, x) or x == 0
+
+
+def test_walk_and_names_visit_every_node_once():
+    tree = parse("round(a, 1) + prev(s) + max(b, -c) + if(d, 1, 2)").ast
+    assert [n[0] for n in walk(tree)] == ["+", "+", "+", "round", "ref", "prev", "max",
+                                          "ref", "neg", "ref", "if", "ref", "num", "num"]
+    assert [name for name, _ in names(tree)] == ["a", "b", "c", "d"]

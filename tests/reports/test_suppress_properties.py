@@ -1,0 +1,147 @@
+"""Suppression states its promise: no count under k is ever shown, a count of exactly k is,
+and no hidden cell can be recovered from the totals shown beside it.
+
+k is written here as the literal 5 (the documented threshold), not read from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from buyerkit.reports.suppress import (
+    change,
+    count,
+    derived,
+    is_shown,
+    merge_small,
+    protect,
+    rate,
+    value,
+)
+
+K = 5  # the smallest count a report may show
+
+
+@pytest.mark.parametrize("n,shown", [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (6, 6), (40, 40)])
+def test_the_edge_of_suppression_written_out(n, shown):
+    """0 is shown (nobody to single out), 1 to 4 are `<5`, exactly 5 and above are shown."""
+    assert count(n) == shown
+
+
+@given(st.integers(0, 10_000))
+def test_no_count_under_k_is_ever_shown_and_k_or_more_always_is(n):
+    cell = count(n)
+    if 0 < n < K:
+        assert not is_shown(cell) and cell == "<5" and value(cell) == 0
+    else:
+        assert is_shown(cell) and cell == n and value(cell) == n
+
+
+@pytest.mark.parametrize("parts,shown", [
+    ([5, 6], 11), ([0, 5], 5), ([], 0), (["<5", 0], "<5"), (["<5", 5], "hidden"),
+    (["<5", "<5"], "hidden"), (["hidden", 7], "hidden"), ([0, 0], 0)])
+def test_a_sum_of_figures_is_shown_only_when_every_part_is(parts, shown):
+    assert derived(parts) == shown
+
+
+@pytest.mark.parametrize("numerator,denominator,share", [
+    (5, 10, 0.5), (10, 10, 1.0), (0, 5, 0.0), ("<5", 10, None), (5, "<5", None),
+    (5, 0, None), ("hidden", 10, None), (True, 10, None)])
+def test_a_rate_uses_shown_counts_only(numerator, denominator, share):
+    assert rate(numerator, denominator) == share
+
+
+@pytest.mark.parametrize("now,before,delta", [(9, 5, 4), (5, 9, -4), ("<5", 9, None),
+                                              (9, "hidden", None), (0, 0, 0)])
+def test_a_change_uses_shown_counts_only(now, before, delta):
+    assert change(now, before) == delta
+
+
+@pytest.mark.parametrize("cell,number", [(7, 7), ("<5", 0), ("hidden", 0), (True, 0),
+                                         (None, 0), (0, 0)])
+def test_value_reads_shown_numbers_only(cell, number):
+    assert value(cell) == number
+
+
+# --- Complementary suppression: columns whose true total is shown elsewhere -----------
+
+def possible(marker: Any, column: list[Any], total: int) -> range:
+    """What a reader may believe about a cell from the markers: `<5` is 1 to 4; `hidden` is
+    5 or more beside a `<5`, and any count where every hidden cell says `hidden`."""
+    if is_shown(marker):
+        return range(marker, marker + 1)
+    if marker == "<5":
+        return range(1, K)
+    return range(K if "<5" in column else 1, total + 1)
+
+
+def candidates(column: list[Any], total: int, i: int) -> list[int]:
+    """Every value cell i could have, given the column's markers and its shown total: the
+    others' possible sums form an interval, so x is possible when total - x falls in it."""
+    ranges = [possible(c, column, total) for c in column]
+    lo = sum(r[0] for j, r in enumerate(ranges) if j != i)
+    hi = sum(r[-1] for j, r in enumerate(ranges) if j != i)
+    return [x for x in ranges[i] if lo <= total - x <= hi]
+
+
+grids = st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=5), min_size=1, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(grids)
+def test_no_hidden_cell_can_be_recovered_from_its_columns_total(columns):
+    """Columns are disjoint lists of counts whose true totals a reader sees elsewhere; for
+    every small cell, at least two values stay possible after reading everything shown."""
+    values = {(c, r): v for c, col in enumerate(columns) for r, v in enumerate(col)}
+    keys = [[(c, r) for r in range(len(col))] for c, col in enumerate(columns)]
+    shown = protect(values, keys)
+    for members in keys:
+        column = [shown[k] for k in members]
+        total = sum(values[k] for k in members)
+        for i, k in enumerate(members):
+            v = values[k]
+            assert not (0 < v < K and is_shown(column[i])), f"{k}={v} shown"
+            assert column[i] in (v, "<5", "hidden")
+            if v == 0 or v >= K:
+                assert column[i] != "<5", f"{k}={v} marked small"
+            if total < K or not 0 < v < K:
+                continue  # the total shows as <5 itself (or the cell is not small)
+            options = candidates(column, total, i)
+            assert v in options, "the markers must be true"
+            assert len(options) >= 2, f"{k}={v} recoverable from total {total}: {column}"
+
+
+@given(st.dictionaries(st.integers(0, 9), st.integers(0, 30), max_size=10))
+def test_without_columns_every_count_stands_alone(values):
+    assert protect(values, []) == {k: count(v) for k, v in values.items()}
+
+
+def test_a_count_of_exactly_k_is_shown_beside_small_ones():
+    assert protect({"a": 5, "b": 5, "c": 0}, [["a", "b", "c"]]) == {"a": 5, "b": 5, "c": 0}
+    out = protect({"a": 3, "b": 5, "c": 9}, [])
+    assert out == {"a": "<5", "b": 5, "c": 9}
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"),
+                       st.lists(st.integers(0, 9), min_size=1, max_size=3), max_size=8))
+def test_other_never_shows_a_small_count_and_rows_of_k_stay_apart(rows):
+    keep, merged = merge_small(rows)
+    sums = {k: sum(v) for k, v in rows.items()}
+    other = sum(sums[k] for k in merged)
+    assert not 0 < other < K or not keep, "Other shows 1-4 only when nothing is left to add"
+    assert all(sums[k] >= K for k in keep) or other == 0 or not merged
+    assert all(not 0 < sums[k] < K for k in keep)
+    assert set(keep) | set(merged) <= set(rows) and not set(keep) & set(merged)
+    assert all(k in keep or k in merged for k in rows if sums[k] > 0)
+    assert keep == [k for k in rows if k in keep] and merged == [k for k in rows if k in merged]
+
+
+def test_merge_small_written_out():
+    rows = {"linkedin": [20, 3], "g2": [2, 1], "hubspot": [1, 0], "google": [6, 0]}
+    # g2 (3) and hubspot (1) make Other 4, still small: the smallest shown row (google, 6) joins
+    assert merge_small(rows) == (["linkedin"], ["g2", "hubspot", "google"])
+    assert merge_small({"a": [5], "b": [0]}) == (["a"], [])
