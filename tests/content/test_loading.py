@@ -123,7 +123,7 @@ def test_duplicate_keys_and_bad_encoding(workdir, runner):
     (d / "latin1.yaml").write_bytes("title: caf\xe9\n".encode("latin-1"))
     assert runner.invoke(["check"]).stderr.splitlines() == [
         "content/diagnostics/dupe.yaml:43:1: duplicate key 'title'",
-        "content/diagnostics/latin1.yaml:1:1: not UTF-8 text (byte 10)",
+        "content/diagnostics/latin1.yaml:1:11: not UTF-8 text (byte 10)",
         "Aborted with 2 content errors",
     ]
 

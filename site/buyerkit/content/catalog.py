@@ -11,7 +11,13 @@ from flask import Flask, current_app
 
 from buyerkit.content.calculators import Compiled, load_calculator
 from buyerkit.content.guides import load_comparison, load_guides, load_pricing
-from buyerkit.content.loading import Source, check_slug_name, load_yaml, validate
+from buyerkit.content.loading import (
+    CONTENT_ROOT,
+    Source,
+    check_slug_name,
+    load_yaml,
+    validate,
+)
 from buyerkit.content.schema.diagnostic import REQUIRED_REASONS, Diagnostic
 from buyerkit.content.schema.guide import Guide
 from buyerkit.content.schema.offering import Comparison, Pricing
@@ -129,6 +135,14 @@ def load_catalog(root: Path) -> Catalog:
     root = Path(root)
     if not root.is_dir():
         raise BuyerkitError(f"content folder not found: {display_path(root)}")
+    token = CONTENT_ROOT.set(root.resolve())  # read_text refuses links out of it
+    try:
+        return _load_catalog(root)
+    finally:
+        CONTENT_ROOT.reset(token)
+
+
+def _load_catalog(root: Path) -> Catalog:
     problems: list[ContentProblem] = []
     site_path = root / "site.yaml"
     site = None

@@ -27,7 +27,8 @@ Node = list[Any]
 FUNCTIONS = ("min", "max", "round", "if", "prev")
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 MAX_LENGTH = 2000
-MAX_DEPTH = 60
+MAX_DEPTH = 60  # brackets, calls and minus signs inside one another
+MAX_TREE_DEPTH = 200  # nodes inside one another (`a+a+...+a` is a chain as deep as it is long)
 
 
 class FormulaError(ValueError):
@@ -95,6 +96,7 @@ class _Parser:
         self.pos = 0
         self.depth = 0
         self.offsets: dict[int, int] = {}
+        self.depths: dict[int, int] = {}
 
     @property
     def tok(self) -> Token:
@@ -112,7 +114,14 @@ class _Parser:
         return self.take()
 
     def mark(self, node: Node, offset: int) -> Node:
+        """Remember where `node` starts; refuse a tree deeper than the evaluators recurse."""
         self.offsets[id(node)] = offset
+        depth = 1 + max((self.depths.get(id(c), 1) for c in node[1:] if isinstance(c, list)),
+                        default=0)
+        if depth > MAX_TREE_DEPTH:
+            raise FormulaError(f"the formula is nested too deeply (more than {MAX_TREE_DEPTH} "
+                               "operations inside one another)", offset)
+        self.depths[id(node)] = depth
         return node
 
     def parse(self) -> Node:

@@ -6,8 +6,11 @@ value's position is kept beside the plain data that pydantic validates.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,11 +73,65 @@ def _walk(src: Source, node: yaml.Node, loc: Loc, problems: list[ContentProblem]
             _walk(src, item, (*loc, i), problems)
 
 
+# Limits on what one content file may make the loader do (issue 22: a 254-byte file of
+# aliases expanded to millions of values and gigabytes): checked while composing, so the
+# expansion never happens; each breach is a located `invalid YAML` problem.
+YAML_MAX_DEPTH = 40
+YAML_MAX_VALUES = 100_000  # values after aliases are expanded; the demo's largest has ~1,300
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that counts values as aliases expand them, bounds nesting, and
+    refuses an alias inside its own anchor (a structure that contains itself)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
+        self._values = 0
+        self._sizes: dict[int, int] = {}
+        self._open: set[str] = set()
+
+    def _refuse(self, problem: str, mark: Any) -> None:
+        raise yaml.composer.ComposerError(None, None, problem, mark)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in self._open:
+                self._refuse(f"alias *{event.anchor} is inside its own anchor (a value "
+                             "cannot contain itself)", event.start_mark)
+            node = super().compose_node(parent, index)
+            size = self._sizes.get(id(node), 1)
+        else:
+            self._depth += 1
+            if self._depth > YAML_MAX_DEPTH:
+                self._refuse(f"nested deeper than {YAML_MAX_DEPTH} levels", event.start_mark)
+            anchor = getattr(event, "anchor", None)
+            if anchor:
+                self._open.add(anchor)
+            node = super().compose_node(parent, index)
+            self._open.discard(anchor)
+            self._depth -= 1
+            size = 1
+            if isinstance(node, yaml.SequenceNode):
+                size += sum(self._sizes.get(id(n), 1) for n in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                size += sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1)
+                            for k, v in node.value)
+            self._sizes[id(node)] = size
+            size = 1  # its children were counted as they were composed
+        self._values += size
+        if self._values > YAML_MAX_VALUES:
+            self._refuse(f"more than {YAML_MAX_VALUES} values once aliases are expanded "
+                         "(each *alias repeats all its &anchor holds)", event.start_mark)
+        return node
+
+
 def parse_yaml(path: Path, text: str, problems: list[ContentProblem], *,
                line_offset: int = 0) -> Source:
     """Parse YAML text into a Source; syntax errors become located problems, never raise."""
     src = Source(path=path, line_offset=line_offset)
-    loader = yaml.SafeLoader(text)
+    loader = _BoundedLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -96,16 +153,53 @@ def parse_yaml(path: Path, text: str, problems: list[ContentProblem], *,
     return src
 
 
+# Largest file of each kind, by name or folder; the demo's largest file is 13 KB.
+MAX_FILE_BYTES = 256 * 1024
+MAX_BYTES_BY_KIND = {"targets.yaml": 4 * 1024 * 1024}
+CONTENT_ROOT: ContextVar[Path | None] = ContextVar("buyerkit_content_root", default=None)
+
+
+def max_bytes(path: Path) -> int:
+    """The size limit of a content file of this kind."""
+    return MAX_BYTES_BY_KIND.get(path.name, MAX_BYTES_BY_KIND.get(path.parent.name,
+                                                                  MAX_FILE_BYTES))
+
+
+def _outside_root(path: Path) -> bool:
+    """True when `path` (through a symlink) leads out of the content folder being loaded."""
+    root = CONTENT_ROOT.get()
+    return root is not None and not path.resolve().is_relative_to(root)
+
+
 def read_text(path: Path, problems: list[ContentProblem]) -> str | None:
-    """Read a UTF-8 file; an unreadable file is a located problem rather than a traceback."""
+    """Read a UTF-8 file; an unreadable file is a located problem rather than a traceback.
+
+    Only a regular file inside the content folder, up to its kind's size (max_bytes), is
+    read: a link out of the folder, a pipe or a device would hang or leak another file."""
+    name, limit = display_path(path), max_bytes(path)
+    if _outside_root(path):
+        problems.append(ContentProblem(name, 1, 1, "links to a file outside the content "
+                                       "folder: copy the file in instead"))
+        return None
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        problems.append(ContentProblem(display_path(path), 1, 1,
-                                       f"not UTF-8 text (byte {e.start})"))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                problems.append(ContentProblem(name, 1, 1, "not a regular file"))
+                return None
+            data = f.read(limit + 1)
     except OSError as e:
-        problems.append(ContentProblem(display_path(path), 1, 1,
-                                       f"cannot read file: {e.strerror or e}"))
+        problems.append(ContentProblem(name, 1, 1, f"cannot read file: {e.strerror or e}"))
+        return None
+    if len(data) > limit:
+        problems.append(ContentProblem(name, 1, 1, f"file is larger than {limit // 1024} KiB"))
+        return None
+    try:  # universal newlines, as Path.read_text reads them
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.append(ContentProblem(name, line, col, f"not UTF-8 text (byte {e.start})"))
     return None
 
 
