@@ -73,10 +73,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("DOMAIN_HMAC_KEY"):
         app.config["DOMAIN_HMAC_KEY"] = _secret_key(instance, "domain_hmac_key")
 
-    from buyerkit import web
+    from buyerkit import handoff, web
     from buyerkit.api import ratelimit, routes
     from buyerkit.content import catalog
-    from buyerkit.pages import calculators, company, diagnostics, guides, home, offering, seo
+    from buyerkit.pages import brand, calculators, company, diagnostics, guides, home, offering
+    from buyerkit.pages import seo
     from buyerkit.reports import folding
     from buyerkit.reports import views as reports
     from buyerkit.signals import store
@@ -92,6 +93,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["API_ONLY"]:  # the endpoint alone has no page or report routes
         for page in (home, diagnostics, calculators, guides, offering, seo, company):
             app.register_blueprint(page.bp)
+        brand.init_app(app)  # the vendor's look: brand.css, logo, template overrides
         reports.init_app(app)
     app.register_blueprint(routes.bp)
+    handoff.init_app(app)  # contact requests: the form, /api/v1/handoff, the outbox
     return app

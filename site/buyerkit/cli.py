@@ -244,7 +244,8 @@ def _age_hours(value: str) -> int:
 @click.option("--older-than", "older_than", metavar="AGE",
               help="Age like 13m (months), 8w or 30d. Default: RETENTION_MONTHS (13).")
 def purge(older_than: str | None) -> None:
-    """Delete stored signals older than AGE (retention; default 13 months)."""
+    """Delete stored signals older than AGE (retention; default 13 months), and contact
+    requests HANDOFF_RETENTION_DAYS (30) after their delivery."""
     from buyerkit import create_app
 
     app = create_app()
@@ -256,13 +257,25 @@ def purge(older_than: str | None) -> None:
     finally:
         store.dispose()
     click.echo(f"Purged {deleted} event{'' if deleted == 1 else 's'} older than {age}.")
+    handoff = app.extensions["buyerkit.handoff"]
+    days = int(app.config["HANDOFF_RETENTION_DAYS"])
+    try:
+        gone = handoff.outbox.purge(days)
+    finally:
+        handoff.close()
+    if gone or handoff.targets:
+        click.echo(f"Purged {gone} contact request{'' if gone == 1 else 's'} delivered more "
+                   f"than {days} days ago.")
 
 
+from buyerkit.handoff import commands as handoff_commands  # noqa: E402
 from buyerkit.reports.commands import demo_signals, report, users  # noqa: E402
 
 cli.add_command(report)
 cli.add_command(users)
 cli.add_command(demo_signals)
+cli.add_command(handoff_commands.handoff)
+cli.add_command(handoff_commands.webhooks)
 
 
 def main(argv: list[str] | None = None) -> int:
