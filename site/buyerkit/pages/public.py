@@ -25,7 +25,7 @@ from werkzeug.routing import Rule
 from buyerkit.content.catalog import Catalog
 
 PUBLIC_BLUEPRINTS = frozenset({"pages", "diagnostics", "calculators", "guides", "offering",
-                               "seo"})
+                               "seo", "brand", "references"})
 # Public files that are not pages: frozen, but not listed in sitemap.xml.
 NOT_IN_SITEMAP = frozenset({"seo.not_found", "seo.robots", "seo.sitemap"})
 

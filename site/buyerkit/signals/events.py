@@ -268,13 +268,43 @@ class CompanyGiven(Event):
         return {"org": self.org}
 
 
+Verdict = Literal["fit", "not_now", "not_a_fit"]
+Bucket = Literal["retain_expand", "acquire", "efficiency"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferenceViewed(Event):
+    """A customer story was read (subject: its slug), with the reader's verdict and problem
+    bucket when the link that brought them carried one; nothing else about them."""
+
+    __pydantic_config__ = STRICT
+    kind: ClassVar[str] = "reference_viewed"
+    verdict: Verdict | None = None
+    bucket: Bucket | None = None
+
+    def properties(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "bucket": self.bucket}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferencePlayed(ReferenceViewed):
+    """A story's clip was played: quartile 0 when it started, 1 to 4 as each quarter ended."""
+
+    kind: ClassVar[str] = "reference_played"
+    quartile: Annotated[int, pydantic.Strict(), Field(ge=0, le=4)]
+
+    def properties(self) -> dict[str, Any]:
+        return {**super().properties(), "quartile": self.quartile}
+
+
 # Kinds a page may send through POST /api/v1/events. diagnostic_completed is not among them:
 # only the scoring function may say what verdict a prospect got; nor is company_given: only
 # the server may hash a domain.
 PAGE_KINDS: dict[str, type[Event]] = {
     cls.kind: cls for cls in (
         DiagnosticStarted, StepReached, DiagnosticAbandoned, CalculatorUsed, GuideViewed,
-        GuideShared, KitOpened, NextStepChosen, SecurityReviewRequested)
+        GuideShared, KitOpened, NextStepChosen, SecurityReviewRequested, ReferenceViewed,
+        ReferencePlayed)
 }
 
 # Every kind the store may hold (the reports read these names).
