@@ -76,8 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from buyerkit import handoff, web
     from buyerkit.api import ratelimit, routes
     from buyerkit.content import catalog
-    from buyerkit.pages import brand, calculators, company, diagnostics, guides, home, offering
-    from buyerkit.pages import seo
+    from buyerkit.pages import brand, calculators, company, diagnostics, guides, home, offering, seo
+    from buyerkit.pages import references as customer_stories
     from buyerkit.reports import folding
     from buyerkit.reports import views as reports
     from buyerkit.signals import store
@@ -91,7 +91,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     if not app.config["API_ONLY"]:  # the endpoint alone has no page or report routes
-        for page in (home, diagnostics, calculators, guides, offering, seo, company):
+        for page in (home, diagnostics, calculators, guides, offering, seo, company,
+                     customer_stories):
             app.register_blueprint(page.bp)
         brand.init_app(app)  # the vendor's look: brand.css, logo, template overrides
         reports.init_app(app)

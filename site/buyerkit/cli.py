@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from buyerkit.content.catalog import load_catalog
-from buyerkit.errors import display_path
+from buyerkit.errors import ContentErrors, display_path
 from buyerkit.freeze.build import DEFAULT_ENDPOINT
 
 if TYPE_CHECKING:
@@ -119,9 +119,15 @@ def _run(app: Flask, host: str, port: int, banner: str) -> None:
 @cli.command()
 @click.argument("content_dir", required=False,
                 type=click.Path(file_okay=False, path_type=Path))
-def check(content_dir: Path | None) -> None:
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too (what CI and deployments should use).")
+def check(content_dir: Path | None, strict: bool) -> None:
     """Validate CONTENT_DIR (default ./content); print every problem as path:line:col."""
-    load_catalog(content_dir or Path.cwd() / "content")
+    catalog = load_catalog(content_dir or Path.cwd() / "content")
+    if strict and catalog.warnings:
+        raise ContentErrors(list(catalog.warnings))
+    for w in catalog.warnings:
+        click.echo(str(w), err=True)
 
 
 @cli.command()
@@ -138,7 +144,10 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
 
     if content_dir is not None:
         os.environ["BUYERKIT_CONTENT_DIR"] = str(content_dir.resolve())
+    os.environ["BUYERKIT_PREVIEW"] = "true"  # dev-only pages, e.g. /_preview/explain/<slug>/
     app = create_app()
+    for w in app.extensions["buyerkit.catalog"].warnings:
+        click.echo(str(w), err=True)
     _run(app, host, port, f"Serving {app.extensions['buyerkit.catalog'].site.vendor.name} "
                           f"on http://{host}:{port}/ (Ctrl+C to stop)")
 
@@ -269,8 +278,10 @@ def purge(older_than: str | None) -> None:
 
 
 from buyerkit.handoff import commands as handoff_commands  # noqa: E402
+from buyerkit.pages.embed import embed  # noqa: E402
 from buyerkit.reports.commands import demo_signals, report, users  # noqa: E402
 
+cli.add_command(embed)
 cli.add_command(report)
 cli.add_command(users)
 cli.add_command(demo_signals)

@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from buyerkit.content.schema import BUCKETS, TRIGGERS
 
 # The CSP the static build ships too: nothing inline, nothing from another origin.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
 HEADERS = {
@@ -136,7 +136,7 @@ def _handle_unexpected(e: Exception) -> Any:
 
 
 def _security_headers(resp: Response) -> Response:
-    for k, v in HEADERS.items():
+    for k, v in security_headers(current_app).items():
         resp.headers.setdefault(k, v)
     if request.is_secure:
         resp.headers.setdefault("Strict-Transport-Security", HSTS)
@@ -151,11 +151,36 @@ CORS_HEADERS = "Content-Type"
 CORS_MAX_AGE = "600"
 
 
-def csp(connect: tuple[str, ...] = ()) -> str:
-    """The one CSP, with extra `connect-src` origins (the endpoint, for the static build)."""
-    if not connect:
-        return CSP
-    return CSP.replace("connect-src 'self'", "connect-src 'self' " + " ".join(connect))
+def csp(connect: tuple[str, ...] = (), ancestors: tuple[str, ...] = ()) -> str:
+    """The one CSP, with extra `connect-src` origins (the endpoint, for the static build) and
+    the origins allowed to frame the pages (the vendor's own sites; never `*`)."""
+    policy = CSP
+    if connect:
+        policy = policy.replace("connect-src 'self'", "connect-src 'self' " + " ".join(connect))
+    if ancestors:
+        policy = policy.replace("frame-ancestors 'none'",
+                                "frame-ancestors 'self' " + " ".join(ancestors))
+    return policy
+
+
+def embedders(app: Flask) -> tuple[str, ...]:
+    """Origins that may embed the pages: EMBED_ORIGINS (config) and site.yaml's embed.origins."""
+    catalog = app.extensions.get("buyerkit.catalog")
+    listed = list(app.config.get("EMBED_ORIGINS") or ())
+    if catalog is not None:
+        listed += catalog.site.embed.origins
+    return tuple(sorted({o for o in (origin_of(x) for x in listed) if o}))
+
+
+def security_headers(app: Flask, connect: tuple[str, ...] = ()) -> dict[str, str]:
+    """HEADERS as this app sends them: frame-ancestors from its embedders, and no
+    X-Frame-Options: DENY once some origin may frame the pages."""
+    ancestors = embedders(app)
+    headers = dict(HEADERS)
+    headers["Content-Security-Policy"] = csp(connect, ancestors)
+    if ancestors:
+        del headers["X-Frame-Options"]
+    return headers
 
 
 def origin_of(url: str) -> str | None:
@@ -249,5 +274,6 @@ def init_app(app: Flask) -> None:
     app.after_request(_cors_headers)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(BUCKETS=BUCKETS, TRIGGERS=TRIGGERS)
+    app.context_processor(lambda: {"embedders": embedders(current_app)})  # for frame.js
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

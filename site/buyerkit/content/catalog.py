@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
 from flask import Flask, current_app
 
+from buyerkit.content.brand import BrandFiles, load_brand
 from buyerkit.content.calculators import Compiled, load_calculator
 from buyerkit.content.guides import load_comparison, load_guides, load_pricing
+from buyerkit.content.honesty import catalog_warnings, check_profile
+from buyerkit.content.links import LINK, target_problem
 from buyerkit.content.loading import (
     CONTENT_ROOT,
     Source,
@@ -18,12 +21,24 @@ from buyerkit.content.loading import (
     load_yaml,
     validate,
 )
+from buyerkit.content.references import load_references
 from buyerkit.content.schema.diagnostic import REQUIRED_REASONS, Diagnostic
 from buyerkit.content.schema.guide import Guide
 from buyerkit.content.schema.offering import Comparison, Pricing
+from buyerkit.content.schema.reference import Reference
 from buyerkit.content.schema.site import Site
 from buyerkit.content.schema.targets import Target, Targets
-from buyerkit.errors import BuyerkitError, ContentErrors, ContentProblem, display_path
+from buyerkit.errors import (
+    BuyerkitError,
+    ContentErrors,
+    ContentProblem,
+    ContentWarning,
+    display_path,
+)
+
+# buyerkit's own page templates, by name: what content/theme/templates may override.
+TEMPLATES = frozenset(p.name for p in (Path(__file__).parents[1] / "pages" / "templates")
+                      .glob("*.html"))
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,9 @@ class Catalog:
     pricing: Pricing | None = None
     comparison: Comparison | None = None
     targets: tuple[Target, ...] = ()
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    brand: BrandFiles = field(default_factory=BrandFiles)
+    warnings: tuple[ContentWarning, ...] = ()  # printed by check and serve (--strict: errors)
 
 
 def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
@@ -99,6 +117,22 @@ def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]
                                                     "scoring.reasons"))
 
 
+def _check_links(path: Path, d: Diagnostic, guides: Mapping[str, Guide],
+                 calculators: Mapping[str, Compiled], has: set[str],
+                 problems: list[ContentProblem]) -> None:
+    """Every `[words](target)` in an outcome's steps leads to a page the content has."""
+    src: Source | None = None
+    for verdict in ("fit", "not_now", "not_a_fit"):
+        o = getattr(d.outcomes, verdict)
+        for field_name in ("steps", "watch_for"):
+            for i, text in enumerate(getattr(o, field_name)):
+                for m in LINK.finditer(text):
+                    why = target_problem(m.group(2), guides, calculators, has)
+                    if why:
+                        src = src or load_yaml(path, [])
+                        problems.append(src.problem(("outcomes", verdict, field_name, i), why))
+
+
 def load_diagnostic(path: Path, problems: list[ContentProblem]) -> Diagnostic | None:
     """Load one diagnostic; its slug is its file name."""
     src = load_yaml(path, problems)
@@ -130,14 +164,21 @@ def load_targets(path: Path, problems: list[ContentProblem]) -> tuple[Target, ..
     return parsed.targets
 
 
-def load_catalog(root: Path) -> Catalog:
-    """Load and validate content/; raise ContentErrors listing every problem found."""
+def load_catalog(root: Path, *, analyse: bool = True) -> Catalog:
+    """Load and validate content/; raise ContentErrors listing every problem found.
+
+    `analyse` runs the exact analysis of the diagnostics (Catalog.warnings); off only to
+    measure what it costs (tools/bench_check.py)."""
     root = Path(root)
     if not root.is_dir():
         raise BuyerkitError(f"content folder not found: {display_path(root)}")
     token = CONTENT_ROOT.set(root.resolve())  # read_text refuses links out of it
     try:
-        return _load_catalog(root)
+        catalog = _load_catalog(root)
+        if analyse:
+            catalog = replace(catalog, warnings=catalog_warnings(root, catalog.site,
+                                                                 catalog.diagnostics))
+        return catalog
     finally:
         CONTENT_ROOT.reset(token)
 
@@ -172,14 +213,23 @@ def _load_catalog(root: Path) -> Catalog:
             if p.diagnostic and not (root / "diagnostics" / f"{p.diagnostic}.yaml").is_file():
                 problems.append(site_src.problem(("problems", i, "diagnostic"),
                                                  f"unknown diagnostic '{p.diagnostic}'"))
+    has = {name for name, v in (("pricing", pricing), ("compare", comparison)) if v}
+    for slug, d in diagnostics.items():
+        _check_links(root / "diagnostics" / f"{slug}.yaml", d, guides, calculators, has,
+                     problems)
+    if site is not None:
+        check_profile(site_src, site, diagnostics, problems)
     targets = load_targets(root / "targets.yaml", problems)
+    references = load_references(root, diagnostics, problems)
+    brand = load_brand(root, site_src, site.brand, TEMPLATES, problems) if site else BrandFiles()
     if problems:
         raise ContentErrors(problems)
     assert site is not None
     return Catalog(root=root.resolve(), site=site,
                    diagnostics=MappingProxyType(diagnostics),
                    calculators=MappingProxyType(calculators), guides=guides,
-                   pricing=pricing, comparison=comparison, targets=targets)
+                   pricing=pricing, comparison=comparison, targets=targets,
+                   references=references, brand=brand)
 
 
 def init_app(app: Flask) -> None:

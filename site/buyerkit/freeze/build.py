@@ -143,11 +143,12 @@ def _up_to_date(dest: Path, fingerprint: str) -> list[str] | None:
         return None
 
 
-def static_headers(api: str) -> dict[str, str]:
+def static_headers(api: str, app: Flask | None = None) -> dict[str, str]:
     """The Flask site's own security headers, with the endpoint in connect-src, plus HSTS."""
     origin = web.origin_of(api)
-    headers = dict(web.HEADERS)
-    headers["Content-Security-Policy"] = web.csp((origin,) if origin else ())
+    connect = (origin,) if origin else ()
+    headers = web.security_headers(app, connect) if app is not None else \
+        {**web.HEADERS, "Content-Security-Policy": web.csp(connect)}
     headers["Strict-Transport-Security"] = web.HSTS
     return headers
 
@@ -237,7 +238,7 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
                             "pages in buyerkit/public.py" for e in sorted(freezer.missed)]
         result.warnings += [f"no pages known for {r}: declare them in buyerkit/public.py"
                             for r in unenumerable(app)]
-        headers = static_headers(api)
+        headers = static_headers(api, app)
         (staging / HEADERS_FILE).write_text(_headers_file(headers))
         (staging / NGINX_FILE).write_text(_nginx_file(headers))
         sizes = dict(freezer.sizes)

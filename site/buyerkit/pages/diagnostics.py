@@ -6,13 +6,26 @@ No cookie and no server state: answers from other steps travel in hidden fields 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from buyerkit.content.catalog import get_catalog
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.scoring import Answers, Result, check_answers, score
+from buyerkit.pages import verdict
 from buyerkit.pages.forms import step_form
+from buyerkit.pages.guides import absolute_url, guide_email, mailto
+from buyerkit.pages.public import generator
 from buyerkit.signals.events import (
     Channel,
     DiagnosticCompleted,
@@ -53,7 +66,9 @@ def _carried() -> dict[str, str]:
     src = request.form if request.method == "POST" else request.args
     ctx = {k: (src.get(k) or "")[:200] for k in CARRIED}
     if request.method == "GET":
-        ctx["ref"] = referrer_host(request.referrer, request.host) or ""
+        # Embedded (embed.js), the frame's referrer is the host page: it passes the visitor's.
+        referrer = request.args.get("bk_referrer", request.referrer)
+        ctx["ref"] = referrer_host(referrer, request.host) or ""
         ctx["journey"] = new_id()
     for k in ("journey", "event"):
         if not is_uuid(ctx[k]):
@@ -77,7 +92,10 @@ def _signal(cls: type, d: Diagnostic, ctx: dict[str, str], what: str, **props: A
 
 
 def _render_step(d: Diagnostic, index: int, answers: Answers, ctx: dict[str, str],
-                 formdata: Any = None, validate: bool = False, status: int = 200) -> Response:
+                 formdata: Any = None, validate: bool = False, status: int = 200,
+                 focus: str = "") -> Response:
+    """One step; `focus` ("heading" after a step, "errors" after a mistake) is where the
+    browser puts focus on arrival (autofocus), as GOV.UK does, so nobody tabs from the top."""
     step = d.steps[index]
     form = step_form(d, step, formdata, answers)
     if validate:
@@ -88,11 +106,14 @@ def _render_step(d: Diagnostic, index: int, answers: Answers, ctx: dict[str, str
         ctx = {**ctx, "event": new_id()}
     html = render_template("diagnostic_step.html", d=d, step=step, index=index, form=form,
                            hidden=hidden, ctx=ctx, site=get_catalog().site, honeypot=HONEYPOT,
-                           abandon_id=derived_id(ctx["journey"], f"abandoned:{index + 1}"))
+                           abandon_id=derived_id(ctx["journey"], f"abandoned:{index + 1}"),
+                           focus="errors" if form.errors else focus)
     return Response(html, status=status)
 
 
 def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
+    """Record the completion, then send the browser to the verdict's own address
+    (post/redirect/get): a reload or a bookmark shows the verdict again and records nothing."""
     result: Result = score(d, answers)
     event = DiagnosticCompleted(
         id=ctx["event"], subject=d.slug, verdict=result.verdict, reasons=result.codes,
@@ -100,11 +121,26 @@ def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
         journey=ctx["journey"], group=ctx["_group"] or None, channel=_channel(ctx),
     )
     record_page(event, honeypot=bool(request.form.get(HONEYPOT)))
-    outcome = getattr(d.outcomes, result.verdict)
+    query = verdict.verdict_query(d, answers, ctx["journey"], ctx["_group"])
+    return redirect(url_for("diagnostics.result", slug=d.slug) + "?"
+                    + urlencode(list(query.items(multi=True))), code=303)
+
+
+def _render_result(d: Diagnostic, answers: Answers | None, ctx: dict[str, str],
+                   dropped: bool) -> Response:
     catalog = get_catalog()
-    return Response(render_template("diagnostic_result.html", d=d, result=result,
-                                    outcome=outcome, site=catalog.site, answers=answers,
-                                    calculators=catalog.calculators, ctx=ctx))
+    if answers is None:
+        return Response(render_template("diagnostic_result.html", d=d, result=None,
+                                        site=catalog.site, stale=True), status=400)
+    result = score(d, answers)
+    ticked = verdict.ticked_roles(d, answers)
+    return Response(render_template(
+        "diagnostic_result.html", d=d, result=result,
+        outcome=getattr(d.outcomes, result.verdict), site=catalog.site, answers=answers,
+        calculators=catalog.calculators, ctx=ctx, stale=dropped, ticked=ticked,
+        share_guides=verdict.share_order(catalog.guides.values(), ticked),
+        frag=verdict.result_fragment(d, result, ctx["journey"]),
+        share_frag=verdict.result_fragment(d, result)))
 
 
 def _render_static(d: Diagnostic) -> Response:
@@ -113,6 +149,34 @@ def _render_static(d: Diagnostic) -> Response:
     forms = [step_form(d, step, None) for step in d.steps]
     return Response(render_template("diagnostic_static.html", d=d, forms=forms,
                                     site=get_catalog().site))
+
+
+@bp.app_template_global()
+def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
+    """A next step's words and links, for templates/_verdict.html."""
+    return verdict.step_parts(text)
+
+
+@bp.app_template_global()
+def share_mailto(guide: Any, path: str) -> str:
+    """An e-mail draft sharing a guide (or the kit when None) at this site path."""
+    return mailto(*guide_email(get_catalog().site, guide, absolute_url(get_catalog().site, path)))
+
+
+@generator("diagnostics.result")
+def _no_frozen_result(catalog: Any) -> list[dict[str, str]]:
+    """Never frozen: the static build shows its verdict on the diagnostic's own page."""
+    return []
+
+
+@bp.get("/<slug>/result/")
+def result(slug: str) -> Response:
+    """The verdict for the answers in the address: computed again, nothing recorded."""
+    d = _diagnostic(slug)
+    answers, dropped = verdict.read_verdict_args(d, request.args)
+    journey, group = verdict.carried_ids(request.args)
+    ctx = {"journey": journey or new_id(), "_group": group}
+    return _render_result(d, answers, ctx, dropped)
 
 
 @bp.get("/")
@@ -142,7 +206,7 @@ def run(slug: str) -> Response:
                                    if not check_answers(d, {k: v}, only={k})[1]})
 
     if request.form.get("go") == "back":
-        return _render_step(d, max(index - 1, 0), answers, ctx, request.form)
+        return _render_step(d, max(index - 1, 0), answers, ctx, request.form, focus="heading")
 
     on_step = {q.id for q in d.steps[index].questions}
     _, errors = check_answers(d, raw, only=on_step)
@@ -150,7 +214,7 @@ def run(slug: str) -> Response:
         return _render_step(d, index, answers, ctx, request.form, validate=True, status=400)
     if index < len(d.steps) - 1:
         _signal(StepReached, d, ctx, f"step:{index + 2}", step=index + 2)
-        return _render_step(d, index + 1, answers, ctx, request.form)
+        return _render_step(d, index + 1, answers, ctx, request.form, focus="heading")
 
     for i, step in enumerate(d.steps):
         _, errors = check_answers(d, raw, only={q.id for q in step.questions})

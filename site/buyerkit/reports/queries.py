@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from buyerkit.reports.context import DIMENSIONS, RULES, STAGES, VERDICTS, Context
+from buyerkit.reports.evidence import evidence
 from buyerkit.reports.highlights import highlights
 from buyerkit.reports.period import Period, date_of
 from buyerkit.reports.schema import (
@@ -317,5 +318,5 @@ def weekly(conn: sa.Connection, period: Period, ctx: Context) -> Report:
 
 REPORTS: dict[str, Callable[[sa.Connection, Period, Context], Report]] = {
     "overview": overview, "bounces": bounces, "channels": channels, "segments": segments,
-    "groups": groups, "weekly": weekly,
+    "groups": groups, "weekly": weekly, "evidence": evidence,
 }

@@ -52,7 +52,8 @@ SESSION_HOURS = 12
 PUBLIC = frozenset({"reports.login"})
 TITLES = {"overview": "Overview", "bounces": "Bounce reasons", "channels": "Channels",
           "segments": "Personas and segments", "groups": "Buying groups",
-          "weekly": "Weekly scorecard", "pipeline": "Pipeline math"}
+          "weekly": "Weekly scorecard", "pipeline": "Pipeline math",
+          "evidence": "Customer evidence"}
 
 
 class LoginForm(FlaskForm):

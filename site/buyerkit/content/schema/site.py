@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from buyerkit.content.schema import Model, ShortText, Slug, StrictBool, Text, Url
+from buyerkit.content.schema.brand import Brand, Embed
 
 
 class Vendor(Model):
@@ -45,6 +46,9 @@ class TargetProfile(Model):
     sizes: tuple[ShortText, ...] = ()
     industries: tuple[ShortText, ...] = ()
     tools: tuple[ShortText, ...] = ()
+    # Per diagnostic, per question: the answers inside the profile. `buyerkit check` proves
+    # that no other answer reaches "fit", and the pages show them (docs/diagnostics.md).
+    answers: dict[Slug, dict[Slug, tuple[Slug, ...]]] = {}
 
 
 class Problem(Model):
@@ -55,8 +59,20 @@ class Problem(Model):
     we_solve: StrictBool = True
 
 
+class ChannelName(Model):
+    """A name the reports give a channel (utm source, optionally medium and campaign)."""
+
+    source: ShortText
+    medium: ShortText | None = None
+    campaign: ShortText | None = None
+    name: ShortText
+
+
 class Site(Model):
     vendor: Vendor
     contact: Contact
     target_profile: TargetProfile
     problems: tuple[Problem, ...] = ()
+    channels: tuple[ChannelName, ...] = ()  # report names for channels (docs/reports.md)
+    brand: Brand | None = None  # logo, colours, fonts (docs/theming.md)
+    embed: Embed = Embed()  # origins that may frame the pages (docs/embedding.md)

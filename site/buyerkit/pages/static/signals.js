@@ -52,9 +52,11 @@ function channel() {
     const v = q.get("utm_" + k);
     if (v) out[k] = v.slice(0, 200);
   }
-  if (document.referrer) {
+  // Embedded (embed.js), the frame's referrer is the host page: it passes the visitor's.
+  const referrer = q.has("bk_referrer") ? "https://" + q.get("bk_referrer") : document.referrer;
+  if (referrer) {
     try {
-      const host = new URL(document.referrer).hostname;
+      const host = new URL(referrer).hostname;
       if (host && host !== location.hostname) out.referrer = host;
     } catch (e) { /* an unparsable referrer is simply not sent */ }
   }
