@@ -18,9 +18,9 @@ from buyerkit.handoff.targets import Webhook, new_secret, secret_key
 
 
 def _handoff() -> Any:
-    from buyerkit import create_app
-
-    return create_app().extensions["buyerkit.handoff"]
+    """The hand-off of an app made by the factory the CLI group hands down (`ctx.obj`), so
+    this stage does not import the factory that imports it."""
+    return click.get_current_context().obj().extensions["buyerkit.handoff"]
 
 
 def _when(ts: float | None) -> str:
