@@ -144,8 +144,8 @@ def serve(host: str, port: int, content_dir: Path | None) -> None:
 
     if content_dir is not None:
         os.environ["BUYERKIT_CONTENT_DIR"] = str(content_dir.resolve())
-    os.environ["BUYERKIT_PREVIEW"] = "true"  # dev-only pages, e.g. /_preview/explain/<slug>/
-    app = create_app()
+    with _environment(BUYERKIT_PREVIEW="true"):  # dev-only pages: /_preview/explain/<slug>/
+        app = create_app()
     for w in app.extensions["buyerkit.catalog"].warnings:
         click.echo(str(w), err=True)
     _run(app, host, port, f"Serving {app.extensions['buyerkit.catalog'].site.vendor.name} "

@@ -25,17 +25,29 @@ class ContentProblem:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
+@dataclass(frozen=True, order=True)
+class ContentWarning(ContentProblem):
+    """A located doubt about content that still loads: printed by `check` and `serve`, an
+    error only under `buyerkit check --strict`."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: warning: {self.message}"
+
+
 class ContentErrors(BuyerkitError):
     """Every problem found in a content folder, reported together (like mkdocs does)."""
 
     def __init__(self, problems: list[ContentProblem]) -> None:
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
         super().__init__(self.format_message())
 
     def format_message(self) -> str:
         n = len(self.problems)
         lines = [str(p) for p in self.problems]
-        lines.append(f"Aborted with {n} content error{'' if n == 1 else 's'}")
+        if all(isinstance(p, ContentWarning) for p in self.problems):
+            lines.append(f"Aborted with {n} content warning{'' if n == 1 else 's'} (--strict)")
+        else:
+            lines.append(f"Aborted with {n} content error{'' if n == 1 else 's'}")
         return "\n".join(lines)
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature

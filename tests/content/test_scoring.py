@@ -26,7 +26,7 @@ CASES = {
                     "not_a_fit", ("problem_is_acquisition",)),
     "too-small": ({**FIT, "size": "under_50", "billing": "monthly"}, "not_a_fit",
                   ("too_small_yet",)),
-    "profile-generic": ({**FIT, "size": "1000_plus", "billing": "monthly", "crm": "other_crm"},
+    "profile-generic": ({**FIT, "size": "50_199", "billing": "monthly", "crm": "other_crm"},
                         "not_a_fit", ("profile_misses",)),
     "one-off": ({**FIT, "billing": "one_off"}, "not_a_fit", ("no_recurring_revenue",)),
     "on-prem": ({**FIT, "hosting": "on_prem_only", "trigger": "researching"}, "not_a_fit",
