@@ -7,6 +7,7 @@ from typing import Any
 
 from buyerkit.content.catalog import Catalog
 from buyerkit.content.schema.diagnostic import Diagnostic, Option, Question
+from buyerkit.handoff import spec as handoff_spec
 from buyerkit.signals.company import TYPED_DOMAIN, TYPED_MAX
 
 VERSION = metadata.version("buyerkit")  # the installed package's, as `buyerkit --version`
@@ -63,13 +64,6 @@ EVENT_PROPS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "next_step_chosen": ({"option": {"enum": ["schedule", "phone", "chat", "email", "dm"]}},
                          ["option"]),
     "security_review_requested": ({}, []),
-    "reference_viewed": ({"verdict": {"enum": ["fit", "not_now", "not_a_fit", None]},
-                          "bucket": {"enum": ["retain_expand", "acquire", "efficiency", None]}},
-                         []),
-    "reference_played": ({"verdict": {"enum": ["fit", "not_now", "not_a_fit", None]},
-                          "bucket": {"enum": ["retain_expand", "acquire", "efficiency", None]},
-                          "quartile": {"type": "integer", "minimum": 0, "maximum": 4}},
-                         ["quartile"]),
 }
 
 
@@ -209,6 +203,7 @@ def document(catalog: Catalog, score_path: str) -> dict[str, Any]:
                                "Error": ERROR, "Event": one_event,
                                "EventsRequest": events_request, "Recorded": recorded, "Ok": ok}
     schemas.update({f"Event_{k}": _event_schema(k) for k in kinds})
+    schemas.update(handoff_spec.SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {"title": f"{catalog.site.vendor.name} scoring endpoint (buyerkit)",
@@ -257,6 +252,7 @@ def document(catalog: Catalog, score_path: str) -> dict[str, Any]:
                     **COMMON_ERRORS,
                 },
             }},
+            **handoff_spec.paths(prefix, COMMON_ERRORS),
             f"{prefix}/v1/health": {"get": {
                 "operationId": "health", "summary": "The endpoint is up",
                 "responses": {"200": {"description": "Up", "content": _json("Ok")},

@@ -55,7 +55,9 @@ class Deliverer:
             got = (Attempt(False, f"no target named '{claim.target}' is configured")
                    if target is None else target.send(claim))
         except Exception as e:  # a bug in a target must not stop the loop or lose the request
-            log.exception("hand-off %s to %s: unexpected error", claim.id, claim.target)
+            # Named, not printed: an exception's text may quote the prospect's address.
+            log.error("hand-off %s to %s: unexpected %s", claim.id, claim.target,
+                      type(e).__name__)
             got = Attempt(False, f"unexpected error: {type(e).__name__}")
         now = time.time()
         if got.ok:
@@ -84,8 +86,9 @@ class Deliverer:
         while not stop.is_set():
             try:
                 busy = self.run_once()
-            except Exception:  # the database away for a moment: try again after a pause
-                log.exception("hand-off delivery loop: the outbox is unavailable")
+            except Exception as e:  # the database away for a moment: try again after a pause
+                log.error("hand-off delivery loop: the outbox is unavailable (%s)",
+                          type(e).__name__)
                 busy = 0
             if not busy:
                 self.wake.wait(poll)

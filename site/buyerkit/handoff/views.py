@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import DBAPIError
 from wtforms import BooleanField, EmailField, StringField, TextAreaField, ValidationError
 from wtforms.csrf.core import CSRF
 
@@ -28,6 +29,7 @@ from buyerkit.web import api_error
 
 bp = Blueprint("handoff", __name__)
 ANSWER_PREFIX = "a."
+UNAVAILABLE = "Your result could not be stored just now, so nothing was sent: send it again."
 API_FIELDS = {"diagnostic", "answers", "email", "name", "note", "consent", "request_id",
               "numbers", "roles"}
 
@@ -151,6 +153,10 @@ def send_form(slug: str) -> Response:
                 handoff.submit(req, nonce="form:" + form.csrf_token.data.split(".")[0])
             except Replayed:
                 error, status = rq.REPLAYED, 409
+            except DBAPIError as e:  # its message holds the row, e-mail and all: name it only
+                current_app.logger.error("hand-off: the outbox is unavailable (%s)",
+                                         type(e.orig).__name__)
+                error, status = UNAVAILABLE, 503
             else:
                 return Response(render_template(
                     "handoff_sent.html", d=d, data=req.data, site=catalog.site,
@@ -215,6 +221,12 @@ def send_api() -> Response:
         handoff.submit(req, nonce="api:" + str(uuid.UUID(str(body["request_id"]))))
     except Replayed:
         return api_error(409, rq.REPLAYED, [{"field": "request_id", "message": rq.REPLAYED}])
+    except DBAPIError as e:
+        current_app.logger.error("hand-off: the outbox is unavailable (%s)",
+                                 type(e.orig).__name__)
+        resp = api_error(503, UNAVAILABLE)
+        resp.headers["Retry-After"] = "5"
+        return resp
     resp = current_app.json.response({"ok": True, "id": req.id, "verdict": req.data["verdict"],
                                       "targets": len(handoff.targets)})
     resp.status_code = 201
