@@ -12,6 +12,7 @@ sentences, never by calling buyerkit's scorer; reason texts are invented by the 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -22,6 +23,12 @@ from buyerkit.content.catalog import load_catalog
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.scoring import check_answers, score
 from tests.conftest import DEMO_CONTENT
+
+
+def examples(n: int) -> int:
+    """n examples, or fewer under tools/mutation.sh (BUYERKIT_MAX_EXAMPLES) to stay bounded."""
+    return min(n, int(os.environ.get("BUYERKIT_MAX_EXAMPLES", n)))
+
 
 URGENCY_ORDER = ["authority_shift", "mandate", "personal_drive"]  # most decisive first
 BASE_REASONS = ["problem_fits", "problem_misses", "profile_fits", "profile_misses",
@@ -65,11 +72,18 @@ def intent(questions: list[dict[str, Any]], problem: int, profile: int,
         dim = q.get("scores")
         if o.get("reason") and dim in said and o["reason"] not in said[dim]:
             said[dim].append(o["reason"])
+    points: dict[str, int] = {}  # bucket -> points; a negative answer adds nothing
+    for _, o in chosen:
+        if o.get("bucket"):
+            points[o["bucket"]] = points.get(o["bucket"], 0) + max(o.get("points", 0), 0)
+    top = max(points.values(), default=0)
+    bucket = next((b for b, n in points.items() if n == top), None)  # first on a tie
     found = sorted({o["trigger"] for _, o in chosen if o.get("trigger") not in (None, "none")},
                    key=URGENCY_ORDER.index)
     trigger = found[0] if found else "none"
     if disqualified:
-        return {"verdict": "not_a_fit", "codes": disqualified, **sums, "trigger": trigger}
+        return {"verdict": "not_a_fit", "codes": disqualified, **sums, "trigger": trigger,
+                "bucket": bucket}
     failing: list[str] = []
     if sums["problem"] < problem:  # one point under the threshold fails ...
         failing += said["problem"] or ["problem_misses"]
@@ -82,7 +96,7 @@ def intent(questions: list[dict[str, Any]], problem: int, profile: int,
         codes = [*(said["urgency"] or ["no_trigger"]), "problem_fits", "profile_fits"]
     else:
         verdict, codes = "fit", ["problem_fits", f"trigger_{trigger}", "profile_fits"]
-    return {"verdict": verdict, "codes": codes, **sums, "trigger": trigger}
+    return {"verdict": verdict, "codes": codes, **sums, "trigger": trigger, "bucket": bucket}
 
 
 def observed(d: Diagnostic, answers: dict[str, list[str]]) -> dict[str, Any]:
@@ -93,7 +107,7 @@ def observed(d: Diagnostic, answers: dict[str, list[str]]) -> dict[str, Any]:
         or d.slug != "generated"
     return {"verdict": result.verdict, "codes": list(result.codes),
             "problem": result.problem_points, "profile": result.profile_points,
-            "trigger": result.trigger}
+            "trigger": result.trigger, "bucket": result.bucket}
 
 
 # --- Generated diagnostics -------------------------------------------------------------
@@ -154,7 +168,7 @@ def cases(draw):
     return questions, draw(st.integers(-3, 8)), draw(st.integers(-3, 8)), answers
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(case=cases())
 def test_generated_diagnostics_score_as_the_rules_say(case):
     questions, problem, profile, answers = case
@@ -162,7 +176,7 @@ def test_generated_diagnostics_score_as_the_rules_say(case):
     assert observed(d, answers) == intent(questions, problem, profile, answers)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(case=cases())
 def test_a_hard_disqualifier_always_means_not_a_fit_with_its_reason(case):
     questions, problem, profile, answers = case
@@ -174,7 +188,7 @@ def test_a_hard_disqualifier_always_means_not_a_fit_with_its_reason(case):
     assert set(got["codes"]) == set(dq), "exactly the disqualifiers' reasons, nothing else"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(case=cases(), delta=st.integers(-2, 2))
 def test_a_score_exactly_on_the_threshold_passes_and_one_under_fails(case, delta):
     """Move both thresholds to the scores the answers reach (plus delta): on or under the
@@ -191,7 +205,7 @@ def test_a_score_exactly_on_the_threshold_passes_and_one_under_fails(case, delta
         assert got["verdict"] == ("fit" if probe["trigger"] != "none" else "not_now")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(case=cases())
 def test_fit_only_when_every_dimension_passes_and_a_trigger_is_present(case):
     questions, problem, profile, answers = case
@@ -257,14 +271,14 @@ def demo_answers(draw) -> dict[str, list[str]]:
     return draw(answers_st(DEMO_QUESTIONS))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(answers=demo_answers())
 def test_the_demo_scores_as_its_rules_say(answers):
     t = DEMO.scoring.thresholds
     assert observed(DEMO, answers) == intent(DEMO_QUESTIONS, t.problem, t.profile, answers)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(answers=demo_answers(), delta=st.integers(-1, 1))
 def test_the_demo_passes_a_score_exactly_on_its_threshold(answers, delta):
     """The demo's own answers with its thresholds moved onto the score they reach."""
@@ -290,3 +304,60 @@ def test_each_demo_disqualifier_wins_over_the_best_answers(code):
         raw[q.id] = [best[0].value]
     result = score(DEMO, check_answers(DEMO, raw)[0])
     assert (result.verdict, result.codes) == ("not_a_fit", (code,))
+
+
+# --- Answers as a person sends them -----------------------------------------------------
+
+FORM = diagnostic([
+    {"id": "seen", "text": "What do you see?", "kind": "multi", "scores": "problem", "options": [
+        {"value": "usage", "label": "Usage", "points": 1},
+        {"value": "renewals", "label": "Renewals", "points": 1},
+        {"value": "alerts", "label": "Alerts", "points": 1},
+        {"value": "none_of_these", "label": "None of these", "exclusive": True}]},
+    {"id": "size", "text": "How big?", "options": [
+        {"value": "small", "label": "Small"}, {"value": "large", "label": "Large"}]},
+], problem=1, profile=0)
+
+
+def test_multi_answers_come_back_in_the_order_of_the_options():
+    answers, errors = check_answers(FORM, {"seen": ["alerts", "usage", "renewals"],
+                                           "size": "large"})
+    assert errors == [] and answers == {"seen": ("usage", "renewals", "alerts"),
+                                        "size": ("large",)}
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("", "Choose one answer."), (None, "Choose one answer."), ([], "Choose one answer.")])
+def test_an_empty_answer_to_a_required_question_asks_for_one(raw, message):
+    _, errors = check_answers(FORM, {"seen": ["usage"], "size": raw})
+    assert [(e.field, e.message) for e in errors] == [("size", message)]
+
+
+def test_an_unknown_value_is_quoted_whole_up_to_64_characters_then_cut():
+    exactly = "x" * 64
+    _, errors = check_answers(FORM, {"seen": ["usage"], "size": exactly})
+    assert errors[0].message == f"'{exactly}' is not one of the answers."
+    _, errors = check_answers(FORM, {"seen": ["usage"], "size": exactly + "y"})
+    assert errors[0].message == f"'{exactly}…' is not one of the answers."
+    _, errors = check_answers(FORM, {"seen": ["usage"], "size": "large", exactly + "y": "1"})
+    assert errors[0].message == f"Unknown question '{exactly}…'."
+    _, errors = check_answers(FORM, {"seen": ["usage"], "size": "large", exactly: "1"})
+    assert errors[0].message == f"Unknown question '{exactly}'."
+
+
+def test_buckets_follow_points_and_a_negative_answer_adds_nothing():
+    """Bucket = the one with most points among chosen answers (first on a tie)."""
+    questions = [
+        {"id": "a", "text": "A?", "kind": "multi", "scores": "problem", "options": [
+            {"value": "zero1", "label": "Z1", "points": 0, "bucket": "acquire"},
+            {"value": "zero2", "label": "Z2", "points": -3, "bucket": "acquire"},
+            {"value": "one", "label": "One", "points": 1, "bucket": "efficiency"},
+            {"value": "two", "label": "Two", "points": 2, "bucket": "retain_expand"},
+            {"value": "three", "label": "Three", "points": 3, "bucket": "efficiency"}]}]
+    d = diagnostic(questions, problem=0, profile=0)
+    for picked, bucket in ((["zero1", "zero2", "one"], "efficiency"),
+                           (["zero1", "zero2"], "acquire"),
+                           (["one", "two"], "retain_expand"),
+                           (["zero1", "one", "two"], "retain_expand"),
+                           (["two", "three"], "efficiency")):
+        assert score(d, check_answers(d, {"a": picked})[0]).bucket == bucket, picked

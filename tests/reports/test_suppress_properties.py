@@ -6,6 +6,7 @@ k is written here as the literal 5 (the documented threshold), not read from the
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -22,6 +23,12 @@ from buyerkit.reports.suppress import (
     rate,
     value,
 )
+
+
+def examples(n: int) -> int:
+    """n examples, or fewer under tools/mutation.sh (BUYERKIT_MAX_EXAMPLES) to stay bounded."""
+    return min(n, int(os.environ.get("BUYERKIT_MAX_EXAMPLES", n)))
+
 
 K = 5  # the smallest count a report may show
 
@@ -91,7 +98,7 @@ def candidates(column: list[Any], total: int, i: int) -> list[int]:
 grids = st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=5), min_size=1, max_size=3)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(grids)
 def test_no_hidden_cell_can_be_recovered_from_its_columns_total(columns):
     """Columns are disjoint lists of counts whose true totals a reader sees elsewhere; for
