@@ -277,11 +277,13 @@ def purge(older_than: str | None) -> None:
                    f"than {days} days ago.")
 
 
+from buyerkit.content.commands import explain_command  # noqa: E402
 from buyerkit.handoff import commands as handoff_commands  # noqa: E402
 from buyerkit.pages.embed import embed  # noqa: E402
 from buyerkit.reports.commands import demo_signals, report, users  # noqa: E402
 
 cli.add_command(embed)
+cli.add_command(explain_command)
 cli.add_command(report)
 cli.add_command(users)
 cli.add_command(demo_signals)
