@@ -131,8 +131,9 @@ def parse_yaml(path: Path, text: str, problems: list[ContentProblem], *,
                line_offset: int = 0) -> Source:
     """Parse YAML text into a Source; syntax errors become located problems, never raise."""
     src = Source(path=path, line_offset=line_offset)
-    loader = _BoundedLoader(text)
+    loader = None
     try:
+        loader = _BoundedLoader(text)
         node = loader.get_single_node()
         if node is None:
             src.data = None
@@ -145,11 +146,19 @@ def parse_yaml(path: Path, text: str, problems: list[ContentProblem], *,
         what = e.problem or e.context or "invalid YAML"
         problems.append(ContentProblem(src.name, line + line_offset, col, f"invalid YAML: {what}"))
         src.data = None
+    except yaml.reader.ReaderError as e:  # a control character, e.g. NUL: where it stands
+        at = e.position
+        line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        problems.append(ContentProblem(src.name, line + line_offset, col,
+                                       f"invalid YAML: character #x{e.character:04x} is not "
+                                       "allowed (a control character)"))
+        src.data = None
     except yaml.YAMLError as e:
         problems.append(ContentProblem(src.name, 1 + line_offset, 1, f"invalid YAML: {e}"))
         src.data = None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return src
 
 
@@ -222,10 +231,17 @@ TYPE_WORDS = {
 }
 
 
+# What a string pattern asks for, in words, for patterns other than slugs and links
+# (schema modules add theirs: a colour, an origin, a file in the content folder).
+PATTERN_WORDS: dict[str, str] = {}
+
+
 def _message(err: dict[str, Any]) -> tuple[str, bool]:
     """Turn one pydantic error into our wording; the bool says whether it points at a key."""
     kind, loc, ctx = err["type"], err["loc"], err.get("ctx") or {}
     name = str(loc[-1]) if loc else "document"
+    if len(loc) > 1 and isinstance(loc[-1], int):  # an item of a list: origins[0]
+        name = f"{loc[-2]}[{loc[-1]}]"
     got = _shown(err.get("input"))
     if kind == "extra_forbidden":
         return f"unknown field '{name}'", True
@@ -247,6 +263,8 @@ def _message(err: dict[str, Any]) -> tuple[str, bool]:
     if kind == "string_too_long":
         return f"'{name}' is longer than {ctx.get('max_length')} characters", False
     if kind == "string_pattern_mismatch":
+        if str(ctx.get("pattern")) in PATTERN_WORDS:
+            return f"'{name}' must be {PATTERN_WORDS[str(ctx['pattern'])]} (got {got})", False
         if "https" in str(ctx.get("pattern", "")):
             return (f"'{name}' must be a link starting with https://, mailto:, tel: or / "
                     f"(got {got})", False)

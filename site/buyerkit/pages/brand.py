@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
-from flask import Blueprint, Flask, Response, abort, current_app, send_file
+from flask import Blueprint, Flask, Response, abort, current_app
 
 from buyerkit.content.catalog import Catalog, get_catalog
 from buyerkit.pages.public import generator
@@ -31,8 +31,10 @@ def asset(name: str) -> Response:
     found = get_catalog().brand.files.get(name)
     if found is None:
         abort(404)
-    path, media = found
-    return send_file(path, mimetype=media, max_age=3600)
+    path, media = found  # small files (checked sizes): read whole, no handle left open
+    resp = Response(path.read_bytes(), mimetype=media)
+    resp.cache_control.max_age = 3600
+    return resp
 
 
 @generator("brand.asset")

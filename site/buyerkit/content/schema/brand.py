@@ -7,15 +7,22 @@ from typing import Annotated, Literal
 from pydantic import Strict
 from pydantic import StringConstraints as Chars
 
+from buyerkit.content.loading import PATTERN_WORDS
 from buyerkit.content.schema import Model, ShortText
 
 # A file inside the content folder, written relative to it (theme/logo.svg).
-ContentFile = Annotated[str, Strict(), Chars(min_length=1, max_length=200,
-                                                pattern=r"^[A-Za-z0-9._/-]+$")]
-Colour = Annotated[str, Strict(), Chars(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+FILE = r"^[A-Za-z0-9._/-]+$"
+COLOUR = r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
+ORIGIN = r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$"
+PATTERN_WORDS.update({
+    FILE: "a path inside the content folder (letters, digits, '.', '_', '-', '/')",
+    COLOUR: "a colour written #rrggbb or #rgb",
+    ORIGIN: "an origin: http(s)://host[:port], no path",
+})
+ContentFile = Annotated[str, Strict(), Chars(min_length=1, max_length=200, pattern=FILE)]
+Colour = Annotated[str, Strict(), Chars(pattern=COLOUR)]
 # An origin that may embed our pages: scheme, host and optional port, no path.
-Origin = Annotated[str, Strict(), Chars(
-    max_length=200, pattern=r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")]
+Origin = Annotated[str, Strict(), Chars(max_length=200, pattern=ORIGIN)]
 
 
 class Logo(Model):
