@@ -7,16 +7,41 @@ import struct
 import threading
 import time
 
+import click
 import pytest
 
-from buyerkit.cli import make_private_server
+from buyerkit.cli import cli, make_private_server
 
 
-@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["serve", "--help"]],
-                         ids=["main", "check", "serve"])
-def test_every_command_has_help(runner, args):
-    result = runner.invoke(args)
-    assert result.exit_code == 0 and "Usage: buyerkit" in result.stdout
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path under the click group, sub-groups included (derived, not listed)."""
+    out = [path]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            out += _commands(command, (*path, name))
+        else:
+            out.append((*path, name))
+    return out
+
+
+COMMANDS = _commands(cli)
+
+
+def test_the_command_list_is_derived_from_the_group():
+    assert {"check", "serve", "freeze", "api", "demo-signals", "report"} <= \
+        {p[0] for p in COMMANDS if p}
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=[" ".join(p) or "buyerkit" for p in COMMANDS])
+def test_every_command_has_help(runner, path):
+    """`--help` and `-h` on every command and sub-command: usage with its own name and a
+    first line saying what it does."""
+    for flag in ("--help", "-h"):
+        result = runner.invoke([*path, flag])
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith(f"Usage: {' '.join(('buyerkit', *path))} "), flag
+        summary = result.stdout.split("\n\n")[1].strip()
+        assert len(summary) > 10, f"{path} has no description"
 
 
 @pytest.mark.parametrize(("args", "message"), [
