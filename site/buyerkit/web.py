@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import flask
 from flask import Flask, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from buyerkit.content.schema import BUCKETS, TRIGGERS
@@ -118,6 +118,9 @@ def _handle_http(e: HTTPException) -> Any:
             415: "Send the body as application/json.",
         }
         resp = api_error(status, messages.get(status, e.description or e.name))
+    elif isinstance(e, SecurityError):  # a Host not in TRUSTED_HOSTS: no url_for, no page
+        resp = Response("400 Bad Request: this server does not answer for that host name.\n",
+                        status=status, mimetype="text/plain")
     else:
         resp = Response(render_template("error.html", status=status, title=e.name,
                                         description=e.description), status=status)
