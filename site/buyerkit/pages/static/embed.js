@@ -7,6 +7,7 @@
   var script = document.currentScript;
   if (!script || !script.getAttribute("data-src")) return;
   var url = new URL(script.getAttribute("data-src"), script.src);
+  var plain = url.href;  // the fallback link: the page as the vendor named it
   var title = script.getAttribute("data-title") || document.title;
   var here = new URLSearchParams(location.search);
   ["source", "medium", "campaign", "term", "content"].forEach(function (k) {
@@ -37,8 +38,8 @@
   setTimeout(function () {  // refused (not an allowed embedder) or unreachable: a plain link
     if (answered) return;
     var a = document.createElement("a");
-    a.href = url.href;
+    a.href = plain;
     a.textContent = title;
     frame.replaceWith(a);
-  }, 15000);
+  }, Number(script.getAttribute("data-wait")) || 15000);
 })();
