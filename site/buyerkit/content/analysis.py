@@ -140,6 +140,8 @@ class Analysis:
     def dimension(self, dim: str) -> Dimension:
         """Threshold, lowest and highest sum and every reachable sum (no disqualifier chosen)."""
         total = reachable_sums(self._in(dim))
+        if any(pick(q, _clean) is None for q in self.questions):
+            total = ()  # every answer set disqualifies: no sum is ever compared
         return Dimension(dim, self.thresholds[dim], min(total, default=0),
                          max(total, default=0), total)
 
@@ -299,7 +301,10 @@ class Analysis:
         """The largest (sign=1) or smallest (-1) sum of dim with these answers forced."""
         answers: Answers = {}
         total = self._fill(answers, forced, self._in(dim), sign=sign)
-        return None if total is None else (total, answers)
+        others = [q for q in self.questions if q.scores != dim]
+        if total is None or self._fill({}, forced, others) is None:
+            return None  # no answer set without a disqualifier has these answers
+        return total, answers
 
     def terms(self, answers: Answers, dim: str) -> str:
         """`q=value + q=value: 0 + 2 + 1 = 3`: how a dimension's sum comes about."""
