@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     # Freeze and endpoint (see freeze.py and README "Deployment"):
     "API_ONLY": False,  # register only the /api blueprint (`buyerkit api`, gunicorn)
     "ALLOWED_ORIGINS": [],  # origins whose pages may call /api (CORS allowlist)
+    "EMBED_ORIGINS": [],  # origins whose pages may frame ours (with site.yaml embed.origins)
     "ENDPOINT_URL": None,  # public URL of the endpoint, written into frozen pages
     "STATIC_BUILD": False,  # set by `buyerkit freeze` while it renders pages
 }

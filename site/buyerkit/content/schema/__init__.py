@@ -1,4 +1,4 @@
-"""Typed, immutable content models; each field is documented in content/REFERENCE.md."""
+"""Typed, immutable content models; each field is documented in docs/content.md."""
 
 from __future__ import annotations
 
