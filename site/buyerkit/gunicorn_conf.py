@@ -11,7 +11,9 @@ as a 2 ms `time.sleep` did; gevent served 1.5x (store on) to 1.8x (store off) th
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from typing import Any
 
 worker_class = "gevent"
@@ -19,6 +21,25 @@ workers = 1  # SQLite: one process batches every request into one commit; more f
 worker_connections = 1000
 keepalive = 30
 accesslog = None  # no access log: it would hold client addresses (README "Privacy")
+# gunicorn's own limits on what reaches the app (docs/security.md): its defaults, stated.
+limit_request_line = 4094  # longer: 414
+limit_request_fields = 100  # more headers: 431
+limit_request_field_size = 8190  # a longer header: 431
+
+
+class _NoClientAddress(logging.Filter):
+    """gunicorn logs "Invalid request from ip=ADDRESS: ..." for a malformed request: keep the
+    line (an operator wants to know), drop the address (no client address is ever logged)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if "ip=" in text:
+            record.msg = re.sub(r"from ip=.*?: ", "from a client: ", text, count=1)
+            record.args = ()
+        return True
+
+
+logging.getLogger("gunicorn.error").addFilter(_NoClientAddress())
 
 
 def on_starting(server: Any) -> None:
