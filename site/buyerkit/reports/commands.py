@@ -151,7 +151,7 @@ def demo_signals(count: int, days: int, seed: int, replace: bool) -> None:
     subject = sorted(catalog.diagnostics)[0]
     orgs = demo_data.target_orgs(app.config.get("DOMAIN_HMAC_KEY"),
                                  getattr(catalog, "targets", ()))
-    n = demo_data.load(engine, events, demo_data.generate(count, days, seed, subject,
-                                                          orgs=orgs))
+    n = demo_data.load(engine, events, demo_data.generate(
+        count, days, seed, subject, orgs=orgs, diagnostic=catalog.diagnostics[subject]))
     click.echo(f"Stored {n:,} demo events over {days} days for '{subject}' and rebuilt the "
                "report roll-ups.", err=True)
