@@ -1,6 +1,9 @@
 """Synthetic but honest-looking signals for a fresh install and for the benchmark: channels
-that bring different personas, verdict mixes that follow the demo diagnostic's rules,
-abandonment by step, buying groups that share guides, target accounts, and some bots.
+that bring different personas, abandonment by step, buying groups that share guides, target
+accounts, and some bots. Verdicts are never made up: each finished journey answers the
+diagnostic's real questions and is scored by the one scoring function (content/scoring.py),
+so the synthetic reports say what the rules say (a 20-person company is "too small" only
+if the diagnostic says so).
 
 Rows are generated straight in the events table's shape and inserted with executemany in big
 transactions; the roll-ups are then rebuilt once (far faster than folding row by row).
@@ -9,15 +12,22 @@ transactions; the roll-ups are then rebuilt once (far faster than folding row by
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Iterator
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from buyerkit.content.catalog import load_catalog
+from buyerkit.content.schema.diagnostic import Diagnostic, Option, Question
+from buyerkit.content.scoring import score
 from buyerkit.reports import rollups
 from buyerkit.signals.company import org_hash
-from buyerkit.signals.events import hour_now
+from buyerkit.signals.events import DiagnosticCompleted, hour_now
 
 # (source, medium, campaign, share of journeys, how much likelier a fit than average)
 CHANNELS = (
@@ -29,13 +39,22 @@ CHANNELS = (
     ("capterra", "cpc", "cs-software", 0.10, 0.6),
     (None, None, None, 0.24, 1.0),
 )
+# How often each answer is given, by the band a question records or by its trigger; answers
+# not named here are equally likely. (persona, share, how much likelier a fit than average)
 PERSONAS = (("cs_leader", 0.36, 1.4), ("revops", 0.24, 1.2), ("founder", 0.18, 0.6),
             ("finance", 0.10, 0.9), ("other", 0.12, 0.5))
-SIZES = (("under_50", 0.18), ("50_199", 0.36), ("200_999", 0.31), ("1000_plus", 0.15))
-ABANDON_STEP = ((1, 0.40), (2, 0.28), (3, 0.20), (4, 0.12))
+SHARES: dict[str, dict[str, float]] = {
+    "symptom": {"surprise_churn": 0.3, "flat_expansion": 0.2, "manual_reporting": 0.2,
+                "thin_pipeline": 0.18, "slow_deals": 0.12},
+    "size": {"under_50": 0.18, "50_199": 0.36, "200_999": 0.31, "1000_plus": 0.15},
+    "billing": {"annual": 0.6, "monthly": 0.32, "one_off": 0.08},
+    "hosting": {"cloud_ok": 0.95, "on_prem_only": 0.05},
+    "tools": {"salesforce": 0.4, "hubspot": 0.35, "other_crm": 0.15, "spreadsheets": 0.1},
+    "trigger": {"authority_shift": 0.2, "mandate": 0.22, "personal_drive": 0.25, "none": 0.33},
+}
 ROLES = ("champion", "cfo", "security", "it", "procurement", "legal", "executive")
 TRIGGERS = ("authority_shift", "mandate", "personal_drive")
-STEPS = 4
+PICK_SHARE = 0.35  # chance each answer of a multiple-choice question is ticked
 
 
 def _pick(rng: random.Random, options: tuple, weight_at: int = 1) -> Any:
@@ -57,11 +76,106 @@ def _props(**kw: Any) -> str:
     return json.dumps(kw, sort_keys=True, separators=(",", ":"))
 
 
-_STEP_PROPS = {s: _props(step=s) for s in range(1, STEPS + 1)}
+def _favourable(q: Question, o: Option) -> int:
+    """+1 for an answer that moves toward "fit", -1 for one that moves away, 0 otherwise."""
+    if o.disqualifies or (o.reason and o.points <= 0):
+        return -1
+    if (q.scores == "urgency" and o.trigger not in (None, "none")) or o.points > 0:
+        return 1
+    return 0
 
 
-def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str]) -> list[dict]:
+def _weight(q: Question, o: Option, lean: float) -> float:
+    """How likely an answer is: its usual share, tilted by how well the visitor fits."""
+    table = SHARES.get("trigger" if q.scores == "urgency" else q.records or q.id, {})
+    key = o.trigger if q.scores == "urgency" and o.trigger else o.value
+    return table.get(key, 1.0) * lean ** _favourable(q, o)
+
+
+def _plan(d: Diagnostic, lean: float, persona: str | None) -> list[tuple]:
+    """Per question, what `answer` draws from: (id, "fixed", value) for the persona,
+    (id, "single", values, cumulative weights), (id, "multi", [(value, chance)], lone, need)."""
+    plan: list[tuple] = []
+    for q in d.questions():
+        values = [o.value for o in q.options]
+        if q.records == "persona" and persona in values:
+            plan.append((q.id, "fixed", (persona,)))
+        elif q.kind == "single":
+            plan.append((q.id, "single", values,
+                         list(accumulate(_weight(q, o, lean) for o in q.options))))
+        else:
+            plain = [(o.value, min(0.9, PICK_SHARE * lean ** _favourable(q, o)))
+                     for o in q.options if not o.exclusive]
+            lone = [o.value for o in q.options if o.exclusive]
+            fallback = (lone[0],) if lone else (plain[0][0],) if q.required else ()
+            plan.append((q.id, "multi", plain, fallback))
+    return plan
+
+
+_PLANS: dict[tuple[int, float, str | None], tuple[Diagnostic, list[tuple]]] = {}
+
+
+def answer(rng: random.Random, d: Diagnostic, lean: float,
+           persona: str | None = None) -> dict[str, tuple[str, ...]]:
+    """One visitor's answers to every question (valid for check_answers): singles by share,
+    multiples ticked one by one; `lean` > 1 makes answers that fit likelier."""
+    key = (id(d), lean, persona)
+    if key not in _PLANS:
+        _PLANS[key] = (d, _plan(d, lean, persona))
+    answers: dict[str, tuple[str, ...]] = {}
+    for qid, kind, *how in _PLANS[key][1]:
+        if kind == "fixed":
+            answers[qid] = how[0]
+        elif kind == "single":
+            answers[qid] = (rng.choices(how[0], cum_weights=how[1])[0],)
+        else:
+            ticked = tuple(v for v, chance in how[0] if rng.random() < chance) or how[1]
+            if ticked:
+                answers[qid] = ticked
+    return answers
+
+
+def _scored(d: Diagnostic, answers: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The completed event's columns for one answer set, from the real scorer."""
+    result = score(d, answers)
+    props = DiagnosticCompleted(id="-", subject=d.slug, verdict=result.verdict,
+                                reasons=result.codes, bucket=result.bucket,
+                                trigger=result.trigger, bands=dict(result.bands)).properties()
+    return {"verdict": result.verdict, "reasons": props["reasons"], "bucket": result.bucket,
+            "trigger": result.trigger, "props": _props(bands=props["bands"])}
+
+
+# id(diagnostic) -> (the diagnostic, kept alive so its id stays its own; answers -> columns):
+# the benchmark scores millions of journeys over a few thousand distinct answer sets.
+_SCORED: dict[int, tuple[Diagnostic, dict[tuple, dict[str, Any]]]] = {}
+
+
+def completed(d: Diagnostic, answers: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """verdict, reasons, bucket, trigger and props of the diagnostic_completed event."""
+    cache = _SCORED.setdefault(id(d), (d, {}))[1]
+    key = tuple(sorted(answers.items()))
+    if key not in cache:
+        cache[key] = _scored(d, answers)
+    return cache[key]
+
+
+@lru_cache(maxsize=64)
+def _step(s: int) -> str:
+    return _props(step=s)
+
+
+@lru_cache(maxsize=64)
+def _abandon_weights(steps: int) -> tuple[list[int], list[int]]:
+    """Earlier steps lose more visitors: step s of n is left with weight n - s + 1
+    (steps and cumulative weights, for rng.choices)."""
+    return list(range(1, steps + 1)), list(accumulate(range(steps, 0, -1)))
+
+
+def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str],
+             d: Diagnostic | None = None) -> list[dict]:
     """The events of one diagnostic journey (and the buying group it may start)."""
+    d = d or demo_diagnostic(subject)
+    steps = len(d.steps)
     source, medium, campaign, _, channel_fit = _pick(rng, CHANNELS, 3)
     referrer = source if medium == "referral" else None
     base = {"subject": subject, "journey": _uuid(rng), "grp": None,
@@ -78,35 +192,17 @@ def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str]) -> li
 
     add("diagnostic_started", hour)
     if rng.random() < 0.30:
-        step = _pick(rng, ABANDON_STEP)[0]
+        step_numbers, cumulative = _abandon_weights(steps)
+        step = rng.choices(step_numbers, cum_weights=cumulative)[0]
         for s in range(2, step + 1):
-            add("step_reached", hour, props=_STEP_PROPS[s])
-        add("diagnostic_abandoned", hour, props=_STEP_PROPS[step])
+            add("step_reached", hour, props=_step(s))
+        add("diagnostic_abandoned", hour, props=_step(step))
         return rows
-    for s in range(2, STEPS + 1):
-        add("step_reached", hour, props=_STEP_PROPS[s])
+    for s in range(2, steps + 1):
+        add("step_reached", hour, props=_step(s))
     persona, _, persona_fit = _pick(rng, PERSONAS)
-    size = _pick(rng, SIZES)[0]
-    billing = rng.choices(("annual", "monthly", "one_off"), weights=(0.6, 0.32, 0.08))[0]
-    hosting = "on_prem_only" if rng.random() < 0.05 else "cloud_ok"
-    problem_ok = rng.random() < min(0.95, 0.62 * channel_fit * persona_fit)
-    bucket = rng.choice(("retain_expand", "retain_expand", "efficiency")) if problem_ok \
-        else "acquire"
-    trigger = rng.choices((*TRIGGERS, "none"), weights=(0.2, 0.22, 0.25, 0.33))[0]
-    if billing == "one_off":
-        verdict, reasons = "not_a_fit", ["no_recurring_revenue"]
-    elif hosting == "on_prem_only":
-        verdict, reasons = "not_a_fit", ["on_premises_only"]
-    elif not problem_ok or size == "under_50":
-        verdict = "not_a_fit"
-        reasons = (["problem_is_acquisition" if rng.random() < 0.7 else "problem_misses"]
-                   if not problem_ok else []) + (["too_small_yet"] if size == "under_50" else [])
-    elif trigger == "none":
-        verdict = "not_now"
-        reasons = ["researching_for_later" if rng.random() < 0.6 else "no_trigger",
-                   "problem_fits", "profile_fits"]
-    else:
-        verdict, reasons = "fit", ["problem_fits", f"trigger_{trigger}", "profile_fits"]
+    outcome = completed(d, answer(rng, d, channel_fit * persona_fit, persona))
+    verdict = outcome["verdict"]
     examined = rng.random() < (0.55 if verdict == "fit" else 0.25)
     if examined:
         add("calculator_used", hour, subject="roi",
@@ -114,9 +210,7 @@ def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str]) -> li
                          scenario="expected"))
     grp = _uuid(rng) if verdict == "fit" and rng.random() < 0.45 else None
     base["grp"] = grp
-    bands = {"persona": persona, "size": size, "billing": billing, "hosting": hosting}
-    add("diagnostic_completed", hour, verdict=verdict, reasons=",".join(reasons),
-        bucket=bucket, trigger=trigger, props=_props(bands=bands))
+    add("diagnostic_completed", hour, **outcome)
     if grp:
         later = hour + rng.randint(1, 24 * 6)
         roles = rng.sample(ROLES[1:], rng.choices((1, 2, 3, 4, 5), (0.3, 0.3, 0.2, 0.13, 0.07))[0])
@@ -132,9 +226,23 @@ def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str]) -> li
     return rows
 
 
+@lru_cache(maxsize=8)
+def demo_diagnostic(subject: str) -> Diagnostic:
+    """The diagnostic `subject` from BUYERKIT_CONTENT_DIR, ./content or this checkout's
+    content/ (the demo), for callers that name a diagnostic without passing it."""
+    for folder in (os.environ.get("BUYERKIT_CONTENT_DIR"), "content",
+                   Path(__file__).resolve().parents[3] / "content"):
+        if folder and (Path(folder) / "diagnostics" / f"{subject}.yaml").is_file():
+            return load_catalog(Path(folder)).diagnostics[subject]
+    raise LookupError(f"no diagnostic '{subject}' to score demo answers with")
+
+
 def generate(events: int, days: int, seed: int, subject: str, end_hour: int | None = None,
-             orgs: list[str] | None = None) -> Iterator[dict]:
-    """About `events` rows spread over the last `days` days, with a weekly rhythm."""
+             orgs: list[str] | None = None,
+             diagnostic: Diagnostic | None = None) -> Iterator[dict]:
+    """About `events` rows spread over the last `days` days, with a weekly rhythm; verdicts
+    from scoring generated answers to `diagnostic` (default: `subject` in the content)."""
+    d = diagnostic or demo_diagnostic(subject)
     rng = random.Random(seed)
     end = hour_now() if end_hour is None else end_hour
     start = end - days * 24
@@ -143,7 +251,7 @@ def generate(events: int, days: int, seed: int, subject: str, end_hour: int | No
         hour = rng.randint(start, end - 1)
         if (hour // 24 + 3) % 7 >= 5 and rng.random() < 0.6:
             continue  # fewer visits at weekends
-        for row in journeys(rng, subject, hour, orgs or []):
+        for row in journeys(rng, subject, hour, orgs or [], d):
             if made >= events:
                 return
             made += 1
