@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -26,8 +27,21 @@ def test_the_verdict_page_offers_the_form_with_what_is_sent(hook_app, answers):
     assert 'class="handoff"' in html and "Send my result to the team" in html
     assert ("Send Harborline&#39;s team my e-mail address, the name and note I typed, and this "
             "result: the verdict, the reasons for it, my problem area, what makes it urgent "
-            "and the size bands of my answers. Harborline keeps it for 30 days after it "
-            "reaches the team, then deletes it.") in html
+            "and the size bands of my answers, and the roles in my team if I chose to include "
+            "them. Harborline keeps it for 30 days after it reaches the team, then deletes "
+            "it.") in html
+    assert ('<label for="include_roles">Also send the roles in your team that must agree: '
+            'CFO</label>') in html
+
+
+@pytest.mark.parametrize("tick,roles", [(True, [{"role": "cfo", "title": "CFO"}]), (False, [])],
+                         ids=["included", "left-out"])
+def test_roles_are_sent_only_when_ticked(hook_app, answers, tick, roles):
+    extra = {"include_roles": "y"} if tick else {}
+    resp = send(hook_app.test_client(), answers, email=EMAIL, consent="y", **extra)
+    assert resp.status_code == 200
+    (body,) = hook_app.extensions["buyerkit.handoff"].outbox.bodies()
+    assert json.loads(body)["roles"] == roles
 
 
 def test_no_targets_no_form_and_no_script(make_handoff_app, answers):

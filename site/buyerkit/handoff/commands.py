@@ -120,7 +120,7 @@ SAMPLE: dict[str, Any] = {
     "reasons": [{"code": "sample", "text": "This is a test delivery; no prospect sent it."}],
     "bucket": "retain_expand", "bucket_label": "Retain and expand customers",
     "trigger": "mandate", "trigger_label": "A mandate", "bands": {},
-    "numbers": None, "roles_shared": [],
+    "numbers": None, "roles": [],
     "contact": {"email": "prospect@example.com", "name": "Sample Prospect", "note": None},
     "consent": {"text": "Sample: no consent is needed, nobody's data is in it.",
                 "given_at": None},

@@ -65,6 +65,7 @@ class Submission:
     consent: bool = False
     numbers: Mapping[str, Any] | None = None  # {"calculator": slug, "inputs": {id: number}}
     roles: tuple[str, ...] = ()
+    offered_roles: bool = False  # the form offered to include roles (the consent says so)
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,13 @@ class ContactRequest:
                 "data": self.data}
 
 
-def consent_text(vendor: str, retention_days: int) -> str:
+def consent_text(vendor: str, retention_days: int, roles: bool = False) -> str:
     """The sentence beside the consent box, also sent with the request as the proof of it."""
+    extra = ", and the roles in my team if I chose to include them" if roles else ""
     return (f"Send {vendor}'s team my e-mail address, the name and note I typed, and this "
             f"result: the verdict, the reasons for it, my problem area, what makes it urgent "
-            f"and the size bands of my answers. {vendor} keeps it for {retention_days} days "
-            "after it reaches the team, then deletes it.")
+            f"and the size bands of my answers{extra}. {vendor} keeps it for {retention_days} "
+            "days after it reaches the team, then deletes it.")
 
 
 def check_email(value: str) -> str | None:
@@ -165,10 +167,10 @@ def make_request(catalog: Catalog, sub: Submission, retention_days: int,
         "trigger_label": TRIGGERS.get(result.trigger),
         "bands": dict(result.bands),
         "numbers": numbers,
-        "roles_shared": [{"role": r, "title": catalog.guides[r].meta.name} for r in roles],
+        "roles": [{"role": r, "title": catalog.guides[r].meta.name} for r in roles],
         "contact": {"email": sub.email.strip(), "name": sub.name.strip() or None,
                     "note": sub.note.strip() or None},
-        "consent": {"text": consent_text(vendor, retention_days),
+        "consent": {"text": consent_text(vendor, retention_days, bool(sub.offered_roles)),
                     "given_at": created.isoformat().replace("+00:00", "Z")},
     }
     return ContactRequest(id=data["id"], created=created, data=data)
@@ -188,9 +190,9 @@ def summary_lines(data: Mapping[str, Any]) -> list[str]:
         n = data["numbers"]
         lines.append(f"Numbers from {n['title']}: "
                      + ", ".join(f"{k} = {v}" for k, v in n["inputs"].items()))
-    if data.get("roles_shared"):
-        lines.append("Guides shared with: "
-                     + ", ".join(r["title"] for r in data["roles_shared"]))
+    if data.get("roles"):
+        lines.append("Roles in their buying team: "
+                     + ", ".join(r["title"] for r in data["roles"]))
     note = data["contact"].get("note")
     if note:
         lines += ["", "Their note:", note]

@@ -22,7 +22,7 @@ from wtforms import BooleanField, EmailField, StringField, TextAreaField, Valida
 from wtforms.csrf.core import CSRF
 
 from buyerkit.content.catalog import get_catalog
-from buyerkit.content.scoring import Answers
+from buyerkit.content.scoring import Answers, check_answers, score
 from buyerkit.handoff import requests as rq
 from buyerkit.handoff.outbox import Replayed
 from buyerkit.web import api_error
@@ -69,6 +69,7 @@ class HandoffForm(FlaskForm):
     name = StringField("Your name (optional)", render_kw={"autocomplete": "name"})
     note = TextAreaField("A note for the team (optional)", render_kw={"rows": 4})
     consent = BooleanField("")
+    include_roles = BooleanField("")
 
 
 @dataclass
@@ -82,10 +83,12 @@ class Offer:
     vendor: str
     retention: int
     error: str | None = None
+    standalone: bool = False  # on its own page (after a mistake): the heading is the h1
     sends: list[str] = field(default_factory=list)
+    roles: list[tuple[str, str]] = field(default_factory=list)  # (role, guide's name)
 
 
-def _sends(result: Any) -> list[str]:
+def _sends(result: Any, roles: bool = False) -> list[str]:
     """What is sent, item by item, as the consent box lists it."""
     items = ["your e-mail address, and your name and note if you type them",
              "the verdict and the reasons for it, as shown above"]
@@ -93,6 +96,8 @@ def _sends(result: Any) -> list[str]:
         items.append("your problem area")
     items += ["what makes it urgent", "the size bands of your answers (for example "
               "\u201c200\u2013999 employees\u201d), not the answers themselves"]
+    if roles:
+        items.append("the roles in your team that must agree, if you tick the box above")
     return items
 
 
@@ -108,8 +113,19 @@ def offer(d: Any, result: Any, answers: Answers, outcome: Any = None,
     vendor = get_catalog().site.vendor.name
     days = int(current_app.config["HANDOFF_RETENTION_DAYS"])
     hidden = [(ANSWER_PREFIX + qid, v) for qid, values in answers.items() for v in values]
-    return Offer(d, form or HandoffForm(formdata=None), hidden, rq.consent_text(vendor, days),
-                 vendor, days, error, _sends(result))
+    guides = get_catalog().guides
+    roles = [(r, guides[r].meta.name) for r in team_roles(d, answers)]
+    return Offer(d, form or HandoffForm(formdata=None), hidden,
+                 rq.consent_text(vendor, days, bool(roles)), vendor, days, error,
+                 form is not None, _sends(result, bool(roles)), roles)
+
+
+def team_roles(d: Any, answers: Answers) -> list[str]:
+    """The roles the prospect said must agree that have a guide: offered for inclusion."""
+    guides = get_catalog().guides
+    named = [v for q in d.questions() if getattr(q, "records", None) == "roles"
+             for v in answers.get(q.id, ())]
+    return [r for r in dict.fromkeys(named) if r in guides]
 
 
 def _form_answers(d: Any) -> dict[str, Any]:
@@ -132,10 +148,12 @@ def send_form(slug: str) -> Response:
                                         description="There is no such form."), status=404)
     form = HandoffForm()
     raw = _form_answers(d)
+    checked, _ = check_answers(d, raw)
+    offered = team_roles(d, checked)
     sub = rq.Submission(diagnostic=slug, answers=raw, email=form.email.data or "",
                         name=form.name.data or "", note=form.note.data or "",
-                        consent=bool(form.consent.data))
-    answers: Answers = {}
+                        consent=bool(form.consent.data), offered_roles=bool(offered),
+                        roles=tuple(offered) if form.include_roles.data else ())
     error, status = None, 400
     if not form.validate():
         error = rq.FORGED
@@ -161,11 +179,12 @@ def send_form(slug: str) -> Response:
                 return Response(render_template(
                     "handoff_sent.html", d=d, data=req.data, site=catalog.site,
                     retention=int(current_app.config["HANDOFF_RETENTION_DAYS"])))
-    from buyerkit.content.scoring import check_answers
-    answers, _ = check_answers(d, raw)
-    hf = offer(d, None, answers, form=form, error=error)
-    return Response(render_template("handoff.html", d=d, handoff_form=hf, site=catalog.site),
-                    status=status)
+    answers, bad = check_answers(d, raw)
+    result = None if bad else score(d, answers)
+    hf = offer(d, result, answers, form=form, error=error)
+    outcome = getattr(d.outcomes, result.verdict) if result else None
+    return Response(render_template("handoff.html", d=d, handoff_form=hf, site=catalog.site,
+                                    outcome=outcome), status=status)
 
 
 def _api_field_errors(body: Any) -> list[dict[str, str]]:
