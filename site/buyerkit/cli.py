@@ -305,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("Aborted.", err=True)
         return 1
+    except OSError as e:  # a path the system refuses (name too long, a loop...): one line
+        where = f": {str(e.filename)[:80]}" if e.filename else ""
+        click.echo(f"Error: {e.strerror or e}{where}", err=True)
+        return 1
     return 0
 
 

@@ -59,5 +59,5 @@ def display_path(path: Path) -> str:
     """A path as a person would type it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside, or a link loop / too long a name
         return str(path)

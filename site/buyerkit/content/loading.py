@@ -177,7 +177,10 @@ def max_bytes(path: Path) -> int:
 def _outside_root(path: Path) -> bool:
     """True when `path` (through a symlink) leads out of the content folder being loaded."""
     root = CONTENT_ROOT.get()
-    return root is not None and not path.resolve().is_relative_to(root)
+    try:
+        return root is not None and not path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop of links: open() below says so
+        return False
 
 
 def read_text(path: Path, problems: list[ContentProblem]) -> str | None:
