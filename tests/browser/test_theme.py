@@ -87,3 +87,14 @@ def test_a_second_brand_through_content_alone(browser, themed, path, size):
     assert all(u.startswith((themed, ENDPOINT)) for u in requests), requests
     assert_accessible(page)
     page.close()
+
+
+def test_shared_links_preview_with_the_brands_logo(browser, themed):
+    """Chat tools show a PNG logo beside a forwarded guide (Open Graph)."""
+    page = browser.new_page()
+    page.goto(themed + "/guides/cfo/")
+    image = page.get_attribute("meta[property='og:image']", "content")
+    assert image == "https://harborline.example/brand/theme/logo.png"
+    assert page.get_attribute("meta[property='og:image:alt']", "content") == \
+        "Quillmark Software"
+    page.close()

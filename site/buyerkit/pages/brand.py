@@ -81,10 +81,16 @@ class ThemeLoader(jinja2.BaseLoader):
 def init_app(app: Flask) -> None:
     """Serve the brand's files and let content/theme/templates override buyerkit's templates."""
     app.register_blueprint(bp)
+    app.jinja_env.globals["preview_image"] = preview_image
     app.jinja_env.loader = ThemeLoader(app, app.jinja_env.loader or app.jinja_loader)
 
 
-def logo_url() -> str | None:
-    """The logo's URL, for Open Graph images and the like."""
-    brand = current_app.extensions["buyerkit.catalog"].brand
-    return f"{bp.url_prefix}/{brand.logo[0]}" if brand.logo else None
+def preview_image() -> tuple[str, str] | None:
+    """(absolute URL, alt) of the brand's logo for link previews (Open Graph): a PNG only,
+    since chat tools do not show SVG."""
+    catalog = current_app.extensions["buyerkit.catalog"]
+    logo = catalog.brand.logo
+    if logo is None or not logo[0].endswith(".png"):
+        return None
+    base = catalog.site.vendor.base_url.rstrip("/")
+    return f"{base}{bp.url_prefix}/{logo[0]}", logo[1]
