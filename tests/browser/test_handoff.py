@@ -110,3 +110,96 @@ def test_an_unticked_box_is_said_beside_it(page, handoff_live):
     assert said == "Error: Tick the box to agree to send your result to the team."
     assert page.locator("#consent").get_attribute("aria-describedby") == "consent-error"
     assert_accessible(page)
+
+
+# --- The frozen page: the form posts JSON to the endpoint on another origin ---------------
+
+@pytest.fixture(scope="module")
+def frozen(tmp_path_factory, hook):
+    import subprocess
+    import sys
+
+    from buyerkit.freeze.build import freeze_site
+    from buyerkit.handoff.targets import new_secret
+    from tests.browser.test_static_build import Endpoint, StaticSite, free_port, wait_until_up
+
+    tmp = tmp_path_factory.mktemp("handoff-static")
+    content = tmp / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    secret = new_secret()
+    targets = [{"name": "hook", "type": "webhook", "url": hook.url, "secret": secret}]
+    api_port, static_port = free_port(), free_port()
+    freezer = make_app(tmp / "f", content, HANDOFF_TARGETS=targets)
+    freeze_site(freezer, tmp / "build", f"http://127.0.0.1:{api_port}")
+    freezer.extensions["buyerkit.store"].dispose()
+    plain = make_app(tmp / "p", content)  # the same site without targets, for comparison
+    freeze_site(plain, tmp / "plain", f"http://127.0.0.1:{api_port}")
+    plain.extensions["buyerkit.store"].dispose()
+    app = make_app(tmp / "e", content, API_ONLY=True, HANDOFF_TARGETS=targets,
+                   ALLOWED_ORIGINS=[f"http://127.0.0.1:{static_port}"])
+    app.config["TEST_SECRET"] = secret
+    endpoint = Endpoint(app, api_port)
+    endpoint.start()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
+         str(tmp / "build"), str(static_port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f"http://127.0.0.1:{static_port}/")
+        site = StaticSite(tmp / "build", endpoint, static_port)
+        site.plain = tmp / "plain"
+        yield site
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        endpoint.stop()
+        app.extensions["buyerkit.handoff"].close()
+        endpoint.store.dispose()
+
+
+def test_a_frozen_page_without_targets_has_no_handoff(frozen):
+    page_html = (frozen.plain / "diagnostics" / SLUG / "index.html").read_text()
+    assert "handoff" not in page_html
+    with_it = (frozen.build / "diagnostics" / SLUG / "index.html").read_text()
+    assert 'data-handoff="renewal-risk-check"' in with_it and "handoff.js" in with_it
+
+
+def test_frozen_fit_verdict_consent_send_by_keyboard(page, frozen, hook):
+    from playwright.sync_api import expect
+
+    from tests.browser.test_diagnostic import VERDICTS
+    from tests.browser.test_static_build import answer_by_pointer
+
+    hook.requests.clear()
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{frozen.url}/diagnostics/{SLUG}/")
+    expect(page.locator("[data-handoff]")).to_be_hidden()
+    answer_by_pointer(page, VERDICTS["fit"][0])
+    expect(page.locator("#handoff-h")).to_be_visible()
+    assert_accessible(page)
+    # An unticked box: the endpoint's sentence beside it, nothing stored.
+    page.locator("#email").focus()
+    page.keyboard.type(EMAIL)
+    tab_until(page, lambda e: e[0] == "BUTTON" and e[4] == "Send my result")
+    page.keyboard.press("Enter")
+    expect(page.locator("#consent-error")).to_be_visible()
+    said = " ".join(page.locator("#consent-error").text_content().split())
+    assert said == "Error: Tick the box to agree to send your result to the team."
+    expect(page.locator("#consent")).to_be_focused()
+    page.keyboard.press("Space")
+    tab_until(page, lambda e: e[0] == "BUTTON" and e[4] == "Send my result")
+    page.keyboard.press("Enter")
+    expect(page.locator(".handoff-sent")).to_be_visible()
+    expect(page.locator(".handoff-sent")).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    assert page.context.cookies() == []
+    deadline = time.time() + 10
+    while not hook.requests and time.time() < deadline:
+        time.sleep(0.05)
+    (got,) = hook.requests
+    secret = frozen.endpoint.app.config["TEST_SECRET"]
+    assert docs_verify()(secret, got["headers"], got["body"]) is True
+    import json
+    data = json.loads(got["body"])["data"]
+    assert data["verdict"] == "fit" and data["contact"]["email"] == EMAIL

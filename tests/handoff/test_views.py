@@ -79,7 +79,7 @@ def test_bad_input_is_said_beside_the_field_and_nothing_is_stored(hook_app, answ
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert (f'<p class="field-error" id="{field}-error"><span class="visually-hidden">Error:'
-            f'</span> {message}</p>') in html
+            f'</span> <span class="message">{message}</span></p>') in html
     assert re.search(rf'aria-describedby="{field}-error"', html)
     assert stored(hook_app) == 0
 

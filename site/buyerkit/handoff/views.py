@@ -86,6 +86,7 @@ class Offer:
     standalone: bool = False  # on its own page (after a mistake): the heading is the h1
     sends: list[str] = field(default_factory=list)
     roles: list[tuple[str, str]] = field(default_factory=list)  # (role, guide's name)
+    static: bool = False  # a frozen page: no token, no hidden answers; handoff.js posts JSON
 
 
 def _sends(result: Any, roles: bool = False) -> list[str]:
@@ -105,8 +106,14 @@ def offer(d: Any, result: Any, answers: Answers, outcome: Any = None,
           form: HandoffForm | None = None, error: str | None = None) -> Offer | None:
     """The form for a verdict page, or None where the hand-off is off or not offered."""
     handoff = current_app.extensions.get("buyerkit.handoff")
-    if handoff is None or not handoff.targets or current_app.config["STATIC_BUILD"]:
+    if handoff is None or not handoff.targets:
         return None
+    if current_app.config["STATIC_BUILD"]:  # handoff.js sends it to the endpoint, as JSON
+        vendor = get_catalog().site.vendor.name
+        days = int(current_app.config["HANDOFF_RETENTION_DAYS"])
+        return Offer(d, HandoffForm(formdata=None, meta={"csrf": False}), [],
+                     rq.consent_text(vendor, days), vendor, days, sends=_sends(None),
+                     static=True)
     if form is None and result is not None and result.verdict != "fit" and not getattr(
             outcome, "show_contact", False):
         return None
