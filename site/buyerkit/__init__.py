@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "EMBED_ORIGINS": [],  # origins whose pages may frame ours (with site.yaml embed.origins)
     "ENDPOINT_URL": None,  # public URL of the endpoint, written into frozen pages
     "STATIC_BUILD": False,  # set by `buyerkit freeze` while it renders pages
+    "PREVIEW": False,  # dev-only pages under /_preview/ (set by `buyerkit serve`)
 }
 
 
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from buyerkit.content import catalog
     from buyerkit.pages import brand, calculators, company, diagnostics, guides, home, offering, seo
     from buyerkit.pages import references as customer_stories
+    from buyerkit.pages.preview import init_app as init_preview
     from buyerkit.reports import folding
     from buyerkit.reports import views as reports
     from buyerkit.signals import store
@@ -96,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                      customer_stories):
             app.register_blueprint(page.bp)
         brand.init_app(app)  # the vendor's look: brand.css, logo, template overrides
+        init_preview(app)  # dev-server pages (PREVIEW, set by `buyerkit serve`)
         reports.init_app(app)
     app.register_blueprint(routes.bp)
     handoff.init_app(app)  # contact requests: the form, /api/v1/handoff, the outbox
