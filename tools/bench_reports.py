@@ -35,9 +35,16 @@ sys.path.insert(0, str(ROOT / "site"))
 
 from buyerkit.content.catalog import load_catalog  # noqa: E402
 from buyerkit.reports import demo as demo_data  # noqa: E402
-from buyerkit.reports import migration, rollups  # noqa: E402
+from buyerkit.reports import (  # noqa: E402
+    digest,  # noqa: E402
+    migration,
+    rollups,
+)
+from buyerkit.reports import figures as fig  # noqa: E402
+from buyerkit.reports.context import Context  # noqa: E402
 from buyerkit.reports.period import Period, date_of  # noqa: E402
 from buyerkit.reports.pipeline import Plan  # noqa: E402
+from buyerkit.reports.queries import weekly  # noqa: E402
 from buyerkit.reports.service import NAMES, build  # noqa: E402
 from buyerkit.signals.store import events, metadata  # noqa: E402
 
@@ -147,11 +154,45 @@ def load(engine: sa.Engine, n: int) -> dict[str, float]:
 
 
 class Catalog:
-    """Just what the reports read from the content: the demo diagnostic, no targets."""
+    """What the reports read from the content: the demo diagnostic, guides, site, no targets."""
 
     def __init__(self) -> None:
-        self.diagnostics = load_catalog(ROOT / "content").diagnostics
+        catalog = load_catalog(ROOT / "content")
+        self.diagnostics = catalog.diagnostics
+        self.guides, self.site, self.pricing = catalog.guides, catalog.site, catalog.pricing
         self.targets = ()
+
+
+def first_screen(engine: sa.Engine, period: Period, catalog: Catalog) -> None:
+    """The overview's headline figures, their change and the 12-week trend: what the first
+    screen needs before the top channels and reasons (figures.read + the trend's weeks)."""
+    with engine.connect() as conn:
+        fig.read(conn, period, with_previous=True)
+        since, until = fig.trend_window(period)
+        weekly(conn, Period(SUBJECT, since, until), Context(catalog=catalog))
+
+
+def time_first_screen(engine: sa.Engine, repeat: int) -> dict[str, dict[str, float]]:
+    """Median ms of the first screen's figures and of the whole overview and digest, for the
+    last 7 days and the last 90 (each compared with the period before)."""
+    catalog = Catalog()
+    last = date_of(END_HOUR // 24)
+    out: dict[str, dict[str, float]] = {}
+    jobs = {"headline + change + trend": lambda p: first_screen(engine, p, catalog),
+            "whole overview": lambda p: build(engine, p, catalog, {}, ["overview"]),
+            "digest (composed once)": lambda p: digest.compose(engine, p, catalog, {},
+                                                               "https://example.com")}
+    for label, days in (("7d", 7), ("90d", 90)):
+        period = Period(SUBJECT, last - timedelta(days=days - 1), last)
+        for name, job in jobs.items():
+            job(period)
+            samples = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                job(period)
+                samples.append((time.perf_counter() - t) * 1000)
+            out.setdefault(name, {})[label] = statistics.median(samples)
+    return out
 
 
 def time_reports(engine: sa.Engine, repeat: int) -> dict[str, dict[str, float]]:
@@ -243,6 +284,7 @@ def main() -> None:
                 results.append(res)
                 continue
             res["load_average_before"] = list(os.getloadavg())
+            res["first_screen_ms"] = time_first_screen(engine, args.repeat)
             res["reports_ms"] = time_reports(engine, args.repeat)
             res["raw_scan_ms"] = {f"{d}d": raw_scan(engine, int(d))
                                   for d in args.raw_scan.split(",") if d}
@@ -260,6 +302,11 @@ def main() -> None:
 
 def report(res: dict[str, Any]) -> None:
     print(f"\n## {res['engine']}, {res['events']:,} events")
+    print("| overview's first screen | last 7 days (ms) | last 90 days (ms) |\n"
+          "| --- | ---: | ---: |")
+    for name, t in res["first_screen_ms"].items():
+        print(f"| {name} | {t['7d']:.1f} | {t['90d']:.1f} |")
+    print()
     print("| report | 30 days (ms) | 1 year (ms) |\n| --- | ---: | ---: |")
     for name, t in res["reports_ms"].items():
         print(f"| {name} | {t['30d']:.1f} | {t['1y']:.1f} |")

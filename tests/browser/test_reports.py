@@ -57,15 +57,43 @@ def log_in_by_keyboard(page, site) -> None:
 
 def test_log_in_by_keyboard_and_see_the_charts(page, site, foreign):
     log_in_by_keyboard(page, site)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Overview")
     charts = page.locator("svg.chart")
     expect(charts.first).to_be_visible()
-    assert charts.count() == 2
+    assert charts.count() == 3  # the trend, where journeys ended, left mid-way by step
     assert page.locator("svg.chart rect.bar").count() >= 4
-    assert "Fit" in page.get_by_role("img").first.get_attribute("aria-label")
-    page.get_by_role("link", name="Channels").click()
+    assert "Fit prospects per week" in page.get_by_role("img").first.get_attribute("aria-label")
+    page.get_by_role("link", name="Channels").first.click()
     expect(page.get_by_role("heading", name="Fit prospects by channel")).to_be_visible()
-    expect(page.locator("table").first).to_contain_text("linkedin")
+    expect(page.locator("table").first).to_contain_text("LinkedIn ads")
+
+
+@pytest.mark.parametrize("size", [(360, 740), (1280, 800)], ids=["phone", "laptop"])
+def test_the_first_screen_answers_the_monday_question(page, site, size):
+    """Fit prospects this period against the last, in the first screen, before any menu;
+    on a laptop the top channels and bounce reasons too."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    log_in_by_keyboard(page, site)
+    page.goto(site.url + "/reports/?preset=last-week")
+    fit = page.locator(".figure").first
+    expect(fit).to_contain_text("Fit prospects")
+    expect(fit.locator(".figure-change")).to_contain_text("before")
+    assert fit.bounding_box()["y"] + fit.bounding_box()["height"] <= size[1]
+    assert page.locator(".figure").nth(5).bounding_box()["y"] < size[1]
+    if size[0] == 360:
+        expect(page.locator(".top-nav")).to_be_hidden()
+    else:
+        for heading in ("Top channels by fit prospects", "Top bounce reasons"):
+            box = page.get_by_role("heading", name=heading).bounding_box()
+            assert box["y"] < size[1], heading
+    page.get_by_role("link", name="Last 30 days").click()
+    assert "preset=30d" in page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Last 30 days")
+    # A week in the trend's table narrows every report to that week.
+    page.get_by_text("The numbers behind the chart").click()
+    page.locator(".trend-box + details table tbody th a").last.click()
+    assert "since=" in page.url and "until=" in page.url
+    expect(page.locator("details.custom")).to_have_attribute("open", "")
 
 
 def test_report_pages_have_no_accessibility_violations(page, site, foreign):
@@ -103,6 +131,7 @@ def test_works_without_javascript(browser, site):
         page.fill("#username", "marketing")
         page.fill("#password", PASSWORD)
         page.get_by_role("button", name="Log in").click()
+        page.get_by_text("Custom dates").click()
         page.get_by_label("From").fill("2020-01-01")
         page.get_by_role("button", name="Show").click()
         expect(page.get_by_role("alert")).to_contain_text("reports cover at most 1098 days")

@@ -36,12 +36,12 @@ def test_report_table(runner, instance):
         "Fit and bounce overview",
         "=======================",
         "",
-        "Outcomes",
-        "--------",
+        "Where journeys ended",
+        "--------------------",
         "Outcome                                   Journeys  Share",
         "----------------------------------------  --------  -----",
-        "Started                                        28+      –",
-        "Completed                                       28      –",
+        "Started                                         36      –",
+        "Completed                                       28  77.8%",
         "Fit                                             11  39.3%",
     ]
 
@@ -50,20 +50,20 @@ def test_report_csv_one_table(runner, instance):
     r = runner.invoke(["report", "channels", *RANGE, "--format", "csv"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines() == [
-        "Source,Medium,Campaign,Journeys,Completed,Fit prospects,Fit rate,Spend,"
-        "Cost per fit prospect",
-        "linkedin,paid-social,q1-renewals,11,11,6,0.5455,,",
-        "g2.com,referral,(none),5,5,5,1.0000,,",
-        "(direct),(none),(none),9,7,0,0.0000,,",
-        "google,cpc,(none),11,5,0,0.0000,,",
-        "All channels,,,36,28,11,0.3929,,",
+        "Channel,Fit prospects,Not now,Not a fit,Left mid-way,Fit rate,Spend,"
+        "Cost per fit prospect,utm_source,utm_medium,utm_campaign",
+        "LinkedIn ads · q1-renewals,6,0,5,0,0.5455,,,linkedin,paid-social,q1-renewals",
+        "G2 (link),5,0,0,0,1.0000,,,g2.com,referral,(none)",
+        "Direct,0,0,7,<5,0.0000,,,(direct),(none),(none)",
+        "Google ads,0,5,0,hidden,0.0000,,,google,cpc,(none)",
+        "All channels,11,5,12,8,0.3929,,,,,",
     ]
 
 
 def test_report_csv_several_tables_are_labelled(runner, instance):
     r = runner.invoke(["report", "overview", *RANGE, "--format", "csv"])
-    assert r.stdout.startswith("# overview.highlights: What the signals say\n")
-    assert "\n# overview.outcomes: Outcomes\n" in r.stdout
+    assert r.stdout.startswith("# overview.headline: The period at a glance\n")
+    assert "\n# overview.outcomes: Where journeys ended\n" in r.stdout
     assert "# overview.abandoned_steps: Left mid-way, by the step they left at" in r.stdout
 
 
@@ -71,9 +71,40 @@ def test_report_json_all(runner, instance):
     r = runner.invoke(["report", *RANGE, "--format", "json"])
     data = json.loads(r.stdout)
     assert [x["key"] for x in data["reports"]] == \
-        ["overview", "bounces", "channels", "segments", "groups", "weekly"]
-    weekly = data["reports"][-1]["tables"][0]["rows"]
-    assert [w["fit"] for w in weekly] == [6, 5]
+        ["overview", "bounces", "channels", "segments", "groups", "weekly", "evidence"]
+    weekly = data["reports"][5]["tables"][0]["rows"]
+    assert [w["fit"] for w in weekly] == [6, 5, 11]
+
+
+def test_report_preset(runner, instance):
+    r = runner.invoke(["report", "overview", "--preset", "last-week", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["reports"][0]["key"] == "overview"
+    r = runner.invoke(["report", "--preset", "fortnight"])
+    assert r.stderr.strip() == ("Error: --preset: Unknown period 'fortnight': choose one of "
+                                "7d, this-week, last-week, 30d, 90d, this-quarter, custom.")
+
+
+def test_digest_prints_the_headline_figures(runner, instance):
+    r = runner.invoke(["report", "digest", "--print", *RANGE])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].endswith("11 fit prospects, 2026-03-02 to 2026-03-15")
+    assert "Fit prospects: 11 (+11 on 0)" in lines
+    assert "Fit rate: 39.3%" in lines
+    assert "  LinkedIn ads · q1-renewals: 6" in lines
+    assert "  They need new customers, not renewals: 7" in lines
+    assert any(line.startswith("The overview: http://localhost:5000/reports/?diagnostic=")
+               for line in lines)
+
+
+def test_digest_send_needs_smtp_and_an_opted_in_user(runner, instance):
+    r = runner.invoke(["report", "digest"])
+    assert r.stderr.strip() == "Error: digest needs exactly one of --print and --send"
+    r = runner.invoke(["report", "digest", "--send"])
+    assert r.stderr.strip().startswith("Error: REPORTS_SMTP is not configured")
+    r = runner.invoke(["users", "digest", "nobody", "--email", "a@example.com"])
+    assert r.stderr.strip() == "Error: There is no report user 'nobody'."
 
 
 def test_report_pipeline(runner, instance):
@@ -90,10 +121,10 @@ def test_report_pipeline(runner, instance):
     (["--diagnostic", "nope"],
      "Error: --diagnostic: Unknown diagnostic 'nope': choose one of renewal-risk-check."),
     (["nope"], "Error: unknown report 'nope': choose from overview, bounces, channels, "
-               "segments, groups, weekly, pipeline (see 'buyerkit report --help')"),
+               "segments, groups, weekly, evidence, pipeline (see 'buyerkit report --help')"),
     (["pipeline"], "Error: pipeline needs --revenue, --price and --close-rate"),
     (["--table", "nope"], "Error: no table 'nope' in overview, bounces, channels, segments, "
-                          "groups, weekly"),
+                          "groups, weekly, evidence"),
 ], ids=["reversed", "diagnostic", "report", "plan", "table"])
 def test_report_errors_are_one_line(runner, instance, args, message):
     r = runner.invoke(["report", *args])
@@ -142,14 +173,17 @@ def test_demo_signals_fill_the_reports(runner, instance, tmp_path, content_dir):
     r = runner.invoke(["demo-signals", "--events", "6000", "--days", "60", "--replace"])
     assert r.exit_code == 0, r.stderr
     assert "Stored 6,000 demo events over 60 days" in r.stderr
-    data = json.loads(runner.invoke(["report", "overview", "channels", "--format",
-                                     "json"]).stdout)
-    outcomes = {row["outcome"]: row["journeys"] for row in
-                data["reports"][0]["tables"][1]["rows"]}
+    data = json.loads(runner.invoke(["report", "overview", "channels", "--preset", "30d",
+                                     "--format", "json"]).stdout)
+    tables = {t["key"]: t for t in data["reports"][0]["tables"]}
+    outcomes = {row["outcome"]: row["journeys"] for row in tables["outcomes"]["rows"]}
     assert all(isinstance(outcomes[k], int) and outcomes[k] > 20
                for k in ("Fit", "Not now", "Not a fit"))
-    channels = [row["source"] for row in data["reports"][1]["tables"][0]["rows"]]
-    assert {"linkedin", "google", "newsletter", "(direct)"} <= set(channels)
+    channels = [row["channel"] for row in data["reports"][1]["tables"][0]["rows"]]
+    assert {"Direct", "All channels"} <= set(channels)
+    for name in ("LinkedIn ads · ", "Monthly renewal newsletter · ", "Google ads · ",
+                 "HubSpot (partner) · "):
+        assert any(c.startswith(name) for c in channels), (name, channels)
     app = make_app(tmp_path, content_dir)
     assert accounts.all_users(app.extensions["buyerkit.store"].engine) == []
     app.extensions["buyerkit.store"].dispose()

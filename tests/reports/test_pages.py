@@ -28,7 +28,10 @@ def test_overview_page_shows_table_chart_and_downloads(reader):
     html = reader.get("/reports/", query_string=RANGE).get_data(as_text=True)
     assert '<svg class="chart"' in html and "Where journeys ended" in html
     assert "<th scope=\"row\">Fit</th><td class=\"num\">11</td>" in html
-    assert "/reports/overview.csv?table=outcomes" in html
+    assert '<span class="figure-label">Fit prospects</span>' in html
+    assert '<span class="figure-value">11</span>' in html
+    assert "/reports/overview.csv?diagnostic=renewal-risk-check&amp;since=2026-03-02&amp;" \
+           "until=2026-03-15&amp;table=outcomes" in html
 
 
 def test_csv_is_the_table(reader):
@@ -37,8 +40,8 @@ def test_csv_is_the_table(reader):
     assert 'filename="overview-outcomes-2026-03-02-2026-03-15.csv"' in \
         resp.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
-    assert rows[:4] == [["Outcome", "Journeys", "Share"], ["Started", "28+", ""],
-                        ["Completed", "28", ""], ["Fit", "11", "0.3929"]]
+    assert rows[:4] == [["Outcome", "Journeys", "Share"], ["Started", "36", ""],
+                        ["Completed", "28", "0.7778"], ["Fit", "11", "0.3929"]]
 
 
 def test_json_has_every_table(reader):
@@ -55,8 +58,10 @@ def test_a_completed_diagnostic_reaches_the_report_at_once(rapp, reader):
         "role": "cs_leader"}}
     assert rapp.test_client().post("/api/v1/score", json=body).status_code == 200
     data = reader.get("/reports/overview.json").get_json()  # default range: last 30 days
-    rows = {r["outcome"]: r["journeys"] for r in data["reports"][0]["tables"][1]["rows"]}
+    tables = {t["key"]: t for t in data["reports"][0]["tables"]}
+    rows = {r["outcome"]: r["journeys"] for r in tables["outcomes"]["rows"]}
     assert rows["Fit"] == "<5"
+    assert tables["headline"]["rows"][0]["now"] == "<5"
 
 
 BAD = {
@@ -86,7 +91,8 @@ def test_unknown_table_is_named(reader):
     resp = reader.get("/reports/overview.csv", query_string={"table": "nope"})
     assert resp.status_code == 400
     assert resp.get_json()["error"] == \
-        "Unknown table 'nope': choose one of highlights, outcomes, abandoned_steps."
+        "Unknown table 'nope': choose one of headline, trend, top_channels, top_reasons, " \
+        "outcomes, abandoned_steps."
 
 
 def test_pipeline_form_errors_and_plain_words(reader):

@@ -34,22 +34,31 @@ def _app() -> Any:
 @click.option("--price", help="Pipeline math: average sale price.")
 @click.option("--close-rate", help="Pipeline math: close rate in %.")
 @click.option("--market", help="Pipeline math: companies in the target market.")
+@click.option("--preset", help="A period by name: 7d, this-week, last-week, 30d, 90d, "
+                               "this-quarter (the digest's default: last-week).")
+@click.option("--send", "send_mail", is_flag=True,
+              help="digest: e-mail it to every report user who opted in.")
+@click.option("--print", "print_mail", is_flag=True, help="digest: print it instead.")
 def report(names: tuple[str, ...], since: str | None, until: str | None,
-           diagnostic: str | None, fmt: str, table_key: str | None, **plan_args: str | None
-           ) -> None:
+           diagnostic: str | None, fmt: str, table_key: str | None, preset: str | None,
+           send_mail: bool, print_mail: bool, **plan_args: str | None) -> None:
     """Print reports (overview bounces channels segments groups weekly pipeline; default all)
-    with the same suppressed cells as the pages."""
+    with the same suppressed cells as the pages; `report digest --print|--send` for cron."""
     from buyerkit.reports.period import PeriodError, parse_period
     from buyerkit.reports.pipeline import parse_plan
     from buyerkit.reports.service import NAMES, build
     from buyerkit.reports.tables import to_csv, to_json, to_text
 
+    if names == ("digest",):
+        _digest(since, until, diagnostic, preset, send_mail, print_mail)
+        return
     unknown = [n for n in names if n not in NAMES]
     if unknown:
         raise click.UsageError(f"unknown report '{unknown[0]}': choose from {', '.join(NAMES)}")
     app = _app()
     catalog = app.extensions["buyerkit.catalog"]
-    args = {"since": since or "", "until": until or "", "diagnostic": diagnostic or ""}
+    args = {"since": since or "", "until": until or "", "diagnostic": diagnostic or "",
+            "preset": preset or ""}
     try:
         period = parse_period(args, sorted(catalog.diagnostics))
     except PeriodError as e:
@@ -85,6 +94,34 @@ def report(names: tuple[str, ...], since: str | None, until: str | None,
         click.echo(to_text(reports), nl=False)
 
 
+def _digest(since: str | None, until: str | None, diagnostic: str | None,
+            preset: str | None, send_mail: bool, print_mail: bool) -> None:
+    """`report digest`: compose the weekly digest once; print it or send it."""
+    from buyerkit.reports import digest
+    from buyerkit.reports.period import PeriodError, parse_period
+
+    if send_mail == print_mail:
+        raise BuyerkitError("digest needs exactly one of --print and --send")
+    app = _app()
+    catalog = app.extensions["buyerkit.catalog"]
+    args = {"since": since or "", "until": until or "", "diagnostic": diagnostic or "",
+            "preset": preset or ("" if since or until else "last-week")}
+    try:
+        period = parse_period(args, sorted(catalog.diagnostics))
+    except PeriodError as e:
+        raise BuyerkitError(f"--{e.field}: {e.message}") from None
+    store = app.extensions["buyerkit.store"]
+    catch_up(store)
+    base = app.config.get(digest.URL_KEY) or "http://localhost:5000"
+    mail = digest.compose(store.engine, period, catalog, app.config, base)
+    if print_mail:
+        click.echo(f"Subject: {mail.subject}\n\n{mail.text}", nl=False)
+        return
+    sent = digest.send(store.engine, mail, app.config)
+    click.echo(f"Sent the digest to {len(sent)} report user{'s' if len(sent) != 1 else ''}"
+               f"{': ' + ', '.join(sent) if sent else ' (none opted in)'}.", err=True)
+
+
 @click.group("users")
 def users() -> None:
     """Report users: add, remove, list (no account exists until you add one)."""
@@ -115,6 +152,27 @@ def users_remove(name: str) -> None:
 
     accounts.remove(_app().extensions["buyerkit.store"].engine, name)
     click.echo(f"Removed report user '{name}'.", err=True)
+
+
+@users.command("digest")
+@click.argument("name")
+@click.option("--email", help="The address the weekly digest goes to.")
+@click.option("--off", is_flag=True, help="Stop the digest for NAME.")
+def users_digest(name: str, email: str | None, off: bool) -> None:
+    """Opt report user NAME in to the weekly digest e-mail (or out, with --off)."""
+    from buyerkit.reports import accounts, settings
+
+    engine = _app().extensions["buyerkit.store"].engine
+    if accounts.get(engine, name) is None:
+        raise BuyerkitError(f"There is no report user '{name}'.")
+    if off == bool(email):
+        raise BuyerkitError("give --email ADDRESS to start the digest, or --off to stop it")
+    if email is not None and (len(email) > 254 or email.count("@") != 1 or " " in email
+                              or "." not in email.split("@")[1]):
+        raise BuyerkitError(f"'{email[:64]}' is not an e-mail address")
+    settings.put(engine, settings.DIGEST + name, None if off else email)
+    click.echo(f"The weekly digest for '{name}' is {'off' if off else 'on, to ' + str(email)}.",
+               err=True)
 
 
 @users.command("list")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from buyerkit.content.schema import BUCKETS, TRIGGERS
+from buyerkit.reports.names import Names
 
 RULES = {
     "disqualifier": "A hard disqualifier",
@@ -32,6 +33,12 @@ class Context:
     targets: tuple[tuple[str, str], ...] = ()  # (name, domain)
     org_key: str | None = None
     spend_cents: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    catalog: Any = None
+
+    @property
+    def names(self) -> Names:
+        """Channel, reason and role names from this site's content."""
+        return Names(self.catalog, self.diagnostic)
 
     def rule(self, verdict: str, code: str) -> str:
         """Which scoring rule a reason code comes from (the first code decided the verdict)."""
@@ -55,6 +62,8 @@ class Context:
             return BUCKETS.get(value, value)
         if dim == "trigger":
             return TRIGGERS.get(value, value)
+        if value == "(unknown)":
+            return "Not asked"
         if self.diagnostic is not None:
             for q in self.diagnostic.questions():
                 if q.records == dim:

@@ -1,4 +1,6 @@
-"""What a report is asked for: a diagnostic and a date range, checked with one clear message."""
+"""What a report is asked for: a diagnostic and a date range (a preset such as "last 7 days"
+or typed dates), whether to compare it with the period before, checked with one clear
+message. Everything is kept in the URL, so a view can be bookmarked and shared."""
 
 from __future__ import annotations
 
@@ -10,6 +12,10 @@ EPOCH = date(1970, 1, 1)
 MAX_DAYS = 3 * 366  # three years: events are kept 13 months, roll-ups no longer than that
 DEFAULT_DAYS = 30
 EARLIEST = date(2000, 1, 1)
+PRESETS = {"7d": "Last 7 days", "this-week": "This week", "last-week": "Last week",
+           "30d": "Last 30 days", "90d": "Last 90 days", "this-quarter": "This quarter",
+           "custom": "Custom dates"}
+DEFAULT_PRESET = "7d"
 
 
 class PeriodError(ValueError):
@@ -41,6 +47,8 @@ class Period:
     diagnostic: str
     since: date
     until: date
+    preset: str = "custom"
+    compare: bool = True
 
     @property
     def first_day(self) -> int:
@@ -54,10 +62,52 @@ class Period:
     def days(self) -> int:
         return self.last_day - self.first_day + 1
 
+    @property
+    def label(self) -> str:
+        """The period as a person says it: "Last 7 days (2026-03-09 to 2026-03-15)"."""
+        span = self.since.isoformat() if self.days == 1 else \
+            f"{self.since.isoformat()} to {self.until.isoformat()}"
+        name = PRESETS.get(self.preset, "")
+        return f"{name} ({span})" if self.preset != "custom" else span
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (what changes are against)."""
+        length = timedelta(days=self.days)
+        return Period(self.diagnostic, self.since - length, self.until - length, "custom",
+                      False)
+
     def args(self) -> dict[str, str]:
         """The query string that asks for this period again."""
-        return {"diagnostic": self.diagnostic, "since": self.since.isoformat(),
-                "until": self.until.isoformat()}
+        out = {"diagnostic": self.diagnostic}
+        if self.preset == "custom":
+            out.update(since=self.since.isoformat(), until=self.until.isoformat())
+        else:
+            out["preset"] = self.preset
+        if not self.compare:
+            out["compare"] = "0"
+        return out
+
+    def future_note(self) -> str:
+        """One sentence when part of the range has not happened yet, else ""."""
+        if self.since > today():
+            return "This range is in the future: no signals can have arrived for it yet."
+        if self.until > today():
+            return (f"The range ends after today ({today().isoformat()}): the days still "
+                    "to come have no signals yet.")
+        return ""
+
+
+def preset_range(preset: str, now: date) -> tuple[date, date]:
+    """The inclusive dates of a preset, up to `now` (UTC); weeks start on Monday."""
+    monday = now - timedelta(days=now.weekday())
+    if preset == "this-week":
+        return monday, now
+    if preset == "last-week":
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if preset == "this-quarter":
+        return date(now.year, 3 * ((now.month - 1) // 3) + 1, 1), now
+    days = {"7d": 7, "30d": 30, "90d": 90}[preset]
+    return now - timedelta(days=days - 1), now
 
 
 def _parse_date(field: str, value: str) -> date:
@@ -81,6 +131,16 @@ def parse_period(args: Mapping[str, str], diagnostics: list[str]) -> Period:
     if slug not in diagnostics:
         raise PeriodError("diagnostic", f"Unknown diagnostic '{slug[:64]}': choose one of "
                                         f"{', '.join(diagnostics)}.")
+    compare = (args.get("compare") or "1").strip() not in ("0", "off", "no")
+    preset = (args.get("preset") or "").strip()
+    if not preset:
+        preset = "custom" if args.get("since") or args.get("until") else DEFAULT_PRESET
+    if preset not in PRESETS:
+        raise PeriodError("preset", f"Unknown period '{preset[:40]}': choose one of "
+                                    f"{', '.join(PRESETS)}.")
+    if preset != "custom":
+        since, until = preset_range(preset, today())
+        return Period(slug, since, until, preset, compare)
     until = _parse_date("until", args["until"]) if args.get("until") else today()
     since = _parse_date("since", args["since"]) if args.get("since") \
         else until - timedelta(days=DEFAULT_DAYS - 1)
@@ -90,4 +150,4 @@ def parse_period(args: Mapping[str, str], diagnostics: list[str]) -> Period:
     if (until - since).days + 1 > MAX_DAYS:
         raise PeriodError("since", f"The range is {(until - since).days + 1} days long; "
                                    f"reports cover at most {MAX_DAYS} days (three years).")
-    return Period(slug, since, until)
+    return Period(slug, since, until, "custom", compare)

@@ -26,7 +26,7 @@ def context(conn: sa.Connection, period: Period, catalog: Any,
     targets = tuple((t.name, t.domain) for t in getattr(catalog, "targets", ()))
     return Context(diagnostic=catalog.diagnostics.get(period.diagnostic), targets=targets,
                    org_key=config.get("DOMAIN_HMAC_KEY"),
-                   spend_cents=spend.for_period(conn, period))
+                   spend_cents=spend.for_period(conn, period), catalog=catalog)
 
 
 def fit_observed(conn: sa.Connection, period: Period) -> int | str:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -29,18 +30,21 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from buyerkit.content.catalog import get_catalog
 from buyerkit.reports import accounts
+from buyerkit.reports import settings as report_settings
 from buyerkit.reports import spend as spend_store
-from buyerkit.reports.charts import bar_chart
+from buyerkit.reports.charts import bar_chart, trend_chart
 from buyerkit.reports.folding import catch_up
-from buyerkit.reports.period import Period, PeriodError, parse_period
+from buyerkit.reports.links import describe, link, row_links
+from buyerkit.reports.period import PRESETS, Period, PeriodError, parse_period
 from buyerkit.reports.pipeline import FIELDS as PLAN_FIELDS
 from buyerkit.reports.pipeline import parse_plan
 from buyerkit.reports.service import NAMES, build
+from buyerkit.reports.suppress import NOTE
 from buyerkit.reports.tables import fmt, to_csv, to_json
 from buyerkit.reports.throttle import FailureThrottle
 from buyerkit.signals.store import get_store
@@ -67,7 +71,8 @@ class LogoutForm(FlaskForm):
 
 class SpendForm(FlaskForm):
     month = StringField("Month (YYYY-MM)", validators=[InputRequired()])
-    source = StringField("Source (utm_source)", validators=[InputRequired(), Length(max=200)])
+    channel = SelectField("Channel", choices=[], validate_choice=False)
+    source = StringField("Source (utm_source)", validators=[Length(max=200)])
     medium = StringField("Medium (utm_medium)", validators=[Length(max=200)])
     campaign = StringField("Campaign (utm_campaign)", validators=[Length(max=200)])
     amount = StringField("Amount spent", validators=[InputRequired(), Length(max=40)])
@@ -191,17 +196,22 @@ def _page(name: str) -> Response:
         period = _period()
     except PeriodError as e:
         errors[e.field] = e.message
+    args = request.args
     if period is not None:
         plan = None
         if name == "pipeline":
-            plan, plan_errors = parse_plan(request.args)
+            args = report_settings.prefilled(get_store().engine, catalog, request.args)
+            if not args.get("_prefill_only"):
+                plan, plan_errors = parse_plan(args)
         catch_up(get_store())  # fold events still queued, so the report is never behind
         reports = build(get_store().engine, period, catalog, current_app.config, [name], plan)
     html = render_template(
         "reports/page.html", name=name, titles=TITLES, reports=reports, period=period,
         errors=errors, plan_errors=plan_errors, plan_fields=PLAN_FIELDS,
-        diagnostics=catalog.diagnostics, args=request.args, fmt=fmt, bar_chart=bar_chart,
-        logout=LogoutForm())
+        diagnostics=catalog.diagnostics, args=args, fmt=fmt, bar_chart=bar_chart,
+        trend_chart=trend_chart, presets=PRESETS, link=link, note=NOTE, describe=describe,
+        price_note=report_settings.price_source(catalog), close_form=CloseRateForm(),
+        logout=LogoutForm(), **row_links(period))
     return Response(html, status=400 if errors or plan_errors else 200)
 
 
@@ -245,12 +255,50 @@ for _name in NAMES:
     _register(_name)
 
 
+class CloseRateForm(FlaskForm):
+    close_rate = StringField("Close rate, in %", validators=[InputRequired(), Length(max=12)])
+
+
+@bp.post("/pipeline/close-rate")
+def save_close_rate() -> Any:
+    """Remember the close rate the pipeline math starts from, for every report user."""
+    form = CloseRateForm()
+    text = (form.close_rate.data or "").strip().rstrip("%").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not form.validate_on_submit() or not 0 < number <= 100:
+        message = "The form expired: save the close rate again." if form.csrf_token.errors \
+            else f"'{text[:12]}' is not a close rate: enter a number above 0 and at most 100."
+        return Response(render_template("reports/message.html", title="Close rate not saved",
+                                        message=message, logout=LogoutForm()), status=400)
+    report_settings.put(get_store().engine, report_settings.CLOSE_RATE, f"{number:g}")
+    return redirect(url_for("reports.pipeline", close_rate=f"{number:g}"))
+
+
+def _channels_seen() -> list[tuple[str, str]]:
+    """(value, name) of every channel journeys came from in the last 13 months."""
+    from buyerkit.reports.names import Names
+    from buyerkit.reports.period import day_of, today
+    from buyerkit.reports.schema import ru_channels
+
+    query = (sa.select(ru_channels.c.source, ru_channels.c.medium, ru_channels.c.campaign)
+             .where(ru_channels.c.day >= day_of(today()) - 400).distinct())
+    names = Names(get_catalog())
+    with get_store().engine.connect() as conn:
+        seen = sorted({tuple(r) for r in conn.execute(query)})
+    return [("|".join(ch), f"{names.channel(*ch)} ({' / '.join(ch)})") for ch in seen]
+
+
 @bp.route("/spend", methods=["GET", "POST"])
 def spend() -> Any:
     """Spend per channel and month, typed in one at a time or imported from a CSV file."""
     form, upload = SpendForm(), SpendImportForm()
+    seen = _channels_seen()
+    form.channel.choices = [("", "Another channel: type its tags below"), *seen]
     errors: dict[str, str] = {}
-    done = None
+    done, warning = None, ""
     status = 200
     if request.method == "POST":
         status = 400
@@ -267,11 +315,17 @@ def spend() -> Any:
                         if upload.file.data else b""
                     rows = spend_store.parse_csv(data)
                 else:
+                    picked = (form.channel.data or "").split("|")
+                    tags = picked if len(picked) == 3 else \
+                        [form.source.data or "", form.medium.data or "", form.campaign.data or ""]
+                    key = spend_store.channel_key(*tags, "Source")
                     rows = [spend_store.Spend(
-                        spend_store.parse_month(form.month.data, "Month"),
-                        *spend_store.channel_key(form.source.data, form.medium.data or "",
-                                                 form.campaign.data or "", "Source"),
+                        spend_store.parse_month(form.month.data, "Month"), *key,
                         spend_store.parse_amount(form.amount.data, "Amount"))]
+                    if "|".join(key) not in {v for v, _ in seen}:
+                        warning = (f"Stored, but no journey has come from "
+                                   f"{' / '.join(key)} yet: check the spelling against the "
+                                   "channel list if you expected one.")
                 with get_store().engine.begin() as conn:
                     spend_store.save(conn, rows)
                 done, status = len(rows), 200
@@ -282,7 +336,8 @@ def spend() -> Any:
             spend_store.report_spend.c.month.desc(), spend_store.report_spend.c.source)
             .limit(200)).all()
     html = render_template("reports/spend.html", form=form, upload=upload, errors=errors,
-                           done=done, stored=stored, titles=TITLES, name="spend",
+                           done=done, warning=warning, stored=stored, titles=TITLES,
+                           name="spend",
                            logout=LogoutForm(), args=request.args)
     return Response(html, status=status)
 

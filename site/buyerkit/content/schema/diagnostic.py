@@ -58,6 +58,7 @@ class Thresholds(Model):
 class Scoring(Model):
     thresholds: Thresholds = Thresholds()
     reasons: dict[Slug, Text]
+    labels: dict[Slug, ShortText] = {}  # short names for the reports (else first sentence)
 
 
 class Alternative(Model):

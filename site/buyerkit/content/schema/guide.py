@@ -49,6 +49,9 @@ class GuideMeta(Model):
     questions: Annotated[tuple[ShortText, ...], Field(min_length=1, max_length=20)]
     before_decision: Annotated[tuple[Task, ...], Field(min_length=1, max_length=12)]
     request: Request | None = None
+    # Which part of the buying group this role is, for the reports' finance/security columns.
+    tag: Literal["finance", "security", "technical", "legal", "procurement", "champion",
+                 "executive"] | None = None
 
 
 @dataclass(frozen=True)

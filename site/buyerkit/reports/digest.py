@@ -1,0 +1,96 @@
+"""The weekly scorecard in the inbox: the overview's headline figures with their change, the
+top channels and bounce reasons, and a link, as one plain-text e-mail to each report user who
+opted in (`buyerkit users digest NAME --email ADDRESS`). Built from the same report as the
+page (same suppression), composed once and sent through the hand-off's SMTP mailer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from buyerkit.errors import BuyerkitError
+from buyerkit.reports import settings
+from buyerkit.reports.period import Period
+from buyerkit.reports.service import build
+from buyerkit.reports.suppress import NOTE
+from buyerkit.reports.tables import fmt
+
+SMTP_KEY = "REPORTS_SMTP"
+URL_KEY = "REPORTS_BASE_URL"
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    text: str
+
+
+def _change(row: tuple[Any, ...]) -> str:
+    _, now, before, diff, kind = row
+    if before is None:
+        return ""
+    if diff is None:
+        return f" (before: {fmt(before, kind)})"
+    if kind == "rate":
+        return f" ({diff:+.1f} points on {fmt(before, kind)})"
+    return f" ({diff:+,} on {fmt(before, kind)})"
+
+
+def compose(engine: sa.Engine, period: Period, catalog: Any, config: Mapping[str, Any],
+            base_url: str) -> Mail:
+    """The digest for a period: the overview report, written out as plain text."""
+    [report] = build(engine, period, catalog, config, ["overview"])
+    head = report.table("headline")
+    lines = [f"{period.label}, against {period.previous().label}:", ""]
+    for row in head.rows:
+        lines.append(f"{row[0]}: {fmt(row[1], row[4])}{_change(row)}")
+    for key, title in (("top_channels", "Top channels by fit prospects"),
+                       ("top_reasons", "Top bounce reasons")):
+        table = report.table(key)
+        lines += ["", f"{title}:"]
+        col = 1 if key == "top_channels" else 2
+        lines += [f"  {r[0]}: {fmt(r[col], 'count')}" for r in table.rows] or \
+            ["  (none in this period)"]
+    lines += [""] + [n for n in report.notes if n != NOTE]
+    query = "&".join(f"{k}={v}" for k, v in period.args().items())
+    lines += [f"The overview: {base_url.rstrip('/')}/reports/?{query}", "", NOTE, "",
+              "You get this because a report user opted you in; "
+              "`buyerkit users digest NAME --off` stops it."]
+    fit = fmt(head.rows[0][1], "count")
+    site = getattr(getattr(catalog, "site", None), "vendor", None)
+    prefix = f"{site.name} reports: " if site is not None else ""
+    subject = f"{prefix}{fit} fit prospects, {period.label}"
+    return Mail(subject, "\n".join(line for line in lines if line is not None) + "\n")
+
+
+def subscribers(engine: sa.Engine) -> dict[str, str]:
+    """User name -> address of every report user who gets the digest."""
+    return settings.get_all(engine, settings.DIGEST)
+
+
+def send(engine: sa.Engine, mail: Mail, config: Mapping[str, Any]) -> list[str]:
+    """Send the digest to every subscriber; return the user names it went to. Raises
+    BuyerkitError naming the setting when SMTP is not configured, or the first failure."""
+    from buyerkit.handoff.mailer import MailError, SmtpSettings, message
+    from buyerkit.handoff.mailer import send as smtp_send
+
+    raw = config.get(SMTP_KEY)
+    if not isinstance(raw, Mapping):
+        raise BuyerkitError(f"{SMTP_KEY} is not configured: set it to the SMTP server's host, "
+                            "port, security, username, password and from (see docs/reports.md)")
+    try:
+        smtp = SmtpSettings.from_mapping(raw)
+    except ValueError as e:
+        raise BuyerkitError(f"{SMTP_KEY}: {e}") from None
+    sent = []
+    for user, address in sorted(subscribers(engine).items()):
+        try:
+            smtp_send(smtp, message(smtp, [address], mail.subject, mail.text))
+        except MailError as e:
+            raise BuyerkitError(f"the digest to report user '{user}' was not sent: {e.reason} "
+                                f"(sent to {len(sent)} before)") from None
+        sent.append(user)
+    return sent

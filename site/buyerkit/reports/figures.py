@@ -1,0 +1,135 @@
+"""The headline figures of a period (fit prospects, not now, not a fit, left mid-way, fit rate,
+buying groups forming), the same for the period before, and the weeks of a trend: the totals
+every other report's "All …" row shows, read with a handful of small queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from buyerkit.reports.period import Period, date_of, day_of
+from buyerkit.reports.schema import ru_groups, ru_outcomes
+from buyerkit.reports.suppress import Cell, change, count, derived, rate
+
+STATUSES = ("fit", "not_now", "not_a_fit", "abandoned", "in_progress", "filtered")
+LABELS = {"fit": "Fit prospects", "not_now": "Not now", "not_a_fit": "Not a fit",
+          "abandoned": "Left mid-way", "fit_rate": "Fit rate",
+          "groups": "Buying groups forming"}
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One period's totals, each as it may be shown."""
+
+    raw: dict[str, int] = field(default_factory=dict)
+
+    def cell(self, key: str) -> Cell:
+        return count(self.raw.get(key, 0))
+
+    @property
+    def completed(self) -> Cell:
+        return derived([self.cell("fit"), self.cell("not_now"), self.cell("not_a_fit")])
+
+    @property
+    def bounces(self) -> Cell:
+        return derived([self.cell("not_now"), self.cell("not_a_fit")])
+
+    @property
+    def started(self) -> Cell:
+        return derived([self.cell(s) for s in STATUSES[:5]])
+
+    @property
+    def fit_rate(self) -> float | None:
+        return rate(self.cell("fit"), self.completed)
+
+    def get(self, key: str) -> Cell | float | None:
+        return self.fit_rate if key == "fit_rate" else self.cell(key)
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.raw.get(s, 0) for s in STATUSES[:5])
+
+
+@dataclass(frozen=True)
+class Headline:
+    key: str
+    label: str
+    now: Cell | float | None
+    before: Cell | float | None
+    change: float | None  # counts: difference; fit rate: percentage points
+
+
+def read(conn: sa.Connection, period: Period, with_previous: bool = True
+         ) -> tuple[Figures, Figures]:
+    """The period's figures and the previous period's (empty when not asked), in one query
+    per roll-up table."""
+    prev = period.previous()
+    first = prev.first_day if with_previous else period.first_day
+    now_n = sa.func.sum(sa.case((ru_outcomes.c.day >= period.first_day, ru_outcomes.c.n),
+                                else_=0))
+    before_n = sa.func.sum(sa.case((ru_outcomes.c.day < period.first_day, ru_outcomes.c.n),
+                                   else_=0))
+    query = (sa.select(ru_outcomes.c.status, now_n, before_n)
+             .where(ru_outcomes.c.subject == period.diagnostic,
+                    ru_outcomes.c.day.between(first, period.last_day))
+             .group_by(ru_outcomes.c.status))
+    now: dict[str, int] = defaultdict(int)
+    before: dict[str, int] = defaultdict(int)
+    for status, a, b in conn.execute(query):
+        now[status] += int(a or 0)
+        before[status] += int(b or 0)
+    g_now = sa.func.sum(sa.case((ru_groups.c.day >= period.first_day, ru_groups.c.n),
+                                else_=0))
+    g_before = sa.func.sum(sa.case((ru_groups.c.day < period.first_day, ru_groups.c.n),
+                                   else_=0))
+    a, b = conn.execute(sa.select(g_now, g_before).where(
+        ru_groups.c.day.between(first, period.last_day))).one()
+    now["groups"], before["groups"] = int(a or 0), int(b or 0)
+    return Figures(dict(now)), Figures(dict(before) if with_previous else {})
+
+
+def headlines(now: Figures, before: Figures | None) -> list[Headline]:
+    """The first screen's figures with their change against the previous period."""
+    out = []
+    for key, label in LABELS.items():
+        a = now.get(key)
+        b = before.get(key) if before is not None else None
+        if key == "fit_rate":
+            diff = (a - b) * 100 if isinstance(a, float) and isinstance(b, float) else None
+        else:
+            diff = change(a, b) if before is not None else None
+        out.append(Headline(key, label, a, b, diff))
+    return out
+
+
+def week_of(day: int) -> int:
+    """Monday-based week number (1970-01-01 was a Thursday)."""
+    return (day + 3) // 7
+
+
+def week_start(week: int) -> date:
+    return date_of(week * 7 - 3)
+
+
+def trend_window(period: Period) -> tuple[date, date]:
+    """The whole weeks the overview's trend shows: the period's weeks, at least the last 12."""
+    last = week_of(period.last_day)
+    first = min(week_of(period.first_day), last - TREND_WEEKS + 1)
+    return week_start(first), week_start(last) + timedelta(days=6)
+
+
+def weeks(conn: sa.Connection, subject: str, since: date, until: date
+          ) -> dict[int, dict[str, int]]:
+    """Raw counts per Monday-based week and status, counting only days in [since, until]."""
+    out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    query = (sa.select(ru_outcomes.c.day, ru_outcomes.c.status, sa.func.sum(ru_outcomes.c.n))
+             .where(ru_outcomes.c.subject == subject,
+                    ru_outcomes.c.day.between(day_of(since), day_of(until)))
+             .group_by(ru_outcomes.c.day, ru_outcomes.c.status))
+    for day, status, n in conn.execute(query):
+        out[week_of(day)][status] += int(n or 0)
+    return out
