@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from buyerkit.content.formula import evaluate, names, parse, round_half_away, walk
+from buyerkit.content.formula import FormulaError, evaluate, names, parse, round_half_away, walk
 
 # operator -> (value when a < b, when a == b, when a > b)
 TRUTH = {
@@ -97,3 +97,94 @@ def test_walk_and_names_visit_every_node_once():
     assert [n[0] for n in walk(tree)] == ["+", "+", "+", "round", "ref", "prev", "max",
                                           "ref", "neg", "ref", "if", "ref", "num", "num"]
     assert [name for name, _ in names(tree)] == ["a", "b", "c", "d"]
+
+
+def test_first_of_equal_values_wins_in_min_and_max():
+    """Ties keep the first argument (visible only in the sign of a zero)."""
+    for fn in ("min", "max"):
+        for a, b in ((0.0, -0.0), (-0.0, 0.0)):
+            got = evaluate(parse(f"{fn}(a, b)").ast, {"a": a, "b": b})
+            assert math.copysign(1, got) == math.copysign(1, a), (fn, a, b)
+
+
+def test_zero_rounds_to_a_positive_zero():
+    assert math.copysign(1, round_half_away(0.0)) == 1.0
+    assert math.copysign(1, round_half_away(0.4)) == 1.0
+
+
+PREV = {"x": 5.0, "y": 7.0}
+
+
+@pytest.mark.parametrize("text,value", [
+    ("-prev(x)", -5.0), ("round(prev(x) / 2)", 3.0), ("if(prev(x), prev(y), 0)", 7.0),
+    ("if(prev(x) > 9, 0, prev(y))", 7.0), ("max(prev(x), prev(y))", 7.0),
+    ("min(prev(y), prev(x))", 5.0), ("1 + prev(x)", 6.0), ("prev(x) - prev(y)", -2.0),
+    ("prev(x) < prev(y)", 1.0)])
+def test_last_month_reaches_every_kind_of_node(text, value):
+    assert evaluate(parse(text).ast, {}, PREV.__getitem__) == value
+
+
+def nested(fn: str, levels: int, inner: str = "a") -> str:
+    return f"{fn}(" * levels + inner + ", 1)" * levels
+
+
+@pytest.mark.parametrize("opening,closing,width", [("min(", ", 1)", 4), ("(", ")", 1),
+                                                   ("-", "", 1)])
+def test_nesting_stops_after_60_levels_whatever_nests(opening, closing, width):
+    parse(opening * 60 + "a" + closing * 60)  # exactly the limit: fine
+    with pytest.raises(FormulaError) as info:
+        parse(opening * 61 + "a" + closing * 61)
+    assert info.value.message == "the formula is nested too deeply"
+    assert info.value.offset == 60 * width  # the 61st opening
+
+
+def test_nesting_counts_levels_not_calls_before_them():
+    """Seventy calls side by side are one level; after a call returns, its level is free."""
+    parse(" + ".join(["min(a, 1)"] * 70))
+    parse("min(a, 1) + " * 5 + nested("min", 60))
+    with pytest.raises(FormulaError, match="^the formula is nested too deeply$"):
+        parse("min(a, 1) + " * 5 + nested("min", 61))
+    # 50 levels, a call that returns, then 11 more levels inside the 50th: 61 deep
+    deep = "min(" * 50 + "min(a, 1), " + "min(" * 11 + "a" + ", 1)" * 11 + ")" + ", 1)" * 49
+    with pytest.raises(FormulaError, match="^the formula is nested too deeply$"):
+        parse(deep)
+    parse("min(" * 50 + "min(a, 1), " + "min(" * 10 + "a" + ", 1)" * 10 + ")" + ", 1)" * 49)
+
+
+def test_a_chain_of_operations_stops_at_200_deep():
+    parse("a" + " + a" * 199)  # 200 nodes inside one another
+    with pytest.raises(FormulaError) as info:
+        parse("a" + " + a" * 200)
+    assert info.value.message == ("the formula is nested too deeply (more than 200 "
+                                  "operations inside one another)")
+    assert info.value.offset == 0
+    parse("a" + " * a" * 99 + " + a" * 100)  # mixed levels still count one by one
+    with pytest.raises(FormulaError):
+        parse("b + (" + "a" + " + a" * 199 + ")")  # the deep part is the right-hand side
+
+
+@pytest.mark.parametrize("text,tree", [
+    ("round(a, 0)", ["round", ["ref", "a"], 0]), ("round(a, 6)", ["round", ["ref", "a"], 6]),
+    ("max(a, b)", ["max", ["ref", "a"], ["ref", "b"]])])
+def test_round_digits_from_0_to_6_and_two_argument_max(text, tree):
+    assert parse(text).ast == tree
+
+
+@pytest.mark.parametrize("text,message,offset", [
+    ("round(a, 7)", "round()'s second argument must be a whole number from 0 to 6", 9),
+    ("round(a, -1)", "round()'s second argument must be a whole number from 0 to 6", 9),
+    ("max(a)", "max() takes at least 2 arguments, got 1", 0),
+    ("(a, b)", "expected ')' but found ','", 2),
+    ("max(a b)", "expected ')' but found 'b'", 6),
+])
+def test_more_errors_word_for_word(text, message, offset):
+    with pytest.raises(FormulaError) as info:
+        parse(text)
+    assert (info.value.message, info.value.offset) == (message, offset)
+
+
+def test_every_node_knows_where_it_starts():
+    parsed = parse("1 + round(a, 2) * prev(s) - max(b, c) + if(d, 1, 2)")
+    starts = {n[0]: parsed.offset(n) for n in walk(parsed.ast) if n[0] in
+              ("round", "prev", "max", "if")}
+    assert starts == {"round": 4, "prev": 18, "max": 28, "if": 40}
