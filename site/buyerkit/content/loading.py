@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,8 +173,9 @@ def max_bytes(path: Path) -> int:
                                                                   MAX_FILE_BYTES))
 
 
-def _outside_root(path: Path) -> bool:
-    """True when `path` (through a symlink) leads out of the content folder being loaded."""
+def outside_content(path: Path) -> bool:
+    """True when `path` (through a symlink or `..`) leads out of the content folder being
+    loaded: such a file is refused, never read or served."""
     root = CONTENT_ROOT.get()
     try:
         return root is not None and not path.resolve().is_relative_to(root)
@@ -189,7 +189,7 @@ def read_text(path: Path, problems: list[ContentProblem]) -> str | None:
     Only a regular file inside the content folder, up to its kind's size (max_bytes), is
     read: a link out of the folder, a pipe or a device would hang or leak another file."""
     name, limit = display_path(path), max_bytes(path)
-    if _outside_root(path):
+    if outside_content(path):
         problems.append(ContentProblem(name, 1, 1, "links to a file outside the content "
                                        "folder: copy the file in instead"))
         return None
@@ -308,17 +308,6 @@ def validate(src: Source, model: type[M], problems: list[ContentProblem],
                 message = "the file must be a mapping of fields (key: value)"
             problems.append(src.problem(loc, message, key=on_key))
         return None
-
-
-def collect(paths: list[Path], load: Callable[[Path, list[ContentProblem]], M | None],
-            problems: list[ContentProblem]) -> list[M]:
-    """Load several files with the same loader, keeping going past broken ones."""
-    out = []
-    for path in paths:
-        item = load(path, problems)
-        if item is not None:
-            out.append(item)
-    return out
 
 
 SLUG_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")

@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from buyerkit.content.loading import Source, check_slug_name, parse_yaml, read_text, validate
+from buyerkit.content.loading import (
+    Source,
+    check_slug_name,
+    outside_content,
+    parse_yaml,
+    read_text,
+    validate,
+)
 from buyerkit.content.markup import render_markdown
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.schema.reference import Cue, Reference, ReferenceMeta, Video
@@ -156,6 +163,10 @@ def _media(src: Source, folder: Path, loc: tuple[str, ...], rel: str,
            problems: list[ContentProblem]) -> bytes | None:
     """The first bytes of a media file beside the story, or a located problem."""
     path = folder / rel
+    if outside_content(path):
+        problems.append(src.problem(loc, f"{loc[-1]}: '{rel}' leads outside the content "
+                                    "folder: copy the file in instead"))
+        return None
     if not path.is_file():
         problems.append(src.problem(loc, f"{loc[-1]}: '{rel}' does not exist (paths are "
                                     "relative to content/references/)"))
