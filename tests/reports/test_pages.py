@@ -168,3 +168,101 @@ def test_spend_without_csrf_is_refused(reader):
                                                "source": "google", "amount": "1"})
     assert resp.status_code == 400
     assert "The form expired: send it again." in resp.get_data(as_text=True)
+
+
+@pytest.fixture
+def empty_reader(rapp):
+    accounts.add(rapp.extensions["buyerkit.store"].engine, "alice", PASSWORD)
+    client = rapp.test_client()
+    login(client)
+    return client
+
+
+HONEST = {
+    "empty-store": ({}, "No diagnostic was started in this period, so every figure is 0."),
+    "future": ({"since": "2027-02-01", "until": "2027-02-07"},
+               "This range is in the future: no signals can have arrived for it yet."),
+    "single-day": ({"since": "2026-03-04", "until": "2026-03-04"},
+                   "No diagnostic was started in this period, so every figure is 0."),
+}
+
+
+@pytest.mark.parametrize("args,sentence", HONEST.values(), ids=HONEST.keys())
+def test_an_empty_period_says_why_in_one_sentence(empty_reader, args, sentence):
+    for path in ("/reports/", "/reports/channels", "/reports/weekly", "/reports/bounces"):
+        resp = empty_reader.get(path, query_string=args)
+        assert resp.status_code == 200, path
+    page = empty_reader.get("/reports/", query_string=args).get_data(as_text=True)
+    assert f'<p class="callout">{sentence}</p>' in page
+    assert '<span class="figure-value">0</span>' in page
+
+
+def test_one_week_of_five_events_is_suppressed_not_zero(empty_reader, rapp):
+    from tests.reports.conftest import LINKEDIN, completed
+
+    ingest(rapp.extensions["buyerkit.store"].engine,
+           completed("fit", "problem_fits", "retain_expand", "mandate", "cs_leader", "50_199",
+                     LINKEDIN), batch=10)
+    data = empty_reader.get("/reports/overview.json", query_string=RANGE).get_json()
+    head = {r["figure"]: r["now"] for r in data["reports"][0]["tables"][0]["rows"]}
+    assert head["Fit prospects"] == "<5" and head["Fit rate"] is None
+    page = empty_reader.get("/reports/", query_string=RANGE).get_data(as_text=True)
+    assert '<span class="figure-value">&lt;5</span>' in page
+    assert "<5 means fewer than 5 prospects" in page.replace("&lt;", "<")
+
+
+def test_presets_and_comparison_stay_in_the_url(reader):
+    page = reader.get("/reports/channels", query_string={"preset": "last-week",
+                                                          "compare": "0"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Last week (" in html
+    assert 'href="/reports/bounces?diagnostic=renewal-risk-check&amp;preset=last-week&amp;' \
+           'compare=0"' in html
+    bad = reader.get("/reports/", query_string={"preset": "fortnight"})
+    assert bad.status_code == 400
+    assert "Unknown period 'fortnight': choose one of 7d, this-week, last-week, 30d, 90d, " \
+           "this-quarter, custom." in bad.get_data(as_text=True).replace("&#39;", "'")
+
+
+def test_pipeline_is_prefilled_from_prices_and_the_saved_close_rate(reader):
+    page = reader.get("/reports/pipeline").get_data(as_text=True)
+    assert 'id="p-price" name="price" inputmode="decimal" value="50400"' in page
+    assert "Filled in from the Growth tier on your pricing page, a year." in page
+    resp = reader.post("/reports/pipeline/close-rate", data={
+        "csrf_token": csrf(reader, "/reports/pipeline"), "close_rate": "22.5%"})
+    assert resp.status_code == 302
+    page = reader.get("/reports/pipeline").get_data(as_text=True)
+    assert 'id="p-close_rate" name="close_rate" inputmode="decimal" value="22.5"' in page
+    done = reader.get("/reports/pipeline", query_string={**RANGE, "revenue": "1000000"})
+    assert done.status_code == 200
+    assert "Deals needed (revenue ÷ average sale price, rounded up)" in done.get_data(
+        as_text=True)
+    bad = reader.post("/reports/pipeline/close-rate", data={
+        "csrf_token": csrf(reader, "/reports/pipeline"), "close_rate": "120"})
+    assert bad.status_code == 400
+    assert "'120' is not a close rate: enter a number above 0 and at most 100." in \
+        bad.get_data(as_text=True).replace("&#39;", "'")
+
+
+def test_spend_picks_a_channel_seen_and_warns_on_a_typo(reader):
+    page = reader.get("/reports/spend").get_data(as_text=True)
+    assert '<option value="linkedin|paid-social|q1-renewals">LinkedIn ads · q1-renewals ' \
+           '(linkedin / paid-social / q1-renewals)</option>' in page
+    ok = spend_post(reader, {"form": "one", "month": "2026-03", "amount": "100",
+                             "channel": "linkedin|paid-social|q1-renewals"})
+    assert ok.status_code == 200 and "Stored 1 row of spend." in ok.get_data(as_text=True)
+    assert "no journey has come from" not in ok.get_data(as_text=True)
+    typo = spend_post(reader, {"form": "one", "month": "2026-03", "amount": "100",
+                               "source": "linkedn", "medium": "paid-social"})
+    assert typo.status_code == 200
+    assert "Stored, but no journey has come from linkedn / paid-social / (none) yet" in \
+        typo.get_data(as_text=True)
+
+
+def test_the_login_page_says_who_to_ask(rapp):
+    page = rapp.test_client().get("/reports/login").get_data(as_text=True)
+    assert "buyerkit users add" not in page
+    assert "Ask the person who set up this website's buyer tools" in page.replace("&#39;", "'")
+    rapp.config["REPORTS_ACCOUNTS_CONTACT"] = "Dana in web operations (dana@example.com)"
+    page = rapp.test_client().get("/reports/login").get_data(as_text=True)
+    assert "Ask Dana in web operations (dana@example.com): they can make you an account" in page
