@@ -78,10 +78,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from buyerkit import handoff, web
     from buyerkit.api import ratelimit, routes
     from buyerkit.content import catalog
-    from buyerkit.pages import brand, calculators, company, diagnostics, guides, home, offering, seo
+    from buyerkit.pages import (
+        brand,
+        calculators,
+        company,
+        diagnostics,
+        guides,
+        home,
+        live,
+        offering,
+        preview,
+        profile,
+        seo,
+    )
     from buyerkit.pages import references as customer_stories
-    from buyerkit.pages.preview import init_app as init_preview
-    from buyerkit.pages.profile import init_app as init_profile
     from buyerkit.reports import folding
     from buyerkit.reports import views as reports
     from buyerkit.signals import store
@@ -99,8 +109,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                      customer_stories):
             app.register_blueprint(page.bp)
         brand.init_app(app)  # the vendor's look: brand.css, logo, template overrides
-        init_preview(app)  # dev-server pages (PREVIEW, set by `buyerkit serve`)
-        init_profile(app)  # the target profile on the pages that promise it
+        preview.init_app(app)  # dev-server pages (PREVIEW, set by `buyerkit serve`)
+        profile.init_app(app)  # the target profile on the pages that promise it
+        live.init_app(app)  # dev server: reload on content change, errors in an overlay
         reports.init_app(app)
     app.register_blueprint(routes.bp)
     handoff.init_app(app)  # contact requests: the form, /api/v1/handoff, the outbox
