@@ -17,8 +17,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from buyerkit.content.schema import BUCKETS, TRIGGERS
 
 # The CSP the static build ships too: nothing inline, nothing from another origin.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "media-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; "
+       "base-uri 'none'; "
        "frame-ancestors 'none'")
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -214,9 +215,13 @@ def allowed_origins(app: Flask) -> frozenset[str]:
 def _cross_origin() -> str | None:
     """The request's Origin when it is another origin than this server's, else None."""
     origin = request.headers.get("Origin")
-    if origin is None or urlsplit(origin).netloc.lower() == request.host.lower():
+    if origin is None:
         return None
-    return origin
+    try:
+        netloc = urlsplit(origin).netloc.lower()
+    except ValueError:  # e.g. "http://[": not an origin, so not ours (the gate refuses it)
+        return origin
+    return None if netloc == request.host.lower() else origin
 
 
 def _cors_gate() -> Response | None:
