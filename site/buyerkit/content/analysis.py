@@ -61,8 +61,9 @@ def pick(q: Question, allowed: Allowed = _any, forced: frozenset[str] = frozense
         plain = [o for o in opts if not o.exclusive]
         must = [o for o in plain if o.value in forced]
         extra = [o for o in plain if o.value not in forced and sign * o.points > 0]
-        cands = [(o,) for o in plain] if not must and not extra else \
-            [tuple(o for o in plain if o in must or o in extra)]
+        keep = {o.value for o in must} | {o.value for o in extra}
+        cands = [(o,) for o in plain] if not keep else [tuple(o for o in plain
+                                                             if o.value in keep)]
         if not forced:
             cands += [(o,) for o in opts if o.exclusive]
     if not q.required and not forced:

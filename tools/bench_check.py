@@ -1,0 +1,89 @@
+"""What the exact analysis of diagnostics costs `buyerkit check`, and how fast `explain` is.
+
+Loads the demo content with the analysis off and on, alternating, in the same run, and
+reports the median of each and their ratio (target: at most 1.2); then times the verdict table
+of each diagnostic as `buyerkit explain` makes it, Python's start-up and imports aside (target:
+under 200 ms), and the analysis of a diagnostic with 40
+multi-choice questions of 12 answers each (2^480 answer sets; target: under 1 s).
+
+    .venv/bin/python tools/bench_check.py [--rounds 15] [--content content]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests/ holds the 40 x 12 diagnostic
+
+from buyerkit.content.analysis import DIMENSIONS, Analysis  # noqa: E402
+from buyerkit.content.catalog import load_catalog  # noqa: E402
+from buyerkit.content.commands import _load as load_for_explain  # noqa: E402
+from buyerkit.content.explain import as_text, explain  # noqa: E402
+from buyerkit.content.findings import findings  # noqa: E402
+
+
+def _time(fn, rounds: int) -> list[float]:
+    out = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=15, help="Repetitions of each (15).")
+    parser.add_argument("--content", type=Path, default=ROOT / "content",
+                        help="Content folder (default: the demo).")
+    args = parser.parse_args(argv)
+    load_catalog(args.content)  # warm imports and caches before anything is timed
+    off, on = [], []
+    for _ in range(args.rounds):  # alternate, so a noisy neighbour hits both alike
+        off += _time(lambda: load_catalog(args.content, analyse=False), 1)
+        on += _time(lambda: load_catalog(args.content), 1)
+    ratio = statistics.median(on) / statistics.median(off)
+
+    slugs = sorted(p.stem for p in (args.content / "diagnostics").glob("*.yaml"))
+
+    def table() -> str:  # what `buyerkit explain SLUG` does once Python has started
+        lines = []
+        for slug in slugs:
+            d, site = load_for_explain(args.content, slug)
+            lines.append(as_text(d, explain(d, site.target_profile.answers.get(slug))))
+        return "".join(lines)
+    explain_s = statistics.median(_time(table, args.rounds)) / max(1, len(slugs))
+
+    from tests.content.test_analysis import big
+
+    d = big()
+
+    def analyse() -> None:
+        a = Analysis(d)
+        findings(d, None, a)
+        for n in DIMENSIONS:
+            a.dimension(n)
+    big_s = statistics.median(_time(analyse, max(3, args.rounds // 5)))
+
+    rows = [
+        ("check, analysis off (median)", f"{statistics.median(off) * 1000:.1f} ms", ""),
+        ("check, analysis on (median)", f"{statistics.median(on) * 1000:.1f} ms", ""),
+        ("ratio on / off", f"{ratio:.2f}x", "<= 1.2x"),
+        ("explain, per diagnostic (load + table)", f"{explain_s * 1000:.1f} ms", "< 200 ms"),
+        ("analysis of 40 x 12 multi-choice", f"{big_s * 1000:.1f} ms", "< 1000 ms"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>10}  {target}")
+    met = ratio <= 1.2 and explain_s < 0.2 and big_s < 1.0
+    print("all targets met" if met else "a target was missed")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
