@@ -80,11 +80,6 @@ class ContactRequest:
     def email(self) -> str:
         return str(self.data["contact"]["email"])
 
-    def envelope(self) -> dict[str, Any]:
-        """The Standard Webhooks payload: {type, timestamp, data}."""
-        return {"type": EVENT_TYPE, "timestamp": self.created.isoformat().replace("+00:00", "Z"),
-                "data": self.data}
-
 
 def consent_text(vendor: str, retention_days: int, roles: bool = False) -> str:
     """The sentence beside the consent box, also sent with the request as the proof of it."""

@@ -23,7 +23,7 @@ from typing import Any
 
 from buyerkit.handoff import mailer
 from buyerkit.handoff.outbox import Claim
-from buyerkit.handoff.requests import summary_lines
+from buyerkit.handoff.requests import EVENT_TYPE, summary_lines
 
 HUBSPOT_URL = "https://api.hsforms.com/submissions/v3/integration/submit/{portal_id}/{form_guid}"
 SALESFORCE_URL = "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8"
@@ -85,7 +85,7 @@ def envelope(claim: Claim) -> dict[str, Any]:
     from datetime import UTC, datetime
 
     created = datetime.fromtimestamp(claim.created, UTC).isoformat().replace("+00:00", "Z")
-    return {"type": "contact_request.created", "timestamp": created, "data": claim.data}
+    return {"type": EVENT_TYPE, "timestamp": created, "data": claim.data}
 
 
 # --- HTTP ----------------------------------------------------------------------------------
