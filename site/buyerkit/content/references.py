@@ -136,7 +136,7 @@ def _check_values(src: Source, meta: ReferenceMeta, root: Path,
 def _check_sources(src: Source, meta: ReferenceMeta, problems: list[ContentProblem]) -> None:
     """Every figure a prospect reads carries where it comes from and when it was measured."""
     items = [(("time_to_value",), "time_to_value", meta.time_to_value)]
-    items += [(("numbers", i), f"numbers[{i + 1}] '{f.label[:40]}'", f)
+    items += [(("numbers", i), f"numbers[{i + 1}] '{f.label}'", f)
               for i, f in enumerate(meta.numbers)]
     for loc, what, item in items:
         if item.source is None:
