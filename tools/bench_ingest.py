@@ -153,14 +153,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=8, help="length of one round")
     p.add_argument("--rounds", type=int, default=3, help="rounds per configuration")
     p.add_argument("--workers", type=int, default=1, help="gunicorn workers (1)")
-    p.add_argument("--worker-class", default="gevent", choices=("gevent", "gthread"),
-                   help="gunicorn worker class (gevent, as buyerkit.gunicorn_conf)")
-    p.add_argument("--threads", type=int, default=8, help="threads per gthread worker (8)")
-    p.add_argument("--store-writer", default="process", choices=("process", "thread"),
-                   help="STORE_WRITER: commits in a writer process (process, as "
-                        "buyerkit.gunicorn_conf) or in the worker (thread, the old way)")
-    p.add_argument("--group-commit-ms", default="0",
-                   help="GROUP_COMMIT_MS for the store (0; the thread writer did best at 2)")
     p.add_argument("--max-steal", type=float, default=5.0,
                    help="a round pair in which the hypervisor took more than this share of "
                         "the CPU (steal, %%) is run again (5)")
@@ -184,10 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             fresh_schema(args.database_url) as database_url:
         servers = {name: Endpoint(Path(tmp) / name, database_url=database_url,
                                   events=(name == "on"), workers=args.workers,
-                                  threads=args.threads, worker_class=args.worker_class,
-                                  max_seconds=1800,
-                                  config={"GROUP_COMMIT_MS": args.group_commit_ms,
-                                          "STORE_WRITER": args.store_writer})
+                                  max_seconds=1800)
                    for name in ("off", "on")}
         try:
             for s in servers.values():
@@ -232,10 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         "engine": "postgresql" if (args.database_url or "").startswith("postgres")
         else "sqlite",
         "connections": args.connections, "load": args.load,
-        "worker_class": args.worker_class,
-        "workers": args.workers, "store_writer": args.store_writer,
-        "group_commit_ms": float(args.group_commit_ms),
-        **({"threads": args.threads} if args.worker_class == "gthread" else {}),
+        "workers": args.workers,
         "off_rps": round(med("off", "rps")), "on_rps": round(med("on", "rps")),
         "ratio": round(med("on", "rps") / med("off", "rps"), 3),
         # Each on round against the off round just before it: drift between rounds cancels.

@@ -53,17 +53,16 @@ def fresh_schema(url: str | None) -> Iterator[str | None]:
 
 
 class Endpoint:
-    """gunicorn with buyerkit.gunicorn_conf (gevent workers; `worker_class="gthread"` with
-    `threads` for the old way) serving buyerkit; every process in one group, so kill -9 of
-    the group is a whole-server crash. Stops itself after `max_seconds` whatever happens."""
+    """gunicorn with buyerkit.gunicorn_conf (gevent workers) serving buyerkit; every process
+    in one group, so kill -9 of the group is a whole-server crash. Stops itself after
+    `max_seconds` whatever happens."""
 
     def __init__(self, instance: Path, *, database_url: str | None = None,
-                 events: bool = True, workers: int = 2, threads: int = 4,
-                 worker_class: str = "gevent",
+                 events: bool = True, workers: int = 2, worker_class: str = "gevent",
                  max_seconds: float = 600, log: Path | None = None,
                  config: dict[str, str] | None = None) -> None:
         self.instance, self.database_url, self.events = instance, database_url, events
-        self.workers, self.threads, self.max_seconds = workers, threads, max_seconds
+        self.workers, self.max_seconds = workers, max_seconds
         self.worker_class = worker_class
         self.log = log or instance / "gunicorn.log"
         self.config = {f"BUYERKIT_{k}": v for k, v in (config or {}).items()}
@@ -84,7 +83,6 @@ class Endpoint:
                sys.executable, "-m", "gunicorn", "--config", "python:buyerkit.gunicorn_conf",
                "--bind", f"127.0.0.1:{self.port}",
                "--worker-class", self.worker_class, "--workers", str(self.workers),
-               *(["--threads", str(self.threads)] if self.worker_class == "gthread" else []),
                "--keep-alive", "30",
                "--graceful-timeout", "2", "--log-level", "warning",
                "buyerkit:create_app()"]

@@ -57,24 +57,6 @@ def _min(a: Any, b: Any) -> Any:
     return min(a, b)
 
 
-def _max(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b)
-
-
-def channel_of(row: Mapping[str, Any]) -> tuple[str, str, str] | None:
-    """(source, medium, campaign) as reports show it: UTM tags, else the referrer's host as a
-    referral, else direct; None when the row carries no channel at all."""
-    source, medium = row.get("source"), row.get("medium")
-    campaign, referrer = row.get("campaign"), row.get("referrer")
-    if not (source or medium or campaign or referrer):
-        return None
-    return _channel(source, medium, campaign, referrer)
-
-
 # A channel column with no value, as the Channels table and the spend upload both write it.
 NONE = "(none)"
 DIRECT = ("(direct)", NONE, NONE)
