@@ -278,10 +278,12 @@ def purge(older_than: str | None) -> None:
 
 
 from buyerkit.content.commands import explain_command  # noqa: E402
+from buyerkit.content.scaffold import new_command  # noqa: E402
 from buyerkit.handoff import commands as handoff_commands  # noqa: E402
 from buyerkit.pages.embed import embed  # noqa: E402
 from buyerkit.reports.commands import demo_signals, report, users  # noqa: E402
 
+cli.add_command(new_command)
 cli.add_command(embed)
 cli.add_command(explain_command)
 cli.add_command(report)
