@@ -92,7 +92,7 @@ class Offer:
 def _sends(result: Any, roles: bool = False) -> list[str]:
     """What is sent, item by item, as the consent box lists it."""
     items = ["your e-mail address, and your name and note if you type them",
-             "the verdict and the reasons for it, as shown above"]
+             "the verdict and the reasons for it, as on your result page"]
     if result is None or result.bucket:
         items.append("your problem area")
     items += ["what makes it urgent", "the size bands of your answers (for example "
