@@ -252,8 +252,8 @@ def run(work: Path, pages: int, repeat: int) -> dict[str, Any]:
     """`repeat` runs of a cold freeze, a no-change rebuild and the floor, best of each. The
     side that goes first alternates (the freeze in runs 1 and 3, the floor in run 2): on this
     VM the first of the two to write a build after the last one was deleted spent up to 2 s
-    more system time at 4,000 pages, whichever side it was (README "Freeze"), so a fixed
-    order would charge that to one side only."""
+    more system time at 4,000 pages, whichever side it was (docs/benchmarks.md, "Freeze"),
+    so a fixed order would charge that to one side only."""
     cold, floor, rebuild, cold_cpu, floor_cpu = [], [], [], [], []
     demo: list[Page] = []
     first: Any = None  # the first run's app, frozen: the floor reads the config a freeze sets

@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_MONTHS": 13,
     "RATELIMIT_API": "120 per minute",
     "DOMAIN_HMAC_KEY": None,
-    # Freeze and endpoint (see freeze.py and README "Deployment"):
+    # Freeze and endpoint (docs/deployment.md; every key in docs/configuration.md):
     "API_ONLY": False,  # register only the /api blueprint (`buyerkit api`, gunicorn)
     "ALLOWED_ORIGINS": [],  # origins whose pages may call /api (CORS allowlist)
     "EMBED_ORIGINS": [],  # origins whose pages may frame ours (with site.yaml embed.origins)

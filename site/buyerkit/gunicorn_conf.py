@@ -20,7 +20,7 @@ worker_class = "gevent"
 workers = 1  # SQLite: one process batches every request into one commit; more for PostgreSQL
 worker_connections = 1000
 keepalive = 30
-accesslog = None  # no access log: it would hold client addresses (README "Privacy")
+accesslog = None  # no access log: it would hold client addresses (docs/signals.md)
 # gunicorn's own limits on what reaches the app (docs/security.md): its defaults, stated.
 limit_request_line = 4094  # longer: 414
 limit_request_fields = 100  # more headers: 431

@@ -14,13 +14,13 @@ from buyerkit.signals.events import Channel, DiagnosticCompleted, GuideShared, K
 from buyerkit.signals.migrations import LATEST, MIGRATIONS
 from buyerkit.signals.store import COLUMNS, HOURS_PER_MONTH, Store, StoreError, event_row, events
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+SIGNALS_DOC = Path(__file__).resolve().parents[2] / "docs" / "signals.md"
 
 
 def documented_columns() -> list[str]:
-    """The first cell of each row of README's "Columns of `events`" table."""
-    text = README.read_text()
-    section = text.split("### Columns of `events`", 1)[1].split("\n#", 1)[0]
+    """The first cell of each row of docs/signals.md's "What is stored" table."""
+    text = SIGNALS_DOC.read_text()
+    section = text.split("## What is stored", 1)[1].split("\n#", 1)[0]
     return re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE)
 
 

@@ -32,7 +32,7 @@ from buyerkit.signals.writer import WriterProcess
 
 metadata = sa.MetaData()
 
-# The documented column list (README "Signal store"): nothing that could identify a person has
+# The documented column list (docs/signals.md): nothing that could identify a person has
 # a column here. Migrations in migrations.py build exactly this table; a test compares them.
 events = sa.Table(
     "events", metadata,

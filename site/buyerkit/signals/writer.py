@@ -2,7 +2,7 @@
 which commits them durably and folds them into the report roll-ups, so the worker's CPU goes
 to requests.
 
-Measured (README "Durable signals: ingest throughput"): in a gevent worker the commit, its
+Measured (docs/benchmarks.md, "Ingest"): in a gevent worker the commit, its
 hand-offs and the fold cost about 490 µs of the worker's CPU per request, while the machine's
 other core sat 40 % idle. Here the worker only queues rows; one pump thread sends everything
 queued as one message over a socket pair and waits for the writer's answer, which comes after
@@ -36,7 +36,7 @@ FD_VARIABLE = "BUYERKIT_WRITER_FD"
 # Niceness of the writer (its folder's is higher still): when the machine's cores are all
 # busy, the worker's requests run first and the writer takes what they leave. Woken after
 # each commit at the worker's priority, the writer and its folder preempted the worker about
-# once every three requests (README, "Durable signals: ingest throughput"). The writer's
+# once every three requests (docs/benchmarks.md, "Ingest"). The writer's
 # latency matters only when the worker waits for it, and then the worker leaves it the CPU.
 WRITER_NICENESS = 10
 MAX_ROWS = 500  # rows per message, so a burst is several commits rather than one huge one
