@@ -169,3 +169,13 @@ def test_the_api_is_in_the_openapi_document(hook_app):
     doc = hook_app.test_client().get("/api/openapi.json").json
     validate(doc)
     assert "post" in doc["paths"]["/api/v1/handoff"]
+
+
+def test_hand_offs_are_rate_limited_per_client(make_handoff_app, receiver, secret, answers):
+    app = make_handoff_app(RATELIMIT_API="2 per minute", HANDOFF_TARGETS=[
+        {"name": "hook", "type": "webhook", "url": receiver.url, "secret": secret}])
+    client = app.test_client()
+    codes = [client.post("/api/v1/handoff", json=api_body(answers)).status_code
+             for _ in range(3)]
+    assert codes == [201, 201, 429]
+    assert stored(app) == 2

@@ -16,7 +16,8 @@ from flask_limiter.util import get_remote_address
 
 from buyerkit.web import api_error
 
-LIMITED_ENDPOINTS = frozenset({"api.events", "api.score_answers", "api.company"})
+LIMITED_ENDPOINTS = frozenset({"api.events", "api.score_answers", "api.company",
+                               "handoff.send_api", "handoff.send_form"})
 
 
 class _NoClientKeys(logging.Filter):
