@@ -103,3 +103,8 @@ def test_explain_an_unknown_slug_names_the_diagnostics(runner):
     assert out.exit_code == 1
     assert out.stderr == "Error: no diagnostic 'no-such-slug'; the diagnostics are: " \
                          "renewal-risk-check\n"
+
+
+def test_the_docs_show_the_demo_table_as_explain_prints_it():
+    page = (DEMO_CONTENT.parent / "docs" / "diagnostics.md").read_text()
+    assert as_markdown(DEMO, TABLE) in page

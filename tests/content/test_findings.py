@@ -170,3 +170,10 @@ def test_serve_prints_the_warnings_first(runner, content_dir, monkeypatch, tmp_p
     assert lines[0].endswith(": warning: no answer set shows the reason 'never_used' "
                              "[unreachable-reason]")
     assert lines[-1].startswith(f"Error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_the_docs_list_every_kind_of_warning():
+    from buyerkit.content.findings import KINDS
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text()
+    assert [k for k, meaning in KINDS.items() if f"| `{k}` | {meaning} |" not in page] == []
