@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import flask
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -119,7 +120,8 @@ def _handle_http(e: HTTPException) -> Any:
             415: "Send the body as application/json.",
         }
         resp = api_error(status, messages.get(status, e.description or e.name))
-    elif isinstance(e, SecurityError):  # a Host not in TRUSTED_HOSTS: no url_for, no page
+    elif isinstance(e, SecurityError) or request_ctx.url_adapter is None:
+        # a Host not in TRUSTED_HOSTS, or no host name at all: no url_for, so no page
         resp = Response("400 Bad Request: this server does not answer for that host name.\n",
                         status=status, mimetype="text/plain")
     else:
