@@ -63,31 +63,38 @@ class Headline:
     change: float | None  # counts: difference; fit rate: percentage points
 
 
+def _split(table: sa.Table, *keys: sa.Column) -> sa.Select:
+    """SUM(n) on and after :first, and before it, between :start and :last (built once)."""
+    now = sa.func.sum(sa.case((table.c.day >= sa.bindparam("first"), table.c.n), else_=0))
+    before = sa.func.sum(sa.case((table.c.day < sa.bindparam("first"), table.c.n), else_=0))
+    query = sa.select(*keys, now, before).where(
+        table.c.day.between(sa.bindparam("start"), sa.bindparam("last")))
+    return query.group_by(*keys) if keys else query
+
+
+_OUTCOMES = _split(ru_outcomes, ru_outcomes.c.status).where(
+    ru_outcomes.c.subject == sa.bindparam("subject"))
+_GROUPS = _split(ru_groups)
+_WEEK = ((ru_outcomes.c.day + 3) // 7).label("week")
+_WEEKS = (sa.select(_WEEK, ru_outcomes.c.status, sa.func.sum(ru_outcomes.c.n))
+          .where(ru_outcomes.c.subject == sa.bindparam("subject"),
+                 ru_outcomes.c.day.between(sa.bindparam("start"), sa.bindparam("last")))
+          .group_by(_WEEK, ru_outcomes.c.status))
+
+
 def read(conn: sa.Connection, period: Period, with_previous: bool = True
          ) -> tuple[Figures, Figures]:
     """The period's figures and the previous period's (empty when not asked), in one query
-    per roll-up table."""
-    prev = period.previous()
-    first = prev.first_day if with_previous else period.first_day
-    now_n = sa.func.sum(sa.case((ru_outcomes.c.day >= period.first_day, ru_outcomes.c.n),
-                                else_=0))
-    before_n = sa.func.sum(sa.case((ru_outcomes.c.day < period.first_day, ru_outcomes.c.n),
-                                   else_=0))
-    query = (sa.select(ru_outcomes.c.status, now_n, before_n)
-             .where(ru_outcomes.c.subject == period.diagnostic,
-                    ru_outcomes.c.day.between(first, period.last_day))
-             .group_by(ru_outcomes.c.status))
+    per roll-up table (statements built once: building one costs more than running it)."""
+    start = period.previous().first_day if with_previous else period.first_day
+    params = {"first": period.first_day, "start": start, "last": period.last_day,
+              "subject": period.diagnostic}
     now: dict[str, int] = defaultdict(int)
     before: dict[str, int] = defaultdict(int)
-    for status, a, b in conn.execute(query):
+    for status, a, b in conn.execute(_OUTCOMES, params):
         now[status] += int(a or 0)
         before[status] += int(b or 0)
-    g_now = sa.func.sum(sa.case((ru_groups.c.day >= period.first_day, ru_groups.c.n),
-                                else_=0))
-    g_before = sa.func.sum(sa.case((ru_groups.c.day < period.first_day, ru_groups.c.n),
-                                   else_=0))
-    a, b = conn.execute(sa.select(g_now, g_before).where(
-        ru_groups.c.day.between(first, period.last_day))).one()
+    a, b = conn.execute(_GROUPS, params).one()
     now["groups"], before["groups"] = int(a or 0), int(b or 0)
     return Figures(dict(now)), Figures(dict(before) if with_previous else {})
 
@@ -124,12 +131,10 @@ def trend_window(period: Period) -> tuple[date, date]:
 
 def weeks(conn: sa.Connection, subject: str, since: date, until: date
           ) -> dict[int, dict[str, int]]:
-    """Raw counts per Monday-based week and status, counting only days in [since, until]."""
+    """Raw counts per Monday-based week and status, counting only days in [since, until]
+    (summed by week in the database)."""
     out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    query = (sa.select(ru_outcomes.c.day, ru_outcomes.c.status, sa.func.sum(ru_outcomes.c.n))
-             .where(ru_outcomes.c.subject == subject,
-                    ru_outcomes.c.day.between(day_of(since), day_of(until)))
-             .group_by(ru_outcomes.c.day, ru_outcomes.c.status))
-    for day, status, n in conn.execute(query):
-        out[week_of(day)][status] += int(n or 0)
+    params = {"subject": subject, "start": day_of(since), "last": day_of(until)}
+    for week, status, n in conn.execute(_WEEKS, params):
+        out[int(week)][status] += int(n or 0)
     return out
