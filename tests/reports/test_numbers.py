@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from buyerkit.reports import queries, service
+from buyerkit.reports import service
 from buyerkit.reports.context import Context
 from buyerkit.reports.period import Period
 from buyerkit.reports.pipeline import Plan
@@ -32,7 +32,7 @@ def _ctx(app, **kw) -> Context:
 
 def _report(app, name: str, period: Period = PERIOD, **kw):
     with app.extensions["buyerkit.store"].engine.connect() as conn:
-        return queries.REPORTS[name](conn, period, _ctx(app, **kw))
+        return service.REPORTS[name](conn, period, _ctx(app, **kw))
 
 
 def test_overview_headline_figures_with_change(loaded):

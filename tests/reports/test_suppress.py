@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buyerkit.reports import queries, rollups
+from buyerkit.reports import rollups, service
 from buyerkit.reports.context import Context
 from buyerkit.reports.period import Period, day_of
 from buyerkit.reports.schema import COUNT_TABLES
@@ -65,7 +65,7 @@ def render(name: str, cells: dict[tuple, int]):
                             for s, n in totals.items() if n]
             if outcome_rows:
                 conn.execute(COUNT_TABLES["ru_outcomes"].insert(), outcome_rows)
-        return queries.REPORTS[name.split(":")[0]](conn, PERIOD, Context())
+        return service.REPORTS[name.split(":")[0]](conn, PERIOD, Context())
 
 
 counts = st.one_of(st.integers(0, 4), st.integers(5, 40))

@@ -6,14 +6,13 @@ so every report gives the same totals for the same period."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from buyerkit.reports import figures as fig
 from buyerkit.reports.context import DIMENSIONS, RULES, STAGES, VERDICTS, Context
-from buyerkit.reports.evidence import evidence
 from buyerkit.reports.period import Period
 from buyerkit.reports.schema import (
     ru_channels,
@@ -326,15 +325,3 @@ def weekly(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     return Report("weekly", "Weekly scorecard",
                   "Each week's fit and bounce figures next to the week before.", (table,),
                   (NOTE,))
-
-
-def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
-    from buyerkit.reports.overview import overview as build_overview
-
-    return build_overview(conn, period, ctx)
-
-
-REPORTS: dict[str, Callable[[sa.Connection, Period, Context], Report]] = {
-    "overview": overview, "bounces": bounces, "channels": channels, "segments": segments,
-    "groups": groups, "weekly": weekly, "evidence": evidence,
-}

@@ -3,20 +3,28 @@ in one transaction so every table of a page agrees with the others."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from buyerkit.reports import spend
 from buyerkit.reports.context import Context
+from buyerkit.reports.evidence import evidence
+from buyerkit.reports.overview import overview
 from buyerkit.reports.period import Period
 from buyerkit.reports.pipeline import Plan, pipeline
-from buyerkit.reports.queries import REPORTS
+from buyerkit.reports.queries import bounces, channels, groups, segments, weekly
 from buyerkit.reports.schema import ru_outcomes
 from buyerkit.reports.suppress import count
 from buyerkit.reports.tables import Report
 
+# Every report by name (pipeline math, which takes a plan, apart). Kept here, above the
+# queries and the overview that reads some of them, so neither imports the other back.
+REPORTS: dict[str, Callable[[sa.Connection, Period, Context], Report]] = {
+    "overview": overview, "bounces": bounces, "channels": channels, "segments": segments,
+    "groups": groups, "weekly": weekly, "evidence": evidence,
+}
 NAMES = (*REPORTS, "pipeline")
 
 
