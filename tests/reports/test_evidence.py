@@ -9,7 +9,7 @@ from buyerkit.reports import accounts
 from buyerkit.reports.evidence import evidence
 from buyerkit.reports.period import parse_period
 from buyerkit.reports.service import context
-from tests.reports.conftest import H0, PASSWORD, ev, ingest
+from tests.reports.conftest import PASSWORD, ev, ingest
 from tests.reports.test_auth import login
 
 RANGE = {"since": "2026-03-02", "until": "2026-03-15"}
