@@ -113,8 +113,9 @@ def test_logged_out_the_login_page_is_accessible(page, site, foreign):
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("path", PAGES[:3] + PAGES[5:7], ids=["overview", "bounces",
-                                                             "channels", "weekly", "pipeline"])
+@pytest.mark.parametrize("path", PAGES[:3] + PAGES[5:8], ids=["overview", "bounces",
+                                                             "channels", "weekly", "pipeline",
+                                                             "spend"])
 def test_fits_a_360_px_screen(page, site, path):
     page.set_viewport_size({"width": 360, "height": 740})
     log_in_by_keyboard(page, site)

@@ -225,7 +225,9 @@ def test_presets_and_comparison_stay_in_the_url(reader):
 
 
 def test_pipeline_is_prefilled_from_prices_and_the_saved_close_rate(reader):
-    page = reader.get("/reports/pipeline").get_data(as_text=True)
+    page = reader.get("/reports/pipeline", query_string=RANGE).get_data(as_text=True)
+    assert "In this period the site saw 11 fit prospects (5.5 a week): the plan is set " \
+           "against that." in page
     assert 'id="p-price" name="price" inputmode="decimal" value="50400"' in page
     assert "Filled in from the Growth tier on your pricing page, a year." in page
     resp = reader.post("/reports/pipeline/close-rate", data={

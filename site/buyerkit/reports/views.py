@@ -43,7 +43,7 @@ from buyerkit.reports.links import describe, link, row_links
 from buyerkit.reports.period import PRESETS, Period, PeriodError, parse_period
 from buyerkit.reports.pipeline import FIELDS as PLAN_FIELDS
 from buyerkit.reports.pipeline import parse_plan
-from buyerkit.reports.service import NAMES, build
+from buyerkit.reports.service import NAMES, build, fit_observed
 from buyerkit.reports.suppress import NOTE
 from buyerkit.reports.tables import fmt, to_csv, to_json
 from buyerkit.reports.throttle import FailureThrottle
@@ -191,7 +191,7 @@ def _period() -> Period:
 def _page(name: str) -> Response:
     catalog = get_catalog()
     errors: dict[str, str] = {}
-    reports, period, plan_errors = [], None, {}
+    reports, period, plan_errors, observed = [], None, {}, None
     try:
         period = _period()
     except PeriodError as e:
@@ -203,6 +203,8 @@ def _page(name: str) -> Response:
             args = report_settings.prefilled(get_store().engine, catalog, request.args)
             if not args.get("_prefill_only"):
                 plan, plan_errors = parse_plan(args)
+            with get_store().engine.connect() as conn:
+                observed = fit_observed(conn, period)
         catch_up(get_store())  # fold events still queued, so the report is never behind
         reports = build(get_store().engine, period, catalog, current_app.config, [name], plan)
     html = render_template(
@@ -211,6 +213,7 @@ def _page(name: str) -> Response:
         diagnostics=catalog.diagnostics, args=args, fmt=fmt, bar_chart=bar_chart,
         trend_chart=trend_chart, presets=PRESETS, link=link, note=NOTE, describe=describe,
         price_note=report_settings.price_source(catalog), close_form=CloseRateForm(),
+        observed=observed,
         logout=LogoutForm(), **row_links(period))
     return Response(html, status=400 if errors or plan_errors else 200)
 
