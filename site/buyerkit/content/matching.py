@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from buyerkit.content.schema.reference import Reference
 
 LIMIT = 2
-# The match as the page states it, by (same size band, same trigger).
-SAID = {
+# The match as the page states it, by (same size band, same trigger); a size of None means
+# the prospect's size is not known (a link without it), so nothing is claimed about it.
+SAID: dict[tuple[bool | None, bool], str] = {
     (True, True): "A company of your size with the same problem and the same reason to act",
     (True, False): "A company of your size with the same problem",
     (False, True): "The same problem and the same reason to act, at a company of another size",
     (False, False): "The same problem, at a company of another size",
+    (None, True): "A company with the same problem and the same reason to act",
+    (None, False): "A company with the same problem",
 }
 
 
@@ -29,13 +32,14 @@ class Match:
     """One story shown to a prospect, and why it was chosen."""
 
     slug: str
-    same_size: bool
+    same_size: bool | None  # None: the prospect's size is not known
     same_trigger: bool
 
     @property
     def code(self) -> str:
-        """Short form for the page's data: s (size), t (trigger), both or neither (-)."""
-        return ("s" if self.same_size else "") + ("t" if self.same_trigger else "") or "-"
+        """Short form for the page's data: s (same size), u (size unknown), t (trigger)."""
+        size = {True: "s", False: "", None: "u"}[self.same_size]
+        return size + ("t" if self.same_trigger else "") or "-"
 
     @property
     def said(self) -> str:
@@ -48,11 +52,11 @@ def match(references: Mapping[str, Reference], verdict: str | None, bucket: str 
     """The `limit` stories closest to a prospect; none for "not a fit" or an unknown problem."""
     if verdict not in ("fit", "not_now") or not bucket:
         return ()
-    found = [Match(r.slug, bool(size) and r.meta.size == size,
+    found = [Match(r.slug, r.meta.size == size if size else None,
                    bool(trigger) and r.meta.trigger == trigger)
              for r in references.values() if r.meta.bucket == bucket]
     # references are in the content's order; sorted() keeps it among equals
-    found.sort(key=lambda m: (not m.same_size, not m.same_trigger))
+    found.sort(key=lambda m: (m.same_size is not True, not m.same_trigger))
     return tuple(found[:limit])
 
 
