@@ -188,3 +188,62 @@ def test_every_node_knows_where_it_starts():
     starts = {n[0]: parsed.offset(n) for n in walk(parsed.ast) if n[0] in
               ("round", "prev", "max", "if")}
     assert starts == {"round": 4, "prev": 18, "max": 28, "if": 40}
+
+
+@pytest.mark.parametrize("text,tree", [
+    (".5", ["num", 0.5]), ("a + 1.5", ["+", ["ref", "a"], ["num", 1.5]]),
+    ("a<=b", ["<=", ["ref", "a"], ["ref", "b"]]), ("a>=b", [">=", ["ref", "a"], ["ref", "b"]]),
+    ("_a + 1", ["+", ["ref", "_a"], ["num", 1.0]]), ("X + 1", ["+", ["ref", "X"], ["num", 1.0]]),
+    ("a\t*\r\nb", ["*", ["ref", "a"], ["ref", "b"]]), ("12.", ["num", 12.0])])
+def test_tokens_at_the_end_and_without_spaces(text, tree):
+    assert parse(text).ast == tree
+
+
+@pytest.mark.parametrize("text,message,offset", [
+    ("a + .", "unexpected character '.'", 4),
+    (".", "unexpected character '.'", 0),
+    ("1.a", "malformed number '1.a'", 0),
+    ("1.5.", "malformed number '1.5.'", 0),
+    ("a <= b <= c", "comparisons cannot be chained; use if() instead", 7),
+    ("a >= b == c", "comparisons cannot be chained; use if() instead", 7),
+])
+def test_token_errors_point_at_the_token(text, message, offset):
+    with pytest.raises(FormulaError) as info:
+        parse(text)
+    assert (info.value.message, info.value.offset) == (message, offset)
+
+
+def test_the_longest_formula_is_2000_characters():
+    assert parse("a" + " " * 1999).ast == ["ref", "a"]
+    with pytest.raises(FormulaError, match="^the formula is longer than 2000 characters$"):
+        parse("a" + " " * 2000)
+    assert parse("a + b").text == "a + b"
+
+
+def test_every_operation_knows_where_it_starts():
+    parsed = parse("x + (b < c) * d / e - -f")
+    starts = {(n[0], parsed.offset(n)) for n in walk(parsed.ast)}
+    assert starts == {("-", 0), ("ref", 0), ("+", 0), ("<", 5), ("ref", 5), ("ref", 9),
+                      ("*", 4), ("/", 4), ("ref", 14), ("ref", 18), ("neg", 22),
+                      ("ref", 23)}
+
+
+@pytest.mark.parametrize("one", ["min(a, 1)", "(a)", "-a"])
+def test_siblings_at_one_level_never_add_up(one):
+    parse(" + ".join([one] * 70))
+
+
+@pytest.mark.parametrize("head,inner,opening,tail", [
+    ("(" * 50, "(a) + ", "(", ")" * 50),
+    ("-" * 49 + "(", "-a + ", "-", ")"),
+])
+def test_a_closed_level_is_given_back_exactly_once(head, inner, opening, tail):
+    """50 levels, a sub-expression that opens and closes one, then 11 more: 61 deep."""
+    for more, fails in ((10, False), (11, True)):
+        closing = ")" * more if opening == "(" else ""
+        text = head + inner + opening * more + "a" + closing + tail
+        if fails:
+            with pytest.raises(FormulaError, match="^the formula is nested too deeply$"):
+                parse(text)
+        else:
+            parse(text)
