@@ -12,6 +12,9 @@ python3 -m venv .venv
 missing=()
 if [ -z "${BUYERKIT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+# The demo customer clip is remade and compared byte for byte (tests/test_references_tools.py).
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
