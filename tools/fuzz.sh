@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-900}"
 export HYPOTHESIS_PROFILE=long
 status=0
-for part in tests/api/test_hostile_json.py tests/pages/test_hostile_forms.py \
+for part in tests/api/test_hostile_json.py tests/api/test_http_hostility.py \
+            tests/pages/test_hostile_forms.py \
             tests/test_cli_hostile.py tests/content/test_hostile_content.py \
             tests/browser/test_hostile_fragments.py; do
   echo "== $part (at most ${seconds} s)"

@@ -22,7 +22,7 @@ FIT = {"symptom": "surprise_churn", "visibility": ["usage_unread"], "trigger": "
        "size": "50_199", "billing": "annual", "crm": "hubspot", "hosting": "cloud_ok",
        "role": "cs_leader", "group": ["cfo", "security"]}
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
-EXAMPLES = 5000 if LONG else 150
+EXAMPLES = 1500 if LONG else 150
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
                     suppress_health_check=list(HealthCheck), database=None)
 SHAPE = {"ok", "error", "errors", "status"}

@@ -149,7 +149,7 @@ HEADERS = ["Origin", "Referer", "Host", "X-Forwarded-For", "X-Forwarded-Proto",
            "Accept-Language", "Content-Length"]
 
 
-@settings(max_examples=3000 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 80,
+@settings(max_examples=1000 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 80,
           deadline=None, database=None, suppress_health_check=list(HealthCheck),
           derandomize=os.environ.get("HYPOTHESIS_PROFILE") != "long")
 @given(headers=st.dictionaries(st.sampled_from(HEADERS), header_value, max_size=6),

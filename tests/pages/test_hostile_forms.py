@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from tests.conftest import DEMO_CONTENT, make_app
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
-SUITE = settings(max_examples=3000 if LONG else 80, deadline=None, derandomize=not LONG,
+SUITE = settings(max_examples=1000 if LONG else 80, deadline=None, derandomize=not LONG,
                  database=None, suppress_health_check=list(HealthCheck))
 FIELDS = ["step", "go", "journey", "event", "_group", "_homepage", "utm_source", "ref",
           "diagnostic", "domain", "hp", "s", "i.arr", "i.churn_rate", "i.surprise_share",
