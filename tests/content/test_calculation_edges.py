@@ -195,7 +195,7 @@ def test_the_spec_the_browser_reads():
                      "range": "Enter a number from 500,000 to 1,000,000,000 dollars a year."}}
     assert (s["slug"], s["kind"], s["currency"], s["payback"]) == \
         ("renewal-roi", "calculator", "$", "payback_months")
-    assert s["projection"] is None and s["messages"] == {"not_meaningful": NM}
+    assert s["projection"] is None and s["messages"]["not_meaningful"] == NM
     assert s["scenarios"]["conservative"]["factors"] == {"saved_share": 0.5,
                                                          "automated_share": 0.75}
     assert [o["id"] for o in s["outputs"]][-1] == "payback_months"
