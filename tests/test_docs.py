@@ -244,6 +244,9 @@ def _content_file(block: Block) -> str:
         assert match, f"{block.where}: a YAML example starts with `# content/<file>.yaml`"
         return match.group(1)
     front = "\n".join(block.lines).split("---\n")[1]
+    story = re.match(r"# content/(references/[\w-]+\.md)\n", front)  # a customer story
+    if story:
+        return story.group(1)
     return f"guides/{yaml.safe_load(front)['role']}.md"
 
 

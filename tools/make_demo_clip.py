@@ -105,7 +105,7 @@ def captions(parts: list[tuple[float, float, str]]) -> str:
             step = (end - start) * len(c) / total
             n += 1
             out += [str(n), f"{stamp(t)} --> {stamp(t + step)}",
-                    *textwrap.wrap(c, 42), ""]
+                    *textwrap.wrap(c, 42, break_on_hyphens=False), ""]
             t += step
     return "\n".join(out)
 

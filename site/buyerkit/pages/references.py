@@ -99,7 +99,7 @@ SAID_CODES = {Match("", s, t).code: text for (s, t), text in SAID.items()}
 
 @bp.app_context_processor
 def _evidence() -> dict[str, Any]:
-    return {"customer_evidence": evidence}
+    return {"customer_evidence": evidence, "has_stories": bool(get_catalog().references)}
 
 
 def _reference(slug: str) -> Reference:
