@@ -177,3 +177,24 @@ def test_the_docs_list_every_kind_of_warning():
 
     page = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text()
     assert [k for k, meaning in KINDS.items() if f"| `{k}` | {meaning} |" not in page] == []
+
+
+def test_a_broken_diagnostic_is_not_also_an_unknown_one_in_the_profile(runner, content_dir):
+    (content_dir / DIAG).write_text("title: [\n")
+    out = runner.invoke(["check", str(content_dir)])
+    assert "unknown diagnostic" not in out.stderr
+    assert out.stderr.splitlines()[-1] == "Aborted with 1 content error"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("1.5", "'points' must be a whole number (got 1.5)"),
+    ("1000", "'points' must be at most 100 (got 1000)"),
+    ("-1000", "'points' must be at least -100 (got -1000)"),
+], ids=["fraction", "huge", "hugely-negative"])
+def test_points_the_analysis_cannot_take_are_refused_where_they_stand(runner, content_dir,
+                                                                      value, message):
+    edit(content_dir, "            label: Salesforce\n            points: 2\n",
+         f"            label: Salesforce\n            points: {value}\n")
+    line = line_of(content_dir, f"points: {value}")
+    out = runner.invoke(["check", str(content_dir)])
+    assert out.stderr.splitlines()[0].endswith(f"{DIAG}:{line}:21: {message}")

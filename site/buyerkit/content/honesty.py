@@ -28,8 +28,10 @@ def check_profile(src: Source, site: Site, diagnostics: Mapping[str, Diagnostic]
     for slug, questions in site.target_profile.answers.items():
         d = diagnostics.get(slug)
         if d is None:
-            problems.append(src.problem((*base, slug), f"unknown diagnostic '{slug}'", key=True))
-            continue
+            if not (src.path.parent / "diagnostics" / f"{slug}.yaml").is_file():
+                problems.append(src.problem((*base, slug), f"unknown diagnostic '{slug}'",
+                                            key=True))
+            continue  # a diagnostic that failed to load has its own errors
         for qid, values in questions.items():
             q = d.question(qid)
             if q is None:
