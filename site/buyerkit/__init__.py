@@ -85,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         diagnostics,
         guides,
         home,
+        languages,
         live,
         offering,
         preview,
@@ -115,4 +116,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         reports.init_app(app)
     app.register_blueprint(routes.bp)
     handoff.init_app(app)  # contact requests: the form, /api/v1/handoff, the outbox
+    languages.init_app(app)  # Flask-Babel; /<lang>/ twins of the public pages (last: sees all)
     return app

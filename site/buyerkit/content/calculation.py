@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from flask_babel import get_locale, gettext, lazy_gettext, ngettext
+
+from buyerkit.content import numbers
 from buyerkit.content.calculators import Compiled
 from buyerkit.content.formula import evaluate, round_half_away
 from buyerkit.content.schema.calculator import SCENARIOS
@@ -24,10 +27,10 @@ from buyerkit.content.schema.calculator import SCENARIOS
 NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 MAX_DIGITS = 15
 SHOW_LIMIT = 1e13
-NOT_MEANINGFUL = "Not meaningful at these numbers"
+NOT_MEANINGFUL = lazy_gettext("Not meaningful at these numbers")
 DEFAULT_SCENARIO = "expected"
-SCENARIO_LABELS = {"conservative": "Conservative", "expected": "Expected",
-                   "optimistic": "Optimistic"}
+SCENARIO_LABELS = {"conservative": lazy_gettext("Conservative"),
+                   "expected": lazy_gettext("Expected"), "optimistic": lazy_gettext("Optimistic")}
 
 
 def group(digits: str) -> str:
@@ -54,23 +57,40 @@ def fixed(x: float, decimals: int, trim: bool) -> str:
     return ("-" + text) if x < 0 and k != 0 else text
 
 
-def format_value(value: float, fmt: str, currency: str) -> str:
-    """The text a prospect reads for a result; the same in static/formula.js."""
+def language() -> str:
+    """The language of the page being rendered (Flask-Babel's locale), else the default."""
+    loc = get_locale()
+    return loc.language if loc is not None else numbers.DEFAULT_LANGUAGE
+
+
+def rounded(x: float, decimals: int) -> float:
+    """x rounded half away from zero to `decimals` exactly as fixed() rounds it; never -0."""
+    p = 10.0 ** decimals
+    k = round_half_away(abs(round_half_away(x, decimals)) * p, 0)
+    return (-k if x < 0 else k) / p + 0.0
+
+
+def months_text(text: str) -> str:
+    """'3.5 months' in the page's language; singular only for a count that reads '1'."""
+    return ngettext("%(n)s month", "%(n)s months", 1 if text == "1" else 2, n=text)
+
+
+def format_value(value: float, fmt: str, currency: str, locale: str | None = None) -> str:
+    """The text a prospect reads for a result, in the page's language; the same in
+    static/formula.js (Intl.NumberFormat with the options numbers.py mirrors)."""
+    loc = locale or language()
     if not math.isfinite(value) or abs(value) >= SHOW_LIMIT:
-        return NOT_MEANINGFUL
+        return str(NOT_MEANINGFUL)
     if fmt == "currency":
-        cents = round_half_away(value, 2)
-        units = round_half_away(cents, 0)
-        text = fixed(abs(units), 0, True)
-        return ("-" if units < 0 else "") + currency + text
+        units = round_half_away(round_half_away(value, 2), 0)
+        return numbers.money(units, currency, loc)
     if fmt == "percent":
-        return fixed(value * 100, 1, True) + "%"
+        return numbers.percent(rounded(value * 100, 1), loc)
     if fmt == "months":
         if value < 0:
-            return NOT_MEANINGFUL
-        text = fixed(value, 1, True)
-        return text + (" month" if text == "1" else " months")
-    return fixed(value, 2, True)
+            return str(NOT_MEANINGFUL)
+        return months_text(numbers.number(rounded(value, 1), loc, 1))
+    return numbers.number(rounded(value, 2), loc, 2)
 
 
 def plain(x: float) -> str:
@@ -82,10 +102,13 @@ def messages(v: Any) -> dict[str, str]:
     """The inline messages for one field, shared word for word with the browser."""
     unit = f" {v.unit}" if v.unit else ""
     return {
-        "empty": "Enter a number.",
-        "nan": "Enter a number, like 1200 or 12.5 (digits only, no letters or symbols).",
-        "long": f"That number is too long to be real: use at most {MAX_DIGITS} digits.",
-        "range": f"Enter a number from {plain(v.min)} to {plain(v.max)}{unit}.",
+        "empty": gettext("Enter a number."),
+        "nan": gettext("Enter a number, like 1200 or 12.5 (digits only, no letters or "
+                       "symbols)."),
+        "long": gettext("That number is too long to be real: use at most %(n)s digits.",
+                        n=MAX_DIGITS),
+        "range": gettext("Enter a number from %(low)s to %(high)s%(unit)s.", low=plain(v.min),
+                         high=plain(v.max), unit=unit),
     }
 
 
@@ -208,7 +231,7 @@ def payback_band(comp: Compiled, result: Result) -> str:
 def output_text(comp: Compiled, oid: str, value: float | None) -> str:
     o = comp.output(oid)
     if value is None:
-        return o.otherwise or NOT_MEANINGFUL
+        return o.otherwise or str(NOT_MEANINGFUL)
     return format_value(value, o.format, comp.model.currency)
 
 
@@ -217,8 +240,8 @@ def breakeven_text(comp: Compiled, result: Result) -> str | None:
     if not p or not p.breakeven:
         return None
     if result.breakeven is None:
-        return f"not within {p.months} months at these numbers."
-    return f"month {result.breakeven} of {p.months}."
+        return gettext("not within %(n)s months at these numbers.", n=p.months)
+    return gettext("month %(m)s of %(n)s.", m=result.breakeven, n=p.months)
 
 
 def share_fragment(comp: Compiled, r: Reading) -> str:
@@ -256,11 +279,17 @@ def spec(comp: Compiled) -> dict[str, Any]:
         "order": list(comp.order),
         "scenarios": None,
         "projection": None,
-        "messages": {"not_meaningful": NOT_MEANINGFUL},
+        "locale": language(),
+        "messages": {"not_meaningful": str(NOT_MEANINGFUL),
+                     "breakeven_none": gettext("not within %(n)s months at these numbers.",
+                                               n="{n}"),
+                     "breakeven_at": gettext("month %(m)s of %(n)s.", m="{m}", n="{n}"),
+                     "month_one": ngettext("%(n)s month", "%(n)s months", 1, n="{n}"),
+                     "month_other": ngettext("%(n)s month", "%(n)s months", 2, n="{n}")},
     }
     if c.scenarios:
         out["scenarios"] = {name: {"label": getattr(c.scenarios, name).label
-                                   or SCENARIO_LABELS[name],
+                                   or str(SCENARIO_LABELS[name]),
                                    "factors": dict(getattr(c.scenarios, name).factors)}
                             for name in SCENARIOS}
     if c.projection:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import model_validator
+
+from buyerkit.content.numbers import LANGUAGES
 from buyerkit.content.schema import Model, ShortText, Slug, StrictBool, Text, Url
 from buyerkit.content.schema.brand import Brand, Embed
 
@@ -76,3 +79,15 @@ class Site(Model):
     channels: tuple[ChannelName, ...] = ()  # report names for channels (docs/reports.md)
     brand: Brand | None = None  # logo, colours, fonts (docs/theming.md)
     embed: Embed = Embed()  # origins that may frame the pages (docs/embedding.md)
+    # The site's languages (docs/languages.md): codes buyerkit has interface text for.
+    languages: tuple[Literal[tuple(LANGUAGES)], ...] = ("en",)  # type: ignore[valid-type]
+    default_language: Literal[tuple(LANGUAGES)] = "en"  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _default_is_listed(self) -> Site:
+        if self.default_language not in self.languages:
+            raise ValueError(f"default_language '{self.default_language}' must be one of "
+                             "languages")
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("languages: each code once")
+        return self

@@ -16,7 +16,13 @@ const NUMBER = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const MAX_DIGITS = 15;
 const SHOW_LIMIT = 1e13;
-const NOT_MEANINGFUL = "Not meaningful at these numbers";
+// The page language's words (from the spec the server rendered in that language) and the
+// number formats of static/../content/numbers.py, through Intl.NumberFormat.
+const WORDS = {
+  locale: "en", not_meaningful: "Not meaningful at these numbers",
+  month_one: "{n} month", month_other: "{n} months",
+};
+const CURRENCY_CODES = { "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", CHF: "CHF" };
 export const SCENARIOS = ["conservative", "expected", "optimistic"];
 const SCENARIO_LABELS = { conservative: "Conservative", expected: "Expected", optimistic: "Optimistic" };
 
@@ -89,19 +95,48 @@ function fixed(x, decimals, trim) {
   return x < 0 && k !== 0 ? "-" + text : text;
 }
 
-export function formatValue(value, format, currency) {
-  if (!Number.isFinite(value) || Math.abs(value) >= SHOW_LIMIT) return NOT_MEANINGFUL;
+const formats = new Map();
+
+function nf(locale, options) {
+  const key = locale + JSON.stringify(options);
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(locale, options));
+  return formats.get(key);
+}
+
+function rounded(x, decimals) {
+  const p = Math.pow(10, decimals);
+  const k = roundHalfAway(Math.abs(roundHalfAway(x, decimals)) * p, 0);
+  return (x < 0 ? -k : k) / p + 0;
+}
+
+export function formatNumber(x, locale, decimals) {
+  return nf(locale, { minimumFractionDigits: 0, maximumFractionDigits: decimals }).format(x + 0);
+}
+
+export function formatPercent(hundredths, locale) {
+  return nf(locale, { style: "percent", minimumFractionDigits: 0, maximumFractionDigits: 1 })
+    .format(hundredths / 100);
+}
+
+export function formatMoney(units, currency, locale) {
+  const code = /^[A-Z]{3}$/.test(currency) ? currency : CURRENCY_CODES[currency];
+  if (!code) return (units < 0 ? "-" : "") + currency + formatNumber(Math.abs(units), locale, 0);
+  return nf(locale, { style: "currency", currency: code, minimumFractionDigits: 0,
+    maximumFractionDigits: 0 }).format(units + 0);
+}
+
+export function formatValue(value, format, currency, locale = WORDS.locale, words = WORDS) {
+  if (!Number.isFinite(value) || Math.abs(value) >= SHOW_LIMIT) return words.not_meaningful;
   if (format === "currency") {
-    const units = roundHalfAway(roundHalfAway(value, 2), 0);
-    return (units < 0 ? "-" : "") + currency + fixed(Math.abs(units), 0, true);
+    return formatMoney(roundHalfAway(roundHalfAway(value, 2), 0), currency, locale);
   }
-  if (format === "percent") return fixed(value * 100, 1, true) + "%";
+  if (format === "percent") return formatPercent(rounded(value * 100, 1), locale);
   if (format === "months") {
-    if (value < 0) return NOT_MEANINGFUL;
-    const text = fixed(value, 1, true);
-    return text + (text === "1" ? " month" : " months");
+    if (value < 0) return words.not_meaningful;
+    const text = formatNumber(rounded(value, 1), locale, 1);
+    return (text === "1" ? words.month_one : words.month_other).replace("{n}", text);
   }
-  return fixed(value, 2, true);
+  return formatNumber(rounded(value, 2), locale, 2);
 }
 
 export function plain(x) {
@@ -186,15 +221,19 @@ export function paybackBand(spec, result) {
 }
 
 export function outputText(spec, output, value) {
-  if (value === null) return output.otherwise || NOT_MEANINGFUL;
-  return formatValue(value, output.format, spec.currency);
+  if (value === null) return output.otherwise || WORDS.not_meaningful;
+  return formatValue(value, output.format, spec.currency, spec.locale || "en",
+    spec.messages.month_one ? spec.messages : WORDS);
 }
 
 export function breakevenText(spec, result) {
   const p = spec.projection;
   if (!p || !p.breakeven) return null;
-  if (result.breakeven === null) return `not within ${p.months} months at these numbers.`;
-  return `month ${result.breakeven} of ${p.months}.`;
+  const m = spec.messages || {};
+  if (result.breakeven === null) {
+    return (m.breakeven_none || "not within {n} months at these numbers.").replace("{n}", p.months);
+  }
+  return (m.breakeven_at || "month {m} of {n}.").replace("{m}", result.breakeven).replace("{n}", p.months);
 }
 
 export function scenarioLabel(spec, name) {
@@ -257,12 +296,25 @@ export function shareParams(spec, read) {
 
 const specs = new Map();
 
+// "de/" on a page under /de/ (its <html lang> and its address agree), else "".
+function languagePrefix() {
+  if (typeof document === "undefined") return "";
+  const lang = document.documentElement.lang;
+  const root = new URL("../", import.meta.url).pathname;
+  return /^[a-z]{2}$/.test(lang) && location.pathname.startsWith(`${root}${lang}/`) ? `${lang}/` : "";
+}
+
 export async function loadSpec(slug) {
   if (!SLUG.test(slug)) return null;
   if (!specs.has(slug)) {
-    const url = new URL(`../calculators/${slug}.json`, import.meta.url);
+    const url = new URL(`../${languagePrefix()}calculators/${slug}.json`, import.meta.url);
     specs.set(slug, fetch(url, { credentials: "omit" })
       .then((r) => (r.ok ? r.json() : null))
+      .then((s) => {
+        // The page's words and number format follow its language's spec.
+        if (s && s.locale) Object.assign(WORDS, s.messages, { locale: s.locale });
+        return s;
+      })
       .catch(() => null));
   }
   return specs.get(slug);

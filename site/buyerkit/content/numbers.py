@@ -1,0 +1,82 @@
+"""Numbers as a reader of a site language writes them: money, percentages, counts and dates.
+
+The server formats with Babel (CLDR patterns); static/formula.js formats with
+Intl.NumberFormat and the same options, and tests/content/vectors/locales.json holds the
+strings both must produce. Rounding is done before either library sees the number (half away
+from zero, as content/calculation.py always did), so the libraries only place separators,
+signs and symbols, which is where the locales differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.numbers import NumberPattern, parse_pattern
+
+# The language codes buyerkit ships interface text for (translations/<code>/), by the name a
+# reader of that language gives it. site.yaml may list only these.
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
+DEFAULT_LANGUAGE = "en"
+
+# Content gives a calculator's currency as a symbol or an ISO 4217 code; the locale decides
+# where the symbol goes, so it needs the code.
+CURRENCY_CODES: dict[str, str] = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
+                                  "CHF": "CHF"}
+ISO_CODE = re.compile(r"[A-Z]{3}")
+
+_patterns: dict[tuple[str, str, int], NumberPattern] = {}
+
+
+def currency_code(currency: str) -> str | None:
+    """The ISO 4217 code for a calculator's currency, or None for a symbol we cannot place."""
+    if ISO_CODE.fullmatch(currency):
+        return currency
+    return CURRENCY_CODES.get(currency)
+
+
+def _pattern(locale: str, kind: str, decimals: int) -> NumberPattern:
+    """The locale's CLDR pattern of a kind, showing up to `decimals` decimals (none forced)."""
+    key = (locale, kind, decimals)
+    if key not in _patterns:
+        loc = Locale.parse(locale)
+        source = {"decimal": loc.decimal_formats[None], "percent": loc.percent_formats[None],
+                  "currency": loc.currency_formats["standard"]}[kind]
+        p = parse_pattern(source)
+        p.frac_prec = (0, decimals)
+        _patterns[key] = p
+    return _patterns[key]
+
+
+def _decimal(x: float) -> Decimal:
+    """The shortest decimal that reads back as x, as Intl.NumberFormat sees a double; no -0."""
+    return Decimal(repr(x + 0.0)) if x != 0 else Decimal(0)
+
+
+def number(x: float, locale: str, decimals: int) -> str:
+    """An already rounded number, grouped, with up to `decimals` decimals (zeros cut)."""
+    return _pattern(locale, "decimal", decimals).apply(_decimal(x), Locale.parse(locale))
+
+
+def percent(hundredths: float, locale: str) -> str:
+    """A percentage given in hundreds (247.1 for 2.471), already rounded to one decimal."""
+    value = _decimal(hundredths) / 100
+    return _pattern(locale, "percent", 1).apply(value, Locale.parse(locale))
+
+
+def money(units: float, currency: str, locale: str) -> str:
+    """Whole currency units (already rounded) with the symbol where the locale puts it."""
+    code = currency_code(currency)
+    if code is None:  # an unknown symbol: in front, as content wrote it
+        text = number(abs(units), locale, 0)
+        return ("-" if units < 0 else "") + currency + text
+    p = _pattern(locale, "currency", 0)
+    return p.apply(_decimal(units), Locale.parse(locale), currency=code, currency_digits=False)
+
+
+def date(day: dt.date, locale: str) -> str:
+    """A day in the locale's medium form (Dec 6, 2026 / 06.12.2026); Intl's dateStyle medium."""
+    return babel_format_date(day, format="medium", locale=locale)

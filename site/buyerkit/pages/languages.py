@@ -1,0 +1,120 @@
+"""One site in several languages: the language comes from the URL prefix (/de/…) and nowhere
+else (never from Accept-Language, never a redirect), and Flask-Babel renders in it.
+
+Each public page rule gets a twin under `/<lang>` with the same endpoint. Werkzeug builds the
+rule with the most arguments first, so `url_for` gives the prefixed twin exactly when `lang`
+is passed; `url_defaults` passes the current page's language, so every link on a German page
+stays German without a template knowing. Assets, the API, reports and the sitemap have no
+twin. Docs: docs/languages.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, current_app, g, request, url_for
+from flask_babel import Babel, refresh
+from werkzeug.routing import Rule
+
+from buyerkit.content.catalog import get_catalog
+from buyerkit.content.numbers import LANGUAGES
+
+# Blueprints whose pages a prospect reads (and so exist once per language).
+PUBLIC = ("pages", "diagnostics", "calculators", "guides", "offering", "references", "handoff")
+NOT_TRANSLATED = {"references.media", "handoff.send_api"}  # files and the API: one address
+TWINS = "buyerkit.language_twins"
+
+
+def languages() -> tuple[str, ...]:
+    """The site's languages, default first."""
+    site = get_catalog().site
+    return (site.default_language,
+            *(c for c in site.languages if c != site.default_language))
+
+
+def default_language() -> str:
+    return get_catalog().site.default_language
+
+
+def current_language() -> str:
+    """The language of this request's page: its URL prefix, else the site's default."""
+    return g.get("lang") or default_language()
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the URL decides; Accept-Language is never read."""
+    try:
+        return current_language()
+    except (KeyError, RuntimeError):  # outside a request, or an app without content
+        return "en"
+
+
+def _pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Take `lang` out of the view arguments; 404 for a language the site does not have."""
+    refresh()  # a fresh locale per request, also when several share one app context
+    if values is None or "lang" not in values:
+        g.lang = None
+        return
+    lang = values.pop("lang")
+    if lang not in languages()[1:]:  # unknown, or the default's own prefix: no such page
+        abort(404)
+    g.lang = lang
+
+
+def _add_language(endpoint: str, values: dict[str, Any]) -> None:
+    """Links from a page in a non-default language stay in that language."""
+    lang = g.get("lang")
+    if lang and endpoint in twins() and "lang" not in values:
+        values["lang"] = lang
+
+
+def twins() -> frozenset[str]:
+    """The endpoints that have a page per language."""
+    return current_app.extensions[TWINS]
+
+
+def language_url(lang: str) -> str:
+    """This page in another language (its query string kept; the fragment is the browser's)."""
+    endpoint = request.endpoint
+    if endpoint not in twins():
+        return url_for("pages.home", lang=None if lang == default_language() else lang)
+    args = dict(request.view_args or {})
+    args["lang"] = None if lang == default_language() else lang
+    url = url_for(endpoint, **args)
+    return url + ("?" + request.query_string.decode("latin-1") if request.query_string else "")
+
+
+def alternates() -> list[tuple[str, str]]:
+    """(code, URL) of this page in every site language: hreflang links and the switch."""
+    if request.endpoint not in twins():
+        return []
+    return [(code, language_url(code)) for code in languages()]
+
+
+def _context() -> dict[str, Any]:
+    try:
+        lang = current_language()
+        others = [(code, LANGUAGES[code], url) for code, url in alternates() if code != lang]
+    except (KeyError, RuntimeError):
+        return {"page_language": "en", "other_languages": [], "alternates": []}
+    return {"page_language": lang, "other_languages": others, "alternates": alternates(),
+            "language_names": LANGUAGES}
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the URL as the only source of the locale; the /<lang> twin rules."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=select_locale)
+    found = set()
+    for rule in list(app.url_map.iter_rules()):
+        bp = rule.endpoint.partition(".")[0]
+        if bp not in PUBLIC or rule.endpoint in NOT_TRANSLATED:
+            continue
+        app.url_map.add(Rule("/<string(length=2):lang>" + rule.rule, endpoint=rule.endpoint,
+                             methods=rule.methods, defaults=rule.defaults,
+                             strict_slashes=rule.strict_slashes))
+        found.add(rule.endpoint)
+    app.extensions[TWINS] = frozenset(found)
+    app.url_value_preprocessor(_pull_language)
+    app.url_defaults(_add_language)
+    app.context_processor(_context)

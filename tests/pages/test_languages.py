@@ -1,0 +1,74 @@
+"""Pages in several languages: the URL prefix alone decides, numbers follow the locale, links
+stay in the page's language, and a language the site does not have is a 404."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+GERMAN_ROI = "/de/calculators/renewal-roi/"
+
+
+def links(html: str) -> list[str]:
+    return re.findall(r'(?:href|src|action)="(/[^"#]*)', html)
+
+
+def test_german_calculator_shows_german_numbers_and_words(client):
+    html = client.get(GERMAN_ROI).get_data(as_text=True)
+    assert ">384.000\u00a0$<" in html  # churn cost, the same number as the English vectors
+    assert ">247,1\u00a0%<" in html
+    assert ">3,5 Monate<" in html
+    english = client.get("/calculators/renewal-roi/").get_data(as_text=True)
+    assert ">$384,000<" in english and ">3.5 months<" in english
+
+
+def test_german_form_errors_come_from_the_catalog(client):
+    html = client.get(GERMAN_ROI + "?i.arr=abc").get_data(as_text=True)
+    assert "Geben Sie eine Zahl ein, etwa 1200 oder 12.5" in html
+
+
+def test_the_calculator_spec_speaks_the_pages_language(client):
+    spec = client.get("/de/calculators/renewal-roi.json").get_json()
+    assert spec["locale"] == "de"
+    assert spec["messages"]["month_other"] == "{n} Monate"
+    assert spec["messages"]["not_meaningful"] == "Bei diesen Zahlen nicht aussagekräftig"
+    assert client.get("/calculators/renewal-roi.json").get_json()["locale"] == "en"
+
+
+def test_links_on_a_german_page_stay_german_and_assets_do_not_move(client):
+    found = links(client.get("/de/guides/").get_data(as_text=True))
+    pages = [u for u in found if not u.startswith(("/static/", "/brand/", "/customers/files/"))]
+    assert pages and all(u.startswith("/de/") for u in pages), pages
+    assert any(u.startswith("/static/") for u in found)
+    assert not any(u.startswith("/de/static/") for u in found)
+
+
+@pytest.mark.parametrize("url", ["/fr/", "/xx/guides/cfo/", "/en/", "/en/guides/cfo/",
+                                 "/de/static/buyerkit.css", "/de/api/v1/health",
+                                 "/de/reports/", "/de/sitemap.xml"])
+def test_no_page_for_a_language_or_place_the_site_does_not_have(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("header", ["de-DE,de;q=0.9", "de;q=abc,,;;", "\u00ff\u00fe" * 50,
+                                    "*;q=2, xx-YY-ZZ-WW;q=1e999"])
+def test_accept_language_never_redirects_or_breaks(client, header):
+    r = client.get("/guides/cfo/", headers={"Accept-Language": header})
+    assert r.status_code == 200
+    assert "Geben Sie" not in r.get_data(as_text=True)
+    assert client.get(GERMAN_ROI, headers={"Accept-Language": header}).status_code == 200
+
+
+def test_a_site_with_one_language_has_no_prefix(tmp_path, content_dir):
+    from tests.conftest import make_app
+
+    site = content_dir / "site.yaml"
+    site.write_text(site.read_text().replace("languages: [en, de]", "languages: [en]"))
+    app = make_app(tmp_path, content_dir)
+    try:
+        client = app.test_client()
+        assert client.get("/de/guides/cfo/").status_code == 404
+        assert client.get("/guides/cfo/").status_code == 200
+    finally:
+        app.extensions["buyerkit.store"].dispose()
