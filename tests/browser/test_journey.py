@@ -18,7 +18,7 @@ def test_result_and_numbers_reach_the_cfo_in_a_new_browser(browser, live):
     answer_by_pointer(page, BASE)
     expect(page.get_by_role("heading", level=1)).to_have_text(FIT_TITLE)
 
-    page.locator(".share-result a[href^='/calculators/renewal-roi/']").click()
+    page.locator(".verdict-next a[href^='/calculators/renewal-roi/']").click()
     expect(page.locator("#share-ready")).to_be_visible()
     page.get_by_label("Annual recurring revenue").fill("8,000,000")
     page.get_by_label("Annual recurring revenue").press("Tab")
@@ -70,7 +70,7 @@ def test_own_path_keeps_one_journey_and_never_shows_it(browser, live):
     page.goto(f"{live.url}/diagnostics/renewal-risk-check/")
     journey = page.locator("input[name='journey']").input_value()
     answer_by_pointer(page, BASE)
-    page.locator(".share-result a[href^='/calculators/renewal-roi/']").click()
+    page.locator(".verdict-next a[href^='/calculators/renewal-roi/']").click()
     # the module took it out (expect polls from here: the page's CSP forbids eval'd waits)
     expect(page).not_to_have_url(re.compile(r"[#&]j="))
     before = _ids(live)

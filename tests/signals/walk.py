@@ -29,7 +29,8 @@ def walk(client, *, upto: int = len(STEPS), query: str = "", extra: dict | None 
         for k, v in {**answers, **(extra or {})}.items():
             form.setlist(k, v if isinstance(v, list) else [v])
         form["go"] = "next"
-        r = client.post(URL, data=form, **kw)
+        # the last step redirects to the verdict's own address (post/redirect/get)
+        r = client.post(URL, data=form, follow_redirects=True, **kw)
         assert r.status_code == 200, r.get_data(as_text=True)[:500]
         html = r.get_data(as_text=True)
     return html, hidden(html)

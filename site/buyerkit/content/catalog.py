@@ -213,6 +213,13 @@ def _load_catalog(root: Path) -> Catalog:
             if p.diagnostic and not (root / "diagnostics" / f"{p.diagnostic}.yaml").is_file():
                 problems.append(site_src.problem(("problems", i, "diagnostic"),
                                                  f"unknown diagnostic '{p.diagnostic}'"))
+            d = diagnostics.get(p.diagnostic or "")
+            for qid, value in p.answers.items():
+                q = d.question(qid) if d else None
+                if d and (q is None or value not in {o.value for o in q.options}):
+                    problems.append(site_src.problem(
+                        ("problems", i, "answers", qid),
+                        f"'{qid}: {value}' is not a question and answer of '{d.slug}'"))
     has = {name for name, v in (("pricing", pricing), ("compare", comparison)) if v}
     for slug, d in diagnostics.items():
         _check_links(root / "diagnostics" / f"{slug}.yaml", d, guides, calculators, has,

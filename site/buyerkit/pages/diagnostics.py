@@ -143,6 +143,15 @@ def _render_result(d: Diagnostic, answers: Answers | None, ctx: dict[str, str],
         share_frag=verdict.result_fragment(d, result)))
 
 
+def _preset(d: Diagnostic) -> Answers:
+    """Answers a problem card's link chooses in advance (`?symptom=...`): the well-formed ones
+    are kept, the rest ignored, so a stale link starts blank and never fails."""
+    raw = {q.id: (request.args.getlist(q.id) if q.kind == "multi" else request.args[q.id])
+           for q in d.questions() if request.args.get(q.id)}
+    good = {k: v for k, v in raw.items() if not check_answers(d, {k: v}, only={k})[1]}
+    return check_answers(d, good)[0]
+
+
 def _render_static(d: Diagnostic) -> Response:
     """Static build (`buyerkit freeze`): every step and every outcome in one page, no random
     ids baked in; static/diagnostic-static.js asks the endpoint for the verdict."""
@@ -193,7 +202,7 @@ def run(slug: str) -> Response:
     ctx = _carried()
     if request.method == "GET":
         _signal(DiagnosticStarted, d, ctx, "started")
-        return _render_step(d, 0, {}, ctx)
+        return _render_step(d, 0, _preset(d), ctx)
 
     try:
         index = int(request.form.get("step", "0"))

@@ -6,6 +6,7 @@ link's fragment, the share controls and the kit's checklist; the server never se
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -83,6 +84,18 @@ def _page_context(catalog: Catalog, guide: Guide | None) -> dict[str, Any]:
             "contact_kinds": contact_kinds(site), "TASK_KINDS": TASK_KINDS}
 
 
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def contents(html: str) -> list[tuple[str, str]]:
+    """The guide's own sections (anchor, title) for an "On this page" list: shown when there
+    are four or more, or 1,500 words, so a long page on a phone has a way through."""
+    sections = [(a, _TAG.sub("", t).strip()) for a, t in _H2.findall(html)]
+    long = len(_TAG.sub(" ", html).split()) >= 1500
+    return sections if len(sections) >= 4 or long else []
+
+
 @bp.app_context_processor
 def _guides_nav() -> dict[str, Any]:
     """Lets shared templates (the nav, the diagnostic result) link to the guides that exist."""
@@ -101,7 +114,8 @@ def guide(role: str) -> str:
     g = catalog.guides.get(role)
     if g is None:
         abort(404)
-    return render_template("guide.html", guide=g, **_page_context(catalog, g))
+    return render_template("guide.html", guide=g, contents=contents(str(g.html)),
+                           **_page_context(catalog, g))
 
 
 @bp.get("/kit/")

@@ -26,6 +26,7 @@ def pricing() -> str:
     if catalog.pricing is None:
         abort(404)
     return render_template("pricing.html", site=catalog.site, pricing=catalog.pricing,
+                           diagnostics_all=catalog.diagnostics,
                            page_url=absolute_url(catalog.site, request.path),
                            contact_kinds=contact_kinds(catalog.site))
 
@@ -36,5 +37,6 @@ def compare() -> str:
     if catalog.comparison is None:
         abort(404)
     return render_template("compare.html", site=catalog.site, comparison=catalog.comparison,
+                           pricing=catalog.pricing,
                            page_url=absolute_url(catalog.site, request.path),
                            contact_kinds=contact_kinds(catalog.site))

@@ -59,6 +59,9 @@ class Problem(Model):
     title: ShortText
     body: Text
     diagnostic: Slug | None = None
+    # Answers the card's link chooses in advance (question id -> option value), so the
+    # prospect does not have to say again what they just picked.
+    answers: dict[Slug, Slug] = {}
     we_solve: StrictBool = True
 
 

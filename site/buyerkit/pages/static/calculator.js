@@ -10,13 +10,14 @@ import { readFragment, withFragment } from "./fragment.js";
 import { ensureGroup, journeyId, signal } from "./signals.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const W = 640, H = 320, LEFT = 92, RIGHT = 16, TOP = 16, BOTTOM = 40;
+const RIGHT = 16, TOP = 16, BOTTOM = 40;
 
 const form = document.querySelector("form[data-calculator]");
 const $ = (id) => document.getElementById(id);
 let spec = null;
 let signalled = false;
 let statusTimer = null;
+let lastResult = null;
 
 function fieldsOf(s) {
   return [...s.inputs.map((f) => ["i." + f.id, f, "i"]), ...s.assumptions.map((f) => ["a." + f.id, f, "a"])];
@@ -53,6 +54,7 @@ function showError(key, f, prefix, message) {
 function readForm() {
   const values = new Map();
   const raw = new Map();
+  const bad = new Set();
   let errors = 0;
   for (const [key, f, prefix] of fieldsOf(spec)) {
     const text = control(key).value;
@@ -60,11 +62,49 @@ function readForm() {
     const checked = checkValue(text, f);
     showError(key, f, prefix, checked.error);
     if (checked.error) errors++;
-    else values.set(f.id, checked.value);
+    if (checked.error) bad.add(f.id);
+    // A bad field's default stands in (never shown): only what reads it is held back.
+    values.set(f.id, checked.error ? f.value : checked.value);
   }
   const checkedScenario = form.querySelector('input[name="s"]:checked');
   const scenario = checkedScenario && SCENARIOS.includes(checkedScenario.value) ? checkedScenario.value : "expected";
-  return { values, raw, scenario, errors };
+  return { values, raw, scenario, errors, bad };
+}
+
+function refs(node, out) {
+  if (Array.isArray(node)) {
+    if (node[0] === "ref") out.add(node[1]);
+    else for (const c of node.slice(1)) refs(c, out);
+  }
+  return out;
+}
+
+/** Outputs and series that read a bad field (directly or through an output): their fields. */
+function needsOf(bad) {
+  const needs = new Map();
+  if (!bad.size) return needs;
+  const byId = new Map(spec.outputs.map((o) => [o.id, [o.formula, o.when]]));
+  const trees = spec.order.map((id) => [id, byId.get(id)]);
+  if (spec.projection) {
+    const f = new Map(spec.projection.series.map((x) => [x.id, x.formula]));
+    for (const id of spec.projection.order) trees.push([id, [f.get(id)]]);
+  }
+  for (const [name, nodes] of trees) {
+    const got = new Set();
+    for (const n of nodes) {
+      for (const r of refs(n, new Set())) {
+        if (bad.has(r)) got.add(r);
+        for (const x of needs.get(r) || []) got.add(x);
+      }
+    }
+    if (got.size) needs.set(name, got);
+  }
+  return needs;
+}
+
+function blockedText(fields) {
+  const labels = new Map(fieldsOf(spec).map(([, f]) => [f.id, f.label]));
+  return "Not worked out: check " + [...fields].sort().map((f) => labels.get(f)).join(", ") + " first.";
 }
 
 function svg(name, attrs, parent) {
@@ -82,52 +122,92 @@ function niceStep(span) {
   return 10 * mag;
 }
 
-/** Redraw the projection chart: the same geometry as site/buyerkit/chart.py. */
-function drawChart(result) {
+/** Draw each projection chart at its box's own width (1 SVG unit = 1 CSS pixel, so the
+ *  12 px labels stay 12 px on a phone): the same scale rules as site/buyerkit/pages/chart.py. */
+function drawCharts(result) {
   const p = spec.projection;
-  const chart = $("chart-svg");
-  if (!p || !chart) return;
-  const charted = p.series.filter((s) => s.chart);
-  if (!charted.length) return;
-  const fmt = charted[0].format;
-  const rows = result.rows;
-  const values = [0];
-  for (const r of rows) for (const s of charted) if (Number.isFinite(r.get(s.id))) values.push(r.get(s.id));
-  let lo = Math.min(...values), hi = Math.max(...values);
-  const step = niceStep(hi - lo);
-  lo = Math.floor(lo / step) * step;
-  hi = Math.ceil(hi / step) * step;
-  if (hi === lo) hi = lo + step;
-  const n = rows.length, w = W - LEFT - RIGHT, h = H - TOP - BOTTOM;
-  const x = (m) => LEFT + (m - 1) * w / Math.max(n - 1, 1);
-  const y = (v) => TOP + (hi - v) * h / (hi - lo);
-  const title = $("chart-title");
-  while (chart.lastChild !== title) chart.removeChild(chart.lastChild);
-  const grid = svg("g", { class: "grid" }, chart);
-  for (let k = 0; lo + k * step <= hi + step / 2; k++) {
-    const v = lo + k * step;
-    const yy = y(v).toFixed(1);
-    const line = svg("line", { x1: LEFT, x2: W - RIGHT, y1: yy, y2: yy }, grid);
-    if (Math.abs(v) < step / 2) line.setAttribute("class", "zero");
-    svg("text", { x: LEFT - 6, y: (Number(yy) + 4).toFixed(1), class: "ylabel" }, grid)
-      .textContent = formatValue(v, fmt, spec.currency);
-  }
-  const every = n > 12 ? 6 : n > 6 ? 3 : 1;
-  for (let m = 1; m <= n; m++) {
-    if (m === 1 || m % every === 0) {
-      svg("text", { x: x(m).toFixed(1), y: H - BOTTOM + 18, class: "xlabel" }, grid).textContent = String(m);
+  if (!p) return;
+  const byId = new Map(p.series.map((x) => [x.id, x]));
+  for (const fig of document.querySelectorAll("figure[data-chart]")) {
+    const series = fig.dataset.series.split(" ").map((id) => byId.get(id));
+    const chart = fig.querySelector(".chart-box svg");
+    const W = Math.max(240, Math.floor(fig.querySelector(".chart-box").clientWidth) || 640);
+    const H = Math.round(Math.min(320, Math.max(220, W * 0.55)));
+    const fmt = series[0].format;
+    const rows = result.rows;
+    const values = [0];
+    for (const r of rows) for (const x of series) if (Number.isFinite(r.get(x.id))) values.push(r.get(x.id));
+    let lo = Math.min(...values), hi = Math.max(...values);
+    const step = niceStep(hi - lo);
+    lo = Math.floor(lo / step) * step;
+    hi = Math.ceil(hi / step) * step;
+    if (hi === lo) hi = lo + step;
+    const ticks = [];
+    for (let k = 0; lo + k * step <= hi + step / 2; k++) ticks.push(lo + k * step);
+    const longest = Math.max(...ticks.map((v) => formatValue(v, fmt, spec.currency).length));
+    const LEFT = Math.round(longest * 7.4 + 12);
+    const n = rows.length, w = W - LEFT - RIGHT, h = H - TOP - BOTTOM;
+    const x = (m) => LEFT + (m - 1) * w / Math.max(n - 1, 1);
+    const y = (v) => TOP + (hi - v) * h / (hi - lo);
+    const title = chart.querySelector("title");
+    while (chart.lastChild !== title) chart.removeChild(chart.lastChild);
+    chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
+    chart.setAttribute("width", W);
+    chart.setAttribute("height", H);
+    chart.dataset.fit = "true";
+    const grid = svg("g", { class: "grid" }, chart);
+    for (const v of ticks) {
+      const yy = y(v).toFixed(1);
+      const line = svg("line", { x1: LEFT, x2: W - RIGHT, y1: yy, y2: yy }, grid);
+      if (Math.abs(v) < step / 2) line.setAttribute("class", "zero");
+      svg("text", { x: LEFT - 6, y: (Number(yy) + 4).toFixed(1), class: "ylabel" }, grid)
+        .textContent = formatValue(v, fmt, spec.currency);
     }
+    const every = n > 12 ? 6 : n > 6 ? 3 : 1;
+    for (let m = 1; m <= n; m++) {
+      if (m === 1 || m % every === 0) {
+        svg("text", { x: x(m).toFixed(1), y: H - BOTTOM + 18, class: "xlabel" }, grid).textContent = String(m);
+      }
+    }
+    svg("text", { x: (LEFT + W - RIGHT) / 2, y: H - BOTTOM + 36, class: "xlabel" }, grid).textContent = "Month";
+    if (result.breakeven !== null && series.some((x) => x.id === p.breakeven)) {
+      const bx = x(result.breakeven).toFixed(1);
+      svg("line", { class: "breakeven-mark", x1: bx, x2: bx, y1: TOP, y2: H - BOTTOM }, chart);
+    }
+    const start = Number(fig.dataset.start);
+    series.forEach((s, i) => {
+      const pts = rows.filter((r) => Number.isFinite(r.get(s.id)))
+        .map((r) => `${x(rows.indexOf(r) + 1).toFixed(1)},${y(r.get(s.id)).toFixed(1)}`).join(" ");
+      svg("polyline", { class: `line line-${start + i}`, points: pts }, chart);
+    });
   }
-  svg("text", { x: (LEFT + W - RIGHT) / 2, y: H - BOTTOM + 36, class: "xlabel" }, grid).textContent = "Month";
-  if (result.breakeven !== null) {
-    const bx = x(result.breakeven).toFixed(1);
-    svg("line", { class: "breakeven-mark", x1: bx, x2: bx, y1: TOP, y2: H - BOTTOM }, chart);
+}
+
+/** The answer the page leads with, cautious case first, then the range. */
+function headline(read, needs) {
+  const el = $("headline");
+  if (!el) return;
+  const p = spec.projection;
+  const key = spec.payback || (p && p.breakeven ? null
+    : (spec.outputs.find((o) => o.compare) || spec.outputs[0]).id);
+  const value = el.querySelector("[data-headline]");
+  const range = el.querySelector("[data-headline-range]");
+  const blockedBy = needs.get(key || p.breakeven);
+  if (blockedBy) {
+    value.textContent = blockedText(blockedBy);
+    range.hidden = true;
+    return;
   }
-  charted.forEach((s, i) => {
-    const pts = rows.filter((r) => Number.isFinite(r.get(s.id)))
-      .map((r) => `${x(rows.indexOf(r) + 1).toFixed(1)},${y(r.get(s.id)).toFixed(1)}`).join(" ");
-    svg("polyline", { class: `line line-${i}`, points: pts }, chart);
+  const names = spec.scenarios ? SCENARIOS : [read.scenario];
+  const cases = names.map((name) => {
+    const r = compute(spec, read.values, name);
+    const text = key ? outputText(spec, spec.outputs.find((o) => o.id === key), r.outputs.get(key))
+      : breakevenText(spec, r);
+    return spec.scenarios ? `${scenarioLabel(spec, name)}: ${text}` : text;
   });
+  value.textContent = cases[0];
+  range.textContent = cases.slice(1).join(" · ");
+  range.hidden = cases.length < 2;
 }
 
 function fillTable(result) {
@@ -186,18 +266,14 @@ function shareUrl() {
 export function recalculate({ announce = false } = {}) {
   const read = readForm();
   const ok = read.errors === 0;
+  const needs = needsOf(read.bad);
   $("results-pending").hidden = ok;
-  $("results-body").hidden = !ok;
-  if (!ok) {
-    $("results-pending").textContent = `Fix the highlighted ${read.errors === 1 ? "number" : "numbers"} to see your results.`;
-    if ($("chart")) $("chart").hidden = true;
-    setShare(read);
-    return null;
-  }
   const result = compute(spec, read.values, read.scenario);
   for (const o of spec.outputs) {
     const dd = form.querySelector(`[data-output="${o.id}"]`);
-    if (dd) dd.textContent = outputText(spec, o, result.outputs.get(o.id));
+    if (!dd) continue;
+    dd.classList.toggle("blocked", needs.has(o.id));
+    dd.textContent = needs.has(o.id) ? blockedText(needs.get(o.id)) : outputText(spec, o, result.outputs.get(o.id));
   }
   if (spec.scenarios) {
     $("scenario-name").textContent = scenarioLabel(spec, read.scenario);
@@ -205,20 +281,28 @@ export function recalculate({ announce = false } = {}) {
       const r = name === read.scenario ? result : compute(spec, read.values, name);
       for (const o of spec.outputs) {
         const td = form.querySelector(`[data-compare="${name}:${o.id}"]`);
-        if (td) td.textContent = outputText(spec, o, r.outputs.get(o.id));
+        if (td) td.textContent = needs.has(o.id) ? "—" : outputText(spec, o, r.outputs.get(o.id));
       }
     }
   }
+  headline(read, needs);
   if (spec.projection) {
-    if ($("chart")) $("chart").hidden = false;
+    const blocked = spec.projection.order.some((id) => needs.has(id));
+    $("charts").hidden = blocked;
+    $("chart-pending").hidden = !blocked;
     const be = $("breakeven-text");
-    if (be) be.textContent = breakevenText(spec, result) || "";
-    drawChart(result);
-    fillTable(result);
+    if (be) be.textContent = blocked ? "" : breakevenText(spec, result) || "";
+    if (!blocked) {
+      lastResult = result;
+      drawCharts(result);
+      fillTable(result);
+    } else {
+      $("projection-body").replaceChildren();
+    }
   }
   setShare(read);
-  if (announce) announceLater(result);
-  return result;
+  if (announce && ok) announceLater(result);
+  return ok ? result : null;
 }
 
 function announceLater(result) {
@@ -284,8 +368,22 @@ async function start() {
   if (!spec) return;
   // Without numbers in the link the server's results, chart and table are already right:
   // only the share links need the page; redrawing them would block the first interaction.
-  if (fromFragment() === "absent" && showsServerResults()) setShare(readForm());
-  else recalculate();
+  if (fromFragment() === "absent" && showsServerResults()) {
+    const read = readForm();
+    setShare(read);
+    if (spec.projection && read.errors === 0) {
+      lastResult = compute(spec, read.values, read.scenario);
+      drawCharts(lastResult);
+    }
+  } else recalculate();
+  let width = 0;
+  const charts = $("charts");
+  if (charts && typeof ResizeObserver === "function") {
+    new ResizeObserver(() => {
+      if (charts.clientWidth !== width && lastResult) drawCharts(lastResult);
+      width = charts.clientWidth;
+    }).observe(charts);
+  }
   form.addEventListener("input", () => used(recalculate({ announce: true })));
   form.addEventListener("keydown", stepper);
   form.addEventListener("change", () => used(recalculate({ announce: true })));

@@ -6,6 +6,8 @@
 // the optional company form (pool) goes to the endpoint too, and waits there the same way.
 import { eventBody, groupToken } from "./signals.js";
 import { API, endpointAnswered, post, queue } from "./outbox.js";
+import { readFragment, withFragment } from "./fragment.js";
+import { fillVerdict, setupShare } from "./verdict.js";
 
 const root = document.getElementById("diagnostic");
 if (root) start(root);
@@ -56,6 +58,7 @@ function start(root) {
   let scoreId = crypto.randomUUID();
   let busy = false;
   let lastResult = null;
+  let restoring = false;
 
   const send = (kind, props = {}, id, leaving = false) =>
     queue({ ...eventBody(kind, slug, props), ...(id ? { id } : {}) }, { leaving });
@@ -68,7 +71,8 @@ function start(root) {
       else li.removeAttribute("aria-current");
       li.querySelector(".done-mark").hidden = k >= i;
     });
-    label.textContent = `Step ${i + 1} of ${steps.length}`;
+    label.firstChild.textContent = `Step ${i + 1} of ${steps.length}`;
+    label.lastChild.textContent = `: ${steps[i].querySelector("h1").textContent}`;
   }
 
   function clearErrors() {
@@ -178,6 +182,14 @@ function start(root) {
     if (!shown.length) shown = alts.filter((a) => !forOf(a).length);
     if (!shown.length) shown = alts;
     for (const a of alts) a.hidden = !shown.includes(a);
+    document.getElementById("result-share").hidden = v === "not_a_fit";
+    const poolBox = document.getElementById("pool");
+    if (poolBox) poolBox.hidden = v === "not_a_fit";
+    const frag = new URLSearchParams({ d: slug, v });
+    if (data.bucket) frag.set("b", data.bucket);
+    frag.set("t", data.trigger);
+    frag.set("j", journey);
+    fillVerdict(result, frag, [...form.querySelectorAll("fieldset[data-roles] input:checked")].map((i) => i.value));
     const contact = document.getElementById("result-contact");
     contact.hidden = !contact.dataset.show.split(" ").includes(v);
     const heading = contact.querySelector("#contact-h");
@@ -203,8 +215,16 @@ function start(root) {
       if (r.ok) {
         const data = await r.json();
         endpointAnswered();
+        // The verdict's own address: the answers and this completion's id after `#` (never
+        // sent to a server), so a reload or bookmark asks again under the same id and the
+        // endpoint stores nothing new.
+        const here = readFragment();
+        for (const k of [...here.keys()]) if (k.startsWith("a.") || k === "e") here.delete(k);
+        for (const [q, v] of Object.entries(body.answers)) for (const x of [].concat(v)) here.append("a." + q, x);
+        here.set("e", body.event_id);
         scoreId = crypto.randomUUID(); // answering again later is a new completion
-        history.pushState({ bkStep: "result" }, "");
+        history[restoring ? "replaceState" : "pushState"]({ bkStep: "result" }, "", withFragment(location.href, here));
+        restoring = false;
         showResult(data);
       } else if (r.status === 400) {
         // The endpoint disagrees with an answer: show it where it was given.
@@ -263,6 +283,28 @@ function start(root) {
 
   history.replaceState({ bkStep: 0 }, "");
   pool(slug, journey);
+  const shareBox = document.querySelector("[data-share-result]");
+  if (shareBox) setupShare(shareBox);
+  // A problem card's link may choose answers in advance (?symptom=...); unknown ones are ignored.
+  for (const [k, v] of new URLSearchParams(location.search)) {
+    const box = form.querySelector(`fieldset[data-question="${CSS.escape(k)}"] input[value="${CSS.escape(v)}"]`);
+    if (box) box.checked = true;
+  }
+  // A reloaded or bookmarked verdict: put the answers back and ask for the same verdict.
+  const saved = readFragment();
+  const id = saved.get("e") || "";
+  if (/^[0-9a-f-]{36}$/.test(id)) {
+    for (const [k, v] of saved) {
+      if (!k.startsWith("a.")) continue;
+      const box = form.querySelector(`fieldset[data-question="${CSS.escape(k.slice(2))}"] input[value="${CSS.escape(v)}"]`);
+      if (box) box.checked = true;
+    }
+    if (steps.every((_, i) => !stepErrors(i).length)) {
+      scoreId = id;
+      restoring = true;
+      score();
+    }
+  }
 }
 
 // The company domain a prospect may give so colleagues' results are pooled: the endpoint keeps

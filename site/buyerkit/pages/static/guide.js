@@ -259,6 +259,7 @@ function setupChecklist() {
     const done = new Set((readFragment().get("done") || "").split(",")
       .filter((v) => known.has(v)));
     for (const b of boxes) b.checked = done.has(b.value);
+    status.textContent = `${done.size} of ${boxes.length} done.`;
   }
 
   function save() {
@@ -273,6 +274,11 @@ function setupChecklist() {
 
   load();
   for (const b of boxes) b.addEventListener("change", save);
+  const print = document.querySelector("[data-print-checklist]");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", () => window.print());
+  }
   window.addEventListener("hashchange", load);
 }
 

@@ -1,0 +1,120 @@
+"""The verdict page's pieces: its own address (answers in the query, nothing stored), the share
+list in the order of the roles the prospect ticked, and the links inside each next step.
+
+Served and frozen verdicts render the same blocks from templates/_verdict.html; the frozen one
+fills in the result fragment and the order in the browser (static/verdict.js).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from buyerkit.content.catalog import get_catalog
+from buyerkit.content.links import followable, parts
+from buyerkit.content.schema.diagnostic import Diagnostic
+from buyerkit.content.schema.guide import Guide
+from buyerkit.content.scoring import Answers, Result, check_answers
+from buyerkit.signals.events import is_uuid
+
+JOURNEY, GROUP = "_j", "_g"  # "_" starts no question id (a slug): no collisions
+
+
+def verdict_query(d: Diagnostic, answers: Answers, journey: str, group: str) -> MultiDict:
+    """The verdict's address: every answer in question order, the journey and group token."""
+    q: MultiDict = MultiDict()
+    for question in d.questions():
+        for v in answers.get(question.id, ()):
+            q.add(question.id, v)
+    q[JOURNEY] = journey
+    if group:
+        q[GROUP] = group
+    return q
+
+
+def read_verdict_args(d: Diagnostic, args: MultiDict) -> tuple[Answers | None, bool]:
+    """Answers from a verdict address: (answers or None when incomplete, whether any were
+    dropped). Well-formed answers are kept one by one, so a stale role or option from an
+    older version of the content drops only itself."""
+    raw: dict[str, Any] = {}
+    dropped = False
+    for q in d.questions():
+        values = [v for v in args.getlist(q.id) if v]
+        if not values:
+            continue
+        if q.kind == "multi":
+            known = [v for v in values if v in {o.value for o in q.options}]
+            dropped |= len(known) != len(values)
+            if known:
+                raw[q.id] = known
+        else:
+            raw[q.id] = values[0]
+            dropped |= len(values) > 1
+    good = {k: v for k, v in raw.items() if not check_answers(d, {k: v}, only={k})[1]}
+    dropped |= len(good) != len(raw)
+    dropped |= any(k not in {q.id for q in d.questions()} and not k.startswith("_")
+                   for k in args)
+    answers, errors = check_answers(d, good)
+    return (None if errors else answers), dropped
+
+
+def carried_ids(args: Mapping[str, str]) -> tuple[str, str]:
+    """The journey and group token a verdict address carries, when they are well formed."""
+    j, g = args.get(JOURNEY, ""), args.get(GROUP, "")
+    return (j if is_uuid(j) else ""), (g if is_uuid(g) else "")
+
+
+def ticked_roles(d: Diagnostic, answers: Answers) -> list[str]:
+    """The roles the prospect said must agree (answers to `records: roles` questions)."""
+    return [v for q in d.questions() if q.records == "roles" for v in answers.get(q.id, ())]
+
+
+def share_order(guides: Iterable[Guide], ticked: list[str]) -> list[Guide]:
+    """Guides for the roles ticked first, in the order ticked; then the rest as written."""
+    guides = list(guides)
+    first = [g for r in ticked for g in guides if g.role == r]
+    return first + [g for g in guides if g not in first]
+
+
+def result_fragment(d: Diagnostic, result: Result, journey: str = "") -> str:
+    """The result as a guide or calculator link carries it after `#` (never sent to us)."""
+    frag = f"d={d.slug}&v={result.verdict}"
+    if result.bucket:
+        frag += f"&b={result.bucket}"
+    frag += f"&t={result.trigger}"
+    return frag + (f"&j={journey}" if journey else "")
+
+
+def step_href(target: str) -> tuple[str, bool]:
+    """Where a step's link goes, and whether it carries the result fragment."""
+    kind, _, key = target.partition(":")
+    if kind == "guide":
+        return url_for("guides.guide", role=key), True
+    if kind == "calculator":
+        return url_for("calculators.show", slug=key), True
+    if target == "kit":
+        return url_for("guides.kit"), True
+    if target == "contact":
+        return "#contact-h", False
+    if target == "pricing":
+        return url_for("offering.pricing"), False
+    if target == "compare":
+        return url_for("offering.compare"), False
+    return target, False
+
+
+def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
+    """A step's (words, href, carries result) pieces for the template; a target whose page
+    the content does not have stays plain words."""
+    c = get_catalog()
+    has = {name for name, v in (("pricing", c.pricing), ("compare", c.comparison)) if v}
+    out: list[tuple[str, str | None, bool]] = []
+    for words, target in parts(text):
+        if target is None or not followable(target, c.guides, c.calculators, has):
+            out.append((words, None, False))
+        else:
+            out.append((words, *step_href(target)))
+    return out
