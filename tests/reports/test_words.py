@@ -143,9 +143,11 @@ def test_the_digest_goes_to_every_opted_in_user(tmp_path, content_dir, monkeypat
                        "--until", "2026-03-15"])
     assert r.exit_code == 0, r.stderr
     assert r.stderr.startswith("Sent the digest to 9 report users: user0, user1,")
-    assert sorted(e.rcpt_tos[0] for e in inbox.envelopes) == \
-        sorted(f"u{i}@example.com" for i in range(9))
-    msg = message_from_bytes(inbox.envelopes[0].content, policy=policy.default)
+    # One message to all of them, each in Bcc: no one sees the others' addresses.
+    (envelope,) = inbox.envelopes
+    assert sorted(envelope.rcpt_tos) == sorted(f"u{i}@example.com" for i in range(9))
+    msg = message_from_bytes(envelope.content, policy=policy.default)
+    assert msg["Bcc"] is None and msg["To"] is None
     text = msg.get_content()
     assert "Fit prospects: 5 (-1 on 6)" in text
     assert "https://reports.example/reports/?diagnostic=renewal-risk-check&since=2026-03-09" \
