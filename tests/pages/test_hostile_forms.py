@@ -77,7 +77,8 @@ def test_hostile_forms_and_queries_never_get_a_5xx(site_app, fields, data):
     body = r.get_data(as_text=True)
     r.close()
     assert r.status_code < 500, (method, path, fields, r.status_code)
-    assert not SHOWN_NUMBER.search(body), (method, path, SHOWN_NUMBER.search(body))
+    if r.status_code < 300 or r.status_code >= 400:  # a redirect's body only names its URL
+        assert not SHOWN_NUMBER.search(body), (method, path, SHOWN_NUMBER.search(body))
     if r.status_code >= 400:
         assert len(store.rows()) == before, "a refused form stored something"
 
