@@ -119,4 +119,10 @@ def test_a_forwarded_guide_matches_the_senders_answers(people, live):
     # the size in the link is not one we know: nothing is claimed about size
     expect(box.locator("li:visible").first).to_contain_text("A company with the same problem")
     assert active(page)  # the page still answers the keyboard
+    page.goto(live.url + "/calculators/renewal-roi/#d=renewal-risk-check&v=fit&b=retain_expand"
+              "&t=mandate")
+    expect(box.locator("li:visible").first).to_contain_text("Lanternfish Learning")
+    expect(box.locator("li:visible").first).to_contain_text(
+        "A company with the same problem and the same reason to act")
+    assert_accessible(page)
     context.close()

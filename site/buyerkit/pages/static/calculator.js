@@ -8,6 +8,7 @@ import {
 } from "./formula.js";
 import { readFragment, withFragment } from "./fragment.js";
 import { ensureGroup, journeyId, signal } from "./signals.js";
+import {} from "./stories.js"; // customer stories matched to the fragment (_stories.html)
 
 const SVG = "http://www.w3.org/2000/svg";
 const RIGHT = 16, TOP = 16, BOTTOM = 40;

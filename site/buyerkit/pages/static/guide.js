@@ -3,6 +3,7 @@
 // carries is shown as text (textContent), never as HTML; anything unreadable is left out.
 import { readFragment, withFragment } from "./fragment.js";
 import { ensureGroup, journeyId, signal } from "./signals.js";
+import {} from "./stories.js"; // customer stories matched to the fragment (_stories.html)
 
 // Fragment keys that carry the team's numbers from page to page (the `done` ticks stay on the kit).
 const NUMBER_KEY = /^(d|v|b|t|calc|s|[ia]\.[A-Za-z0-9_-]{1,64})$/;
