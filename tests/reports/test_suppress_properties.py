@@ -152,3 +152,59 @@ def test_merge_small_written_out():
     # g2 (3) and hubspot (1) make Other 4, still small: the smallest shown row (google, 6) joins
     assert merge_small(rows) == (["linkedin"], ["g2", "hubspot", "google"])
     assert merge_small({"a": [5], "b": [0]}) == (["a"], [])
+
+
+# --- Complementary suppression written out (what each case must show, and why) ---------
+
+PROTECT_CASES = {
+    # one small cell beside a shown total: the smallest other cell goes too
+    "one-small": ({"a": 2, "b": 9, "c": 6}, [["a", "b", "c"]],
+                  {"a": "<5", "b": 9, "c": "hidden"}),
+    # equal candidates: the first in the column's order, whatever the keys are called
+    "tie-by-position": ({"z": 2, "b": 6, "a": 6}, [["z", "b", "a"]],
+                        {"z": "<5", "b": "hidden", "a": 6}),
+    # two small cells adding up to exactly 5 hide each other: nothing more is hidden
+    "two-small-make-5": ({"a": 3, "b": 2, "c": 20}, [["a", "b", "c"]],
+                         {"a": "<5", "b": "<5", "c": 20}),
+    # two small cells adding up to 3: the reader would know both are 1-2; hide another
+    "two-small-make-3": ({"a": 1, "b": 2, "c": 20}, [["a", "b", "c"]],
+                         {"a": "<5", "b": "<5", "c": "hidden"}),
+    # 4 + 3 = 7: each of the two has two possible values (3 or 4): enough
+    "two-values-left": ({"a": 4, "b": 3, "c": 20}, [["a", "b", "c"]],
+                        {"a": "<5", "b": "<5", "c": 20}),
+    # 4 + 4 = 8: both pinned at 4; a third cell must go
+    "pinned-pair": ({"a": 4, "b": 4, "c": 20}, [["a", "b", "c"]],
+                    {"a": "<5", "b": "<5", "c": "hidden"}),
+    # a column adding up to fewer than 5 shows its total as <5 itself: nothing to protect
+    "small-total": ({"a": 1, "b": 1, "c": 1}, [["a", "b", "c"]],
+                    {"a": "<5", "b": "<5", "c": "<5"}),
+    # five ones total 5 and each is pinned at 1, with nothing else to hide: all "hidden"
+    "nothing-else-to-hide": ({k: 1 for k in "abcde"}, [list("abcde")],
+                             {k: "hidden" for k in "abcde"}),
+    # a table with row and column totals: hiding a's partner in its column exposes it in
+    # its row, and so on round the table until all four are hidden
+    "table": ({"a": 2, "b": 10, "c": 10, "d": 10},
+              [["a", "c"], ["b", "d"], ["a", "b"], ["c", "d"]],
+              {"a": "<5", "b": "hidden", "c": "hidden", "d": "hidden"}),
+    # the same table with its totals read in another order: a second pass is needed
+    "table-second-pass": ({"a": 2, "b": 10, "c": 10, "d": 10},
+                          [["b", "d"], ["c", "d"], ["a", "c"], ["a", "b"]],
+                          {"a": "<5", "b": "hidden", "c": "hidden", "d": "hidden"}),
+}
+
+
+@pytest.mark.parametrize("case", list(PROTECT_CASES), ids=list(PROTECT_CASES))
+def test_complementary_suppression_written_out(case):
+    values, columns, shown = PROTECT_CASES[case]
+    assert protect(values, columns) == shown
+
+
+@pytest.mark.parametrize("parts,shown", [(["<5"], "<5"), (["<5", "<5", 0], "hidden"),
+                                         (["<5", 0, 0], "<5"), ([0, "hidden"], "hidden")])
+def test_a_sum_of_hidden_parts(parts, shown):
+    assert derived(parts) == shown
+
+
+def test_other_stops_growing_once_it_reaches_5():
+    rows = {"a": [3], "b": [2], "c": [9], "d": [20]}
+    assert merge_small(rows) == (["c", "d"], ["a", "b"])
