@@ -197,6 +197,7 @@ def test_a_bad_field_keeps_the_other_results_and_names_what_it_blocks(view, live
     page.locator("#f-i-csm_count").fill("abc")
     blocked = page.locator("[data-output].blocked")
     expect(blocked.first).to_contain_text("Not worked out: check")
+    expect(page.locator("[data-headline]")).to_have_class("blocked")
     shown = page.locator("[data-output]:not(.blocked)")
     assert shown.count() >= 1 and all(re.search(r"\d", t) for t in shown.all_inner_texts())
     assert blocked.count() < page.locator("[data-output]").count()
@@ -255,6 +256,7 @@ def test_the_404_page_wears_the_site_chrome_and_points_onwards(view, live):
     page = view
     r = page.goto(f"{live.url}/no/such/page/")
     assert r.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     for href in ("/diagnostics/", "/guides/", "/pricing/"):
         expect(page.locator(f"main a[href='{href}']")).to_have_count(1)

@@ -194,6 +194,7 @@ function headline(read, needs) {
   const value = el.querySelector("[data-headline]");
   const range = el.querySelector("[data-headline-range]");
   const blockedBy = needs.get(key || p.breakeven);
+  value.classList.toggle("blocked", Boolean(blockedBy));
   if (blockedBy) {
     value.textContent = blockedText(blockedBy);
     range.hidden = true;
