@@ -38,13 +38,12 @@ from buyerkit.reports import demo as demo_data  # noqa: E402
 from buyerkit.reports import (  # noqa: E402
     digest,  # noqa: E402
     migration,
+    overview,  # noqa: E402
     rollups,
 )
-from buyerkit.reports import figures as fig  # noqa: E402
 from buyerkit.reports.context import Context  # noqa: E402
 from buyerkit.reports.period import Period, date_of  # noqa: E402
 from buyerkit.reports.pipeline import Plan  # noqa: E402
-from buyerkit.reports.queries import weekly  # noqa: E402
 from buyerkit.reports.service import NAMES, build  # noqa: E402
 from buyerkit.signals.store import events, metadata  # noqa: E402
 
@@ -165,11 +164,9 @@ class Catalog:
 
 def first_screen(engine: sa.Engine, period: Period, catalog: Catalog) -> None:
     """The overview's headline figures, their change and the 12-week trend: what the first
-    screen needs before the top channels and reasons (figures.read + the trend's weeks)."""
+    screen needs before the top channels and reasons (overview.first_screen)."""
     with engine.connect() as conn:
-        fig.read(conn, period, with_previous=True)
-        since, until = fig.trend_window(period)
-        weekly(conn, Period(SUBJECT, since, until), Context(catalog=catalog))
+        overview.first_screen(conn, period, Context(catalog=catalog))
 
 
 def time_first_screen(engine: sa.Engine, repeat: int) -> dict[str, dict[str, float]]:

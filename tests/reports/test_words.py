@@ -71,10 +71,10 @@ def test_nothing_in_site_names_the_demo_vendor():
 def test_finance_roles_come_from_the_guides_tag(tmp_path, content_dir, store_url):
     """Another vendor calls its finance guide `finance-director`: the groups report counts it
     as a finance read because the guide says `tag: finance`, not because of its name."""
-    guide = content_dir / "guides" / "cfo.md"
-    (content_dir / "guides" / "finance-director.md").write_text(
-        guide.read_text().replace("role: cfo", "role: finance-director"))
-    guide.unlink()
+    for guide in (content_dir / "guides").glob("cfo.*"):  # the guide and its translations
+        renamed = guide.with_name(guide.name.replace("cfo", "finance-director", 1))
+        renamed.write_text(guide.read_text().replace("role: cfo", "role: finance-director"))
+        guide.unlink()
     for path in content_dir.rglob("*"):
         if path.is_file() and path.suffix in (".md", ".yaml"):
             path.write_text(path.read_text().replace("guide:cfo", "guide:finance-director"))

@@ -82,6 +82,52 @@ _WEEKS = (sa.select(_WEEK, ru_outcomes.c.status, sa.func.sum(ru_outcomes.c.n))
           .group_by(_WEEK, ru_outcomes.c.status))
 
 
+_DAYS = (sa.select(ru_outcomes.c.day, ru_outcomes.c.status, sa.func.sum(ru_outcomes.c.n))
+         .where(ru_outcomes.c.subject == sa.bindparam("subject"),
+                ru_outcomes.c.day.between(sa.bindparam("start"), sa.bindparam("last")))
+         .group_by(ru_outcomes.c.day, ru_outcomes.c.status))
+Days = dict[int, dict[str, int]]
+
+
+def days(conn: sa.Connection, subject: str, start: int, last: int) -> Days:
+    """Raw counts per day and status in [start, last] (day numbers): one query from which
+    a period's figures, the period before's and the weeks of a trend are all added up."""
+    out: Days = defaultdict(lambda: defaultdict(int))
+    for day, status, n in conn.execute(_DAYS, {"subject": subject, "start": start,
+                                               "last": last}):
+        out[int(day)][status] += int(n or 0)
+    return out
+
+
+def figures_of(by_day: Days, first: int, last: int, groups: int = 0) -> Figures:
+    """A period's figures added up from `days` (groups, from their own table, given)."""
+    raw: dict[str, int] = defaultdict(int)
+    for day, statuses in by_day.items():
+        if first <= day <= last:
+            for status, n in statuses.items():
+                raw[status] += n
+    raw["groups"] = groups
+    return Figures(dict(raw))
+
+
+def weeks_of(by_day: Days, first: int, last: int) -> dict[int, dict[str, int]]:
+    """Counts per Monday-based week, of the days in [first, last] only."""
+    out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for day, statuses in by_day.items():
+        if first <= day <= last:
+            for status, n in statuses.items():
+                out[week_of(day)][status] += n
+    return out
+
+
+def groups(conn: sa.Connection, period: Period, with_previous: bool) -> tuple[int, int]:
+    """Buying groups forming in the period and in the one before."""
+    start = period.previous().first_day if with_previous else period.first_day
+    a, b = conn.execute(_GROUPS, {"first": period.first_day, "start": start,
+                                  "last": period.last_day}).one()
+    return int(a or 0), int(b or 0)
+
+
 def read(conn: sa.Connection, period: Period, with_previous: bool = True
          ) -> tuple[Figures, Figures]:
     """The period's figures and the previous period's (empty when not asked), in one query

@@ -80,18 +80,34 @@ def _outcomes(now: fig.Figures) -> Table:
         chart_title="Where journeys ended")
 
 
-def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
-    """The first screen: headline figures and change, trend, top channels, top reasons."""
-    now, before = fig.read(conn, period, with_previous=period.compare)
+def first_screen(conn: sa.Connection, period: Period, ctx: Context
+                 ) -> tuple[fig.Figures, fig.Figures, Table]:
+    """The headline figures, the previous period's, and the weekly scorecard of the trend's
+    weeks: one query of days covers the period, the one before and the trend (with the week
+    before it, for the first week's change); buying groups come from their own table."""
     since, until = fig.trend_window(period)
     trend_period = Period(period.diagnostic, since, until, "custom", False)
-    trend = weekly(conn, trend_period, ctx).tables[0]
+    prev = period.previous()
+    start = min(prev.first_day if period.compare else period.first_day,
+                trend_period.first_day - 7)
+    by_day = fig.days(conn, period.diagnostic, start,
+                      max(period.last_day, trend_period.last_day))
+    g_now, g_before = fig.groups(conn, period, period.compare)
+    now = fig.figures_of(by_day, period.first_day, period.last_day, g_now)
+    before = fig.figures_of(by_day, prev.first_day, prev.last_day, g_before)
+    return now, before, weekly(conn, trend_period, ctx, by_day).tables[0]
+
+
+def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
+    """The first screen: headline figures and change, trend, top channels, top reasons."""
+    now, before, trend = first_screen(conn, period, ctx)
+    since, until = fig.trend_window(period)
     trend = Table("trend", f"Fit prospects per week ({since.isoformat()} to "
                            f"{until.isoformat()})", trend.columns, trend.rows[:-1],
                   note="Whole weeks, Monday to Sunday; the weekly scorecard for these dates "
                        "shows the same cells.",
                   chart=trend.chart, chart_title="Fit prospects per week")
-    ch = channels(conn, period, ctx).tables[0]
+    ch = channels(conn, period, ctx, now).tables[0]
     top_ch = [r for r in ch.rows[:-1] if r[1] != 0][:TOP]
     top_channels = Table(
         "top_channels", "Top channels by fit prospects",
@@ -99,7 +115,7 @@ def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
          Column("fit_rate", "Fit rate", "rate")),
         tuple((r[0], r[1], r[5]) for r in top_ch),
         note="The rows of the Channels report with the most fit prospects.")
-    reasons = bounces(conn, period, ctx).tables[1]
+    reasons = bounces(conn, period, ctx, now).tables[1]
     top_reasons = Table(
         "top_reasons", "Top bounce reasons",
         (Column("reason", "Reason", "text"), Column("verdict", "Verdict", "text"),

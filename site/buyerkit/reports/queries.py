@@ -82,11 +82,13 @@ def _by_shown(rows: list[tuple[Any, list[Cell]]], index: int) -> list[tuple[Any,
     return sorted(rows, key=lambda r: (r[0] == OTHER, -value(r[1][index])))
 
 
-def bounces(conn: sa.Connection, period: Period, ctx: Context) -> Report:
+def bounces(conn: sa.Connection, period: Period, ctx: Context,
+            now: fig.Figures | None = None) -> Report:
     """Which rule decided each bounce (and whether after examining solutions), and every
     reason given, by name."""
     names = ctx.names
-    now, _ = fig.read(conn, period, with_previous=False)
+    if now is None:
+        now, _ = fig.read(conn, period, with_previous=False)
     grid: dict[str, list[int]] = {r: [0, 0] for r in RULES}
     for verdict, code, stage, n in _sums(conn, ru_decided, period, "verdict", "code", "stage"):
         row = grid[ctx.rule(verdict, code)]
@@ -135,11 +137,13 @@ def bounces(conn: sa.Connection, period: Period, ctx: Context) -> Report:
 CHANNEL_OTHER = "Other channels"
 
 
-def channels(conn: sa.Connection, period: Period, ctx: Context) -> Report:
+def channels(conn: sa.Connection, period: Period, ctx: Context,
+             now: fig.Figures | None = None) -> Report:
     """Fit prospects, bounces and departures per channel, by name, with the cost per fit
     prospect where spend is known."""
     names = ctx.names
-    now, _ = fig.read(conn, period, with_previous=False)
+    if now is None:
+        now, _ = fig.read(conn, period, with_previous=False)
     raw: dict[Hashable, list[int]] = defaultdict(lambda: [0] * len(OUTCOME_COLS))
     for source, medium, campaign, status, n in _sums(
             conn, ru_channels, period, "source", "medium", "campaign", "status"):
@@ -291,14 +295,18 @@ def week_label(start: Any, first: Any, last: Any) -> str:
     return a.isoformat() if a == b else f"{a.isoformat()} to {b.isoformat()}"
 
 
-def weekly(conn: sa.Connection, period: Period, ctx: Context) -> Report:
+def weekly(conn: sa.Connection, period: Period, ctx: Context,
+           by_day: fig.Days | None = None) -> Report:
     """One row per week (Monday to Sunday, cut to the period) with the headline figures and
-    the change against the week before; the last row is the whole period."""
-    now, _ = fig.read(conn, period, with_previous=False)
+    the change against the week before; the last row is the whole period. `by_day` (from
+    figures.days, covering the week before the first) saves the query when given."""
     first_week, last_week = fig.week_of(period.first_day), fig.week_of(period.last_day)
-    counted = fig.weeks(conn, period.diagnostic, fig.week_start(first_week - 1),
-                        period.until)
-    inside = fig.weeks(conn, period.diagnostic, period.since, period.until)
+    before_start = fig.week_of(period.first_day) * 7 - 3 - 7
+    if by_day is None:
+        by_day = fig.days(conn, period.diagnostic, before_start, period.last_day)
+    now = fig.figures_of(by_day, period.first_day, period.last_day)
+    inside = fig.weeks_of(by_day, period.first_day, period.last_day)
+    counted = fig.weeks_of(by_day, before_start, before_start + 6)
     raw = {w: [inside.get(w, {}).get(s, 0) for s in OUTCOME_COLS]
            for w in range(first_week, last_week + 1)}
     rows = suppressed(raw, range(len(OUTCOME_COLS)), merge=False, keep_zero=list(raw))
