@@ -26,6 +26,7 @@ from buyerkit.content.catalog import load_catalog  # noqa: E402
 from buyerkit.content.commands import _load as load_for_explain  # noqa: E402
 from buyerkit.content.explain import as_text, explain  # noqa: E402
 from buyerkit.content.findings import findings  # noqa: E402
+from buyerkit.content.loading import SLUG_NAME  # noqa: E402
 
 
 def _time(fn, rounds: int, clock=time.perf_counter) -> list[float]:
@@ -52,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         on += _time(lambda: load_catalog(args.content), 1)
     ratio = statistics.median(on) / statistics.median(off)
 
-    slugs = sorted(p.stem for p in (args.content / "diagnostics").glob("*.yaml"))
+    slugs = sorted(p.stem for p in (args.content / "diagnostics").glob("*.yaml")
+                   if SLUG_NAME.fullmatch(p.stem))  # translations (cfo.de.yaml) aside
 
     def table() -> str:  # what `buyerkit explain SLUG` does once Python has started
         lines = []

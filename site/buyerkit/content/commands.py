@@ -21,7 +21,8 @@ def _load(root: Path, slug: str) -> tuple[Diagnostic, Site]:
         raise BuyerkitError(f"content folder not found: {display_path(root)}")
     path = root / "diagnostics" / f"{slug}.yaml"
     if not SLUG_NAME.fullmatch(slug) or not path.is_file():
-        known = ", ".join(sorted(p.stem for p in (root / "diagnostics").glob("*.yaml")))
+        known = ", ".join(sorted(p.stem for p in (root / "diagnostics").glob("*.yaml")
+                                 if SLUG_NAME.fullmatch(p.stem)))  # not translations
         raise BuyerkitError(f"no diagnostic '{slug}'; the diagnostics are: {known or 'none'}")
     problems: list[ContentProblem] = []
     token = CONTENT_ROOT.set(root.resolve())
