@@ -64,6 +64,13 @@ EVENT_PROPS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "next_step_chosen": ({"option": {"enum": ["schedule", "phone", "chat", "email", "dm"]}},
                          ["option"]),
     "security_review_requested": ({}, []),
+    "reference_viewed": ({"verdict": {"enum": ["fit", "not_now", "not_a_fit", None]},
+                          "bucket": {"enum": ["retain_expand", "acquire", "efficiency", None]}},
+                         []),
+    "reference_played": ({"verdict": {"enum": ["fit", "not_now", "not_a_fit", None]},
+                          "bucket": {"enum": ["retain_expand", "acquire", "efficiency", None]},
+                          "quartile": {"type": "integer", "minimum": 0, "maximum": 4}},
+                         ["quartile"]),
 }
 
 
