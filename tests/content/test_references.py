@@ -78,6 +78,13 @@ CASES = {
         "file: media/tidewater-payroll.webm", "file: media/tidewater-payroll.mov",
         ["content/references/tidewater-payroll.md:43:9: file: 'media/tidewater-payroll.mov' "
          "must be a WebM (.webm) or MP4 (.mp4) video"]),
+    "named without consent to the name": (
+        "covers: [name, quote, numbers, video]", "covers: [quote, numbers, video]",
+        ["content/references/tidewater-payroll.md:9:11: consent does not cover the customer's "
+         "name: add 'name', or set anonymised: true and describe them"]),
+    "a diagnostic that does not exist": (
+        "industry: Payroll", "diagnostic: churn-check\nindustry: Payroll",
+        ["content/references/tidewater-payroll.md:11:13: unknown diagnostic 'churn-check'"]),
     "consent without the video": (
         "covers: [name, quote, numbers, video]", "covers: [name, quote, numbers]",
         ["content/references/tidewater-payroll.md:9:11: consent does not cover the video: add "
