@@ -6,20 +6,26 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
 
 from buyerkit.content.calculation import format_value
 from buyerkit.content.catalog import load_catalog
+from buyerkit.content.scoring import check_answers, score
 from buyerkit.errors import ContentErrors
+from tests.conftest import DEMO_CONTENT
+from tests.content.test_scoring import DEMO, valid_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((ROOT / "tests/content/vectors/locales.json").read_text())
 FORMULA_JS = ROOT / "site/buyerkit/pages/static/formula.js"
 TRANSLATIONS = ROOT / "site/buyerkit/translations"
+GERMAN = load_catalog(DEMO_CONTENT).in_language("de")
 
 
 def test_the_issues_examples_are_vectors():
@@ -122,3 +128,114 @@ def test_the_default_language_must_be_listed(content_dir: Path):
     with pytest.raises(ContentErrors) as e:
         load_catalog(content_dir)
     assert "default_language 'de' must be one of languages" in e.value.format_message()
+
+
+# Content translations beside their source (docs/languages.md).
+
+DIAG = "diagnostics/renewal-risk-check.de.yaml"
+
+
+def _errors(content_dir: Path) -> str:
+    with pytest.raises(ContentErrors) as e:
+        load_catalog(content_dir)
+    return e.value.format_message()
+
+
+def _edit(content_dir: Path, rel: str, old: str, new: str) -> int:
+    """Replace text in a content file; the 1-based line where it now stands."""
+    path = content_dir / rel
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    text = text.replace(old, new)
+    path.write_text(text)
+    return text[:text.index(new)].count("\n") + 1
+
+
+def test_the_demo_translations_load_and_keep_the_scoring(content_dir: Path):
+    catalog = load_catalog(content_dir)
+    de = catalog.in_language("de")
+    en_d, de_d = catalog.diagnostics["renewal-risk-check"], de.diagnostics["renewal-risk-check"]
+    assert de_d.title == "Ist das Verlängerungsrisiko das Problem, das Sie jetzt lösen müssen?"
+    assert de_d.scoring.thresholds == en_d.scoring.thresholds
+    assert de_d.scoring.labels == en_d.scoring.labels  # report names stay in the default
+    for q_en, q_de in zip(en_d.questions(), de_d.questions(), strict=True):
+        assert q_en.id == q_de.id and q_en.text != q_de.text or q_en.id == q_de.id
+        assert [o.model_dump(exclude={"label"}) for o in q_en.options] == \
+            [o.model_dump(exclude={"label"}) for o in q_de.options]
+    assert de.guides["cfo"].meta.name == "CFO" and "Die kurze Antwort" in de.guides["cfo"].html
+    assert 'href="/de/pricing/"' in de.guides["cfo"].html  # site links stay in the language
+    assert de.guides["it"] is catalog.guides["it"] and "guides/it.md" in de.fallbacks
+    assert de.calculators["renewal-roi"].formulas == catalog.calculators["renewal-roi"].formulas
+    assert catalog.in_language("en") is catalog and catalog.in_language("fr") is catalog
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=valid_answers(DEMO))
+def test_the_same_answers_give_the_same_verdict_in_german(raw):
+    de = GERMAN.diagnostics["renewal-risk-check"]
+    en_answers, en_errors = check_answers(DEMO, raw)
+    de_answers, de_errors = check_answers(de, raw)
+    assert en_errors == de_errors == []
+    en, de_result = score(DEMO, en_answers), score(de, de_answers)
+    codes = [r.code for r in en.reasons]
+    assert codes == [r.code for r in de_result.reasons]  # the texts differ, nothing else
+    assert replace(en, reasons=()) == replace(de_result, reasons=())
+
+
+def test_a_translation_whose_answer_values_differ_is_refused(content_dir: Path):
+    line = _edit(content_dir, DIAG, "          - value: flat_expansion\n",
+                 "          - value: flat_growth\n")
+    assert f"content/{DIAG}:{line - 2}:11: answer values differ from the source: expected " \
+        "surprise_churn, flat_expansion, manual_reporting, thin_pipeline, slow_deals; found " \
+        "surprise_churn, flat_growth, manual_reporting, thin_pipeline, slow_deals" in \
+        _errors(content_dir)
+
+
+def test_a_translation_whose_question_ids_differ_is_refused(content_dir: Path):
+    _edit(content_dir, DIAG, "      - id: visibility\n", "      - id: sichtbarkeit\n")
+    assert "ids differ from the source: expected symptom, visibility; found symptom, " \
+        "sichtbarkeit" in _errors(content_dir)
+
+
+def test_a_translated_scoring_field_is_refused(content_dir: Path):
+    line = _edit(content_dir, DIAG, "            label: Nichts davon\n",
+                 "            label: Nichts davon\n            points: 5\n") + 1
+    assert f"content/{DIAG}:{line}:13: 'points' is never translated (scoring is the same in " \
+        "every language): remove it" in _errors(content_dir)
+
+
+def test_a_translated_formula_is_refused(content_dir: Path):
+    rel = "calculators/renewal-roi.de.yaml"
+    line = _edit(content_dir, rel, "  - id: churn_cost\n",
+                 "  - id: churn_cost\n    formula: arr * 2\n") + 1
+    assert f"content/{rel}:{line}:5: 'formula' is never translated (formulas and numbers are " \
+        "the same in every language): remove it" in _errors(content_dir)
+
+
+def test_an_unknown_language_code_in_a_file_name_is_refused(content_dir: Path):
+    shutil.copy(content_dir / "guides/cfo.de.md", content_dir / "guides/cfo.xx.md")
+    shutil.copy(content_dir / "guides/cfo.de.md", content_dir / "guides/nobody.de.md")
+    message = _errors(content_dir)
+    assert "content/guides/cfo.xx.md:1:1: unknown language code 'xx' in the file name " \
+        "(buyerkit knows en, de)" in message
+    assert "content/guides/nobody.de.md:1:1: translates 'nobody.md', which does not exist" \
+        in message
+
+
+def test_a_missing_translation_is_a_located_warning_and_strict_fails(content_dir: Path, runner):
+    (content_dir / "guides/cfo.de.md").unlink()
+    catalog = load_catalog(content_dir)
+    assert [str(w) for w in catalog.warnings if "translation" in str(w)] == [
+        f"{content_dir / 'guides/cfo.md'}:1:1: warning: no 'de' translation (cfo.de.md): the "
+        "page falls back to 'en' and says so (list 'guides/cfo.md' under untranslated: de: in "
+        "site.yaml if that is intended)"]
+    assert runner.invoke(["check", str(content_dir)]).exit_code == 0
+    strict = runner.invoke(["check", "--strict", str(content_dir)])
+    assert strict.exit_code == 1
+    assert "Aborted with 1 content warning (--strict)" in strict.stderr
+
+
+def test_untranslated_must_name_a_source_without_translation(content_dir: Path):
+    _edit(content_dir, "site.yaml", "guides/champion.md,", "guides/cfo.md,")
+    assert "untranslated.de: 'guides/cfo.md' is not a source file without a translation" in \
+        [w.message for w in load_catalog(content_dir).warnings]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_app_context
 
 from buyerkit.content.brand import BrandFiles, load_brand
 from buyerkit.content.calculators import Compiled, load_calculator
@@ -21,6 +21,7 @@ from buyerkit.content.loading import (
     load_yaml,
     validate,
 )
+from buyerkit.content.localized import build as build_languages
 from buyerkit.content.references import load_references
 from buyerkit.content.schema.diagnostic import REQUIRED_REASONS, Diagnostic
 from buyerkit.content.schema.guide import Guide
@@ -28,6 +29,7 @@ from buyerkit.content.schema.offering import Comparison, Pricing
 from buyerkit.content.schema.reference import Reference
 from buyerkit.content.schema.site import Site
 from buyerkit.content.schema.targets import Target, Targets
+from buyerkit.content.translations import check_names, sources
 from buyerkit.errors import (
     BuyerkitError,
     ContentErrors,
@@ -56,6 +58,15 @@ class Catalog:
     references: Mapping[str, Reference] = field(default_factory=dict)
     brand: BrandFiles = field(default_factory=BrandFiles)
     warnings: tuple[ContentWarning, ...] = ()  # printed by check and serve (--strict: errors)
+    # Languages (docs/languages.md): this view's language, the source files it shows in the
+    # default language for want of a translation, and the other languages' views.
+    language: str = ""
+    fallbacks: frozenset[str] = frozenset()
+    views: Mapping[str, Catalog] = field(default_factory=dict)
+
+    def in_language(self, lang: str | None) -> Catalog:
+        """The same content with its texts in `lang` (this view for an unknown language)."""
+        return self.views.get(lang or "", self)
 
 
 def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
@@ -176,8 +187,8 @@ def load_catalog(root: Path, *, analyse: bool = True) -> Catalog:
     try:
         catalog = _load_catalog(root)
         if analyse:
-            catalog = replace(catalog, warnings=catalog_warnings(root, catalog.site,
-                                                                 catalog.diagnostics))
+            catalog = replace(catalog, warnings=catalog.warnings + catalog_warnings(
+                root, catalog.site, catalog.diagnostics))
         return catalog
     finally:
         CONTENT_ROOT.reset(token)
@@ -194,13 +205,13 @@ def _load_catalog(root: Path) -> Catalog:
         site = validate(site_src, Site, problems)
 
     diagnostics: dict[str, Diagnostic] = {}
-    for path in sorted((root / "diagnostics").glob("*.yaml")):
+    for path in sources(root / "diagnostics", "*.yaml"):
         d = load_diagnostic(path, problems)
         if d is not None:
             diagnostics[d.slug] = d
 
     calculators: dict[str, Compiled] = {}
-    for path in sorted((root / "calculators").glob("*.yaml")):
+    for path in sources(root / "calculators", "*.yaml"):
         c = load_calculator(path, problems)
         if c is not None:
             calculators[c.slug] = c
@@ -229,14 +240,26 @@ def _load_catalog(root: Path) -> Catalog:
     targets = load_targets(root / "targets.yaml", problems)
     references = load_references(root, diagnostics, problems)
     brand = load_brand(root, site_src, site.brand, TEMPLATES, problems) if site else BrandFiles()
+    texts, missing = {}, []
+    if site is not None:
+        check_names(root, site.languages, problems)
+        if not problems:
+            texts, missing = build_languages(root, site, diagnostics, calculators, guides,
+                                             problems)
     if problems:
         raise ContentErrors(problems)
     assert site is not None
-    return Catalog(root=root.resolve(), site=site,
+    base = Catalog(root=root.resolve(), site=site,
                    diagnostics=MappingProxyType(diagnostics),
                    calculators=MappingProxyType(calculators), guides=guides,
                    pricing=pricing, comparison=comparison, targets=targets,
-                   references=references, brand=brand)
+                   references=references, brand=brand, warnings=tuple(missing),
+                   language=site.default_language)
+    views = {lang: replace(base, site=t.site, diagnostics=t.diagnostics,
+                           calculators=t.calculators, guides=t.guides, language=lang,
+                           fallbacks=t.fallbacks, warnings=())
+             for lang, t in texts.items()}
+    return replace(base, views=MappingProxyType(views))
 
 
 def init_app(app: Flask) -> None:
@@ -245,4 +268,6 @@ def init_app(app: Flask) -> None:
 
 
 def get_catalog() -> Catalog:
-    return current_app.extensions["buyerkit.catalog"]
+    """The content in the language of the page being served (pages/languages.py sets g.lang)."""
+    catalog = current_app.extensions["buyerkit.catalog"]
+    return catalog.in_language(g.get("lang")) if has_app_context() else catalog

@@ -14,6 +14,7 @@ from buyerkit.content.loading import Source, load_yaml, parse_yaml, read_text, v
 from buyerkit.content.markup import render_markdown
 from buyerkit.content.schema.guide import Guide, GuideMeta
 from buyerkit.content.schema.offering import Comparison, Pricing
+from buyerkit.content.translations import sources
 from buyerkit.errors import ContentProblem, display_path
 
 FENCE = "---"
@@ -54,7 +55,7 @@ def load_guide(path: Path, problems: list[ContentProblem]) -> Guide | None:
     meta = validate(src, GuideMeta, problems)
     if meta is None:
         return None
-    if meta.role != path.stem:
+    if meta.role != path.name.split(".")[0]:  # cfo.md, and its translation cfo.de.md
         problems.append(src.problem(("role",), f"role '{meta.role}' must match the file name "
                                     f"'{path.name}'"))
     seen: set[str] = set()
@@ -75,7 +76,7 @@ def load_guide(path: Path, problems: list[ContentProblem]) -> Guide | None:
 
 def load_guides(root: Path, problems: list[ContentProblem]) -> Mapping[str, Guide]:
     """Every guide under content/guides/, in the order the content gives, then by role."""
-    guides = [g for path in sorted((root / "guides").glob("*.md"))
+    guides = [g for path in sources(root / "guides", "*.md")
               if (g := load_guide(path, problems)) is not None]
     guides.sort(key=lambda g: (g.meta.order, g.role))
     return MappingProxyType({g.role: g for g in guides})

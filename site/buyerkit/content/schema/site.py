@@ -85,6 +85,8 @@ class Site(Model):
     # The site's languages (docs/languages.md): codes buyerkit has interface text for.
     languages: tuple[Literal[tuple(LANGUAGES)], ...] = ("en",)  # type: ignore[valid-type]
     default_language: Literal[tuple(LANGUAGES)] = "en"  # type: ignore[valid-type]
+    # Source files knowingly left untranslated, per language: no warning, the page falls back.
+    untranslated: dict[Literal[tuple(LANGUAGES)], tuple[ShortText, ...]] = {}  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _default_is_listed(self) -> Site:

@@ -1,0 +1,145 @@
+"""Content translations beside their source: `guides/cfo.de.md`, `diagnostics/x.de.yaml`.
+
+A YAML translation holds only the source's texts, in the source's shape: lists of items with an
+`id` (or an option's `value`) list the same ids in the same order, other lists the same number
+of items. Formulas, scoring, numbers and switches are never translated: a translation that
+states one is refused, so the same answers give the same verdict and signals in every
+language. A guide's translation is a whole guide (front matter and Markdown) whose role,
+tasks and settings equal the source's. docs/languages.md explains the layout and why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from buyerkit.content.loading import Loc, Source, load_yaml
+from buyerkit.content.numbers import LANGUAGES
+from buyerkit.errors import ContentProblem
+
+# `name.xx.yaml` / `name.xx.md`: a translation of `name.yaml` / `name.md` into language xx.
+TRANSLATION = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)"
+                         r"\.(?P<ext>yaml|md)$")
+ID_KEYS = ("id", "value")  # how list items are matched with the source's
+# Keys that are never translated, per kind of file (what scores, computes or switches).
+FIXED: dict[str, frozenset[str]] = {
+    "site": frozenset({"base_url", "url", "number", "bucket", "diagnostic", "answers",
+                       "we_solve", "channels", "brand", "embed", "languages", "untranslated",
+                       "default_language", "source", "medium",
+                       "campaign", "network", "handle", "file"}),
+    "diagnostic": frozenset({"points", "bucket", "trigger", "reason", "disqualifies",
+                             "exclusive", "kind", "required", "scores", "records", "thresholds",
+                             "minutes", "for_reasons", "show_contact", "url"}),
+    "calculator": frozenset({"formula", "when", "format", "compare", "min", "max", "step",
+                             "default", "value", "factors", "currency", "payback", "months",
+                             "breakeven", "chart", "kind"}),
+}
+WHY = {"diagnostic": "scoring is the same in every language",
+       "calculator": "formulas and numbers are the same in every language",
+       "site": "settings are the same in every language"}
+
+
+def is_translation(path: Path) -> bool:
+    """True for `name.xx.ext`: a file that translates `name.ext` rather than a source."""
+    return TRANSLATION.match(path.name) is not None
+
+
+def sources(folder: Path, pattern: str) -> list[Path]:
+    """The source files of a folder (translations beside them left out), sorted."""
+    return [p for p in sorted(folder.glob(pattern)) if not is_translation(p)]
+
+
+def translation_path(source: Path, lang: str) -> Path:
+    return source.with_name(f"{source.stem}.{lang}{source.suffix}")
+
+
+def check_names(root: Path, languages: tuple[str, ...], problems: list[ContentProblem]) -> None:
+    """A translation file in a language buyerkit or the site does not know, or of no source."""
+    for path in sorted(root.rglob("*.*")):
+        m = TRANSLATION.match(path.name)
+        if not m or "theme" in path.relative_to(root).parts or "media" in path.parts:
+            continue
+        src = Source(path)
+        lang = m.group("lang")
+        if lang not in LANGUAGES:
+            known = ", ".join(LANGUAGES)
+            problems.append(src.problem((), f"unknown language code '{lang}' in the file name "
+                                        f"(buyerkit knows {known})"))
+        elif lang not in languages:
+            problems.append(src.problem((), f"'{lang}' is not one of site.yaml's languages: "
+                                        "add it there, or remove this file"))
+        elif not path.with_name(f"{m.group('stem')}.{m.group('ext')}").is_file():
+            problems.append(src.problem((), f"translates '{m.group('stem')}.{m.group('ext')}', "
+                                        "which does not exist"))
+
+
+def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
+           problems: list[ContentProblem]) -> Any:
+    """The source with the translation's texts laid over it; every difference in shape, id or
+    fixed value is a located problem in the translation."""
+    if isinstance(source, Mapping):
+        if not isinstance(text, Mapping):
+            problems.append(tr.problem(loc, "expected the same fields as the source here"))
+            return source
+        out = dict(source)
+        for key, value in text.items():
+            here = (*loc, key)
+            if key in FIXED[kind] and key not in ID_KEYS:
+                problems.append(tr.problem(here, f"'{key}' is never translated ({WHY[kind]}): "
+                                           "remove it", key=True))
+            elif key not in source:
+                problems.append(tr.problem(here, f"'{key}' is not in the source: a translation "
+                                           "holds only the source's texts", key=True))
+            elif key in ID_KEYS:
+                if value != source[key]:
+                    problems.append(tr.problem(here, f"{key} '{value}' differs from the "
+                                               f"source's '{source[key]}'"))
+            else:
+                out[key] = _merge(source[key], value, here, tr, kind, problems)
+        return out
+    if isinstance(source, list):
+        if not isinstance(text, list):
+            problems.append(tr.problem(loc, "expected a list, like the source"))
+            return source
+        keyed = [next((k for k in ID_KEYS if isinstance(i, Mapping) and k in i), None)
+                 for i in source]
+        if source and all(keyed) and all(isinstance(i, Mapping) for i in text):
+            want = [i[k] for i, k in zip(source, keyed, strict=True)]
+            got = [i.get(k) for i, k in zip(text, keyed, strict=False)]
+            if got != want:
+                name = "answer values" if keyed[0] == "value" else "ids"
+                problems.append(tr.problem(loc, f"{name} differ from the source: expected "
+                                           f"{', '.join(map(str, want))}; found "
+                                           f"{', '.join(map(str, got))}"))
+                return source
+        elif source and all(isinstance(i, Mapping) for i in source) and len(text) != len(source):
+            problems.append(tr.problem(loc, f"{len(text)} items here, {len(source)} in the "
+                                       "source: translate each one, in order"))
+            return source
+        elif not source or not isinstance(source[0], Mapping):
+            return list(text)  # a list of texts: translated as a whole
+        return [_merge(s, t, (*loc, i), tr, kind, problems)
+                for i, (s, t) in enumerate(zip(source, text, strict=True))]
+    if isinstance(text, Mapping | list):
+        problems.append(tr.problem(loc, "expected a text here, like the source"))
+        return source
+    return text
+
+
+def overlay(source: Source, path: Path, kind: str,
+            problems: list[ContentProblem]) -> Source | None:
+    """The source's data with the translation at `path` laid over it, located in the
+    translation (None when the translation has a problem)."""
+    before = len(problems)
+    tr = load_yaml(path, problems)
+    if len(problems) > before:
+        return None
+    if tr.data is None:
+        problems.append(tr.problem((), "the translation is empty"))
+        return None
+    merged = _merge(source.data, tr.data, (), tr, kind, problems)
+    if len(problems) > before:
+        return None
+    return Source(path, merged, tr.values, tr.keys, tr.line_offset)
