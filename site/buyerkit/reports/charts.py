@@ -13,10 +13,10 @@ from markupsafe import Markup, escape
 from buyerkit.reports.suppress import is_shown
 from buyerkit.reports.tables import Bar
 
-WIDTH, ROW, LABEL_W, PAD = 360, 30, 150, 6
+WIDTH, ROW, LABEL_W, PAD = 360, 30, 164, 6
 
 
-def _short(text: str, limit: int = 22) -> str:
+def _short(text: str, limit: int = 21) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
