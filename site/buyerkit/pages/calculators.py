@@ -48,8 +48,15 @@ def index() -> str:
 
 @bp.get("/<slug>.json")
 def spec_json(slug: str) -> Response:
-    """The compiled calculator (formula trees, ranges, messages): no prospect data in it."""
-    resp = jsonify(spec(_calculator(slug)))
+    """The compiled calculator (formula trees, ranges, messages): no prospect data in it.
+    `reads` names, per output and series, the fields it needs (so a bad field blocks only
+    those); `headline` is the output the page leads with (null: the breakeven month)."""
+    comp = _calculator(slug)
+    data = spec(comp)
+    c = comp.model
+    data["reads"] = blocked(comp, {f.id for f in (*c.inputs, *c.assumptions)})
+    data["headline"] = headline_key(comp)
+    resp = jsonify(data)
     resp.headers["Cache-Control"] = "public, max-age=300"
     return resp
 
@@ -108,14 +115,23 @@ def _case_text(comp: Compiled, key: str | None, result: Any) -> str:
     return output_text(comp, key, result.outputs[key])
 
 
+def headline_key(comp: Compiled) -> str | None:
+    """The output the page leads with: payback, else none (the breakeven month), else the
+    first compared output, else the first output."""
+    c = comp.model
+    if c.payback:
+        return c.payback
+    if c.projection and c.projection.breakeven:
+        return None
+    return next((o.id for o in c.outputs if o.compare), c.outputs[0].id if c.outputs else None)
+
+
 def headline(comp: Compiled, values: dict[str, float], scenario: str,
              needs: dict[str, list[str]]) -> dict[str, Any] | None:
     """The one answer the page leads with: the payback output, else the breakeven month,
     else the first compared output; the conservative case first, then the range."""
     c = comp.model
-    key: str | None = c.payback or (None if c.projection and c.projection.breakeven else
-                                    next((o.id for o in c.outputs if o.compare),
-                                         c.outputs[0].id if c.outputs else None))
+    key = headline_key(comp)
     if key is None and not (c.projection and c.projection.breakeven):
         return None
     label = comp.output(key).label if key else c.projection.breakeven_label  # type: ignore

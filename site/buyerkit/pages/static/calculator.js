@@ -28,26 +28,17 @@ function control(key) {
   return form.elements.namedItem(key);
 }
 
-function showError(key, f, prefix, message) {
+function showError(f, prefix, message) {
   const id = `f-${prefix}-${f.id}`;
-  const box = $(id + "-error");
   const input = $(id);
-  const wrap = input.closest(".calc-field");
-  const described = [];
-  if ($(id + "-help")) described.push(id + "-help");
-  if (message) {
-    box.querySelector(".msg").textContent = message;
-    box.hidden = false;
-    input.setAttribute("aria-invalid", "true");
-    wrap.classList.add("has-error");
-    described.push(id + "-error");
-  } else {
-    box.querySelector(".msg").textContent = "";
-    box.hidden = true;
-    input.removeAttribute("aria-invalid");
-    wrap.classList.remove("has-error");
-  }
-  if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+  const box = $(id + "-error");
+  box.querySelector(".msg").textContent = message || "";
+  box.hidden = !message;
+  input.closest(".calc-field").classList.toggle("has-error", Boolean(message));
+  if (message) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+  const described = [$(id + "-help") && id + "-help", message && id + "-error"].filter(Boolean).join(" ");
+  if (described) input.setAttribute("aria-describedby", described);
   else input.removeAttribute("aria-describedby");
 }
 
@@ -56,51 +47,24 @@ function readForm() {
   const values = new Map();
   const raw = new Map();
   const bad = new Set();
-  let errors = 0;
   for (const [key, f, prefix] of fieldsOf(spec)) {
     const text = control(key).value;
     raw.set(key, text);
     const checked = checkValue(text, f);
-    showError(key, f, prefix, checked.error);
-    if (checked.error) errors++;
+    showError(f, prefix, checked.error);
     if (checked.error) bad.add(f.id);
     // A bad field's default stands in (never shown): only what reads it is held back.
     values.set(f.id, checked.error ? f.value : checked.value);
   }
   const checkedScenario = form.querySelector('input[name="s"]:checked');
   const scenario = checkedScenario && SCENARIOS.includes(checkedScenario.value) ? checkedScenario.value : "expected";
-  return { values, raw, scenario, errors, bad };
+  return { values, raw, scenario, errors: bad.size, bad };
 }
 
-function refs(node, out) {
-  if (Array.isArray(node)) {
-    if (node[0] === "ref") out.add(node[1]);
-    else for (const c of node.slice(1)) refs(c, out);
-  }
-  return out;
-}
-
-/** Outputs and series that read a bad field (directly or through an output): their fields. */
+/** Outputs and series that read a bad field (the server lists what each reads): their fields. */
 function needsOf(bad) {
-  const needs = new Map();
-  if (!bad.size) return needs;
-  const byId = new Map(spec.outputs.map((o) => [o.id, [o.formula, o.when]]));
-  const trees = spec.order.map((id) => [id, byId.get(id)]);
-  if (spec.projection) {
-    const f = new Map(spec.projection.series.map((x) => [x.id, x.formula]));
-    for (const id of spec.projection.order) trees.push([id, [f.get(id)]]);
-  }
-  for (const [name, nodes] of trees) {
-    const got = new Set();
-    for (const n of nodes) {
-      for (const r of refs(n, new Set())) {
-        if (bad.has(r)) got.add(r);
-        for (const x of needs.get(r) || []) got.add(x);
-      }
-    }
-    if (got.size) needs.set(name, got);
-  }
-  return needs;
+  return new Map(Object.entries(spec.reads).map(([k, v]) => [k, v.filter((f) => bad.has(f))])
+    .filter(([, v]) => v.length));
 }
 
 function blockedText(fields) {
@@ -109,7 +73,7 @@ function blockedText(fields) {
 }
 
 function svg(name, attrs, parent) {
-  const el = document.createElementNS(SVG, name);
+  const el = name.nodeType ? name : document.createElementNS(SVG, name);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   if (parent) parent.appendChild(el);
   return el;
@@ -127,109 +91,71 @@ function niceStep(span) {
  *  12 px labels stay 12 px on a phone): the same scale rules as site/buyerkit/pages/chart.py. */
 function drawCharts(result) {
   const p = spec.projection;
-  if (!p) return;
-  const byId = new Map(p.series.map((x) => [x.id, x]));
+  const rows = result.rows, n = rows.length;
   for (const fig of document.querySelectorAll("figure[data-chart]")) {
-    const series = fig.dataset.series.split(" ").map((id) => byId.get(id));
+    const series = fig.dataset.series.split(" ").map((id) => p.series.find((x) => x.id === id));
     const chart = fig.querySelector(".chart-box svg");
-    const W = Math.max(240, Math.floor(fig.querySelector(".chart-box").clientWidth) || 640);
+    const W = Math.max(240, fig.querySelector(".chart-box").clientWidth || 640);
     const H = Math.round(Math.min(320, Math.max(220, W * 0.55)));
-    const fmt = series[0].format;
-    const rows = result.rows;
-    const values = [0];
-    for (const r of rows) for (const x of series) if (Number.isFinite(r.get(x.id))) values.push(r.get(x.id));
+    const values = [0, ...rows.flatMap((r) => series.map((x) => r.get(x.id)))].filter(Number.isFinite);
     let lo = Math.min(...values), hi = Math.max(...values);
     const step = niceStep(hi - lo);
     lo = Math.floor(lo / step) * step;
-    hi = Math.ceil(hi / step) * step;
-    if (hi === lo) hi = lo + step;
+    hi = Math.max(Math.ceil(hi / step) * step, lo + step);
     const ticks = [];
-    for (let k = 0; lo + k * step <= hi + step / 2; k++) ticks.push(lo + k * step);
-    const longest = Math.max(...ticks.map((v) => formatValue(v, fmt, spec.currency).length));
-    const LEFT = Math.round(longest * 7.4 + 12);
-    const n = rows.length, w = W - LEFT - RIGHT, h = H - TOP - BOTTOM;
-    const x = (m) => LEFT + (m - 1) * w / Math.max(n - 1, 1);
-    const y = (v) => TOP + (hi - v) * h / (hi - lo);
-    const title = chart.querySelector("title");
-    while (chart.lastChild !== title) chart.removeChild(chart.lastChild);
-    chart.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    chart.setAttribute("width", W);
-    chart.setAttribute("height", H);
-    chart.dataset.fit = "true";
+    for (let v = lo; v <= hi + step / 2; v += step) ticks.push([v, formatValue(v, series[0].format, spec.currency)]);
+    const LEFT = Math.round(12 + 7.4 * Math.max(...ticks.map((t) => t[1].length)));
+    const w = W - LEFT - RIGHT, h = H - TOP - BOTTOM;
+    const x = (m) => (LEFT + (m - 1) * w / Math.max(n - 1, 1)).toFixed(1);
+    const y = (v) => (TOP + (hi - v) * h / (hi - lo)).toFixed(1);
+    chart.replaceChildren(chart.querySelector("title"));
+    svg(chart, { viewBox: `0 0 ${W} ${H}`, width: W, height: H, "data-fit": "true" });
     const grid = svg("g", { class: "grid" }, chart);
-    for (const v of ticks) {
-      const yy = y(v).toFixed(1);
-      const line = svg("line", { x1: LEFT, x2: W - RIGHT, y1: yy, y2: yy }, grid);
-      if (Math.abs(v) < step / 2) line.setAttribute("class", "zero");
-      svg("text", { x: LEFT - 6, y: (Number(yy) + 4).toFixed(1), class: "ylabel" }, grid)
-        .textContent = formatValue(v, fmt, spec.currency);
+    for (const [v, label] of ticks) {
+      svg("line", { x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v), class: Math.abs(v) < step / 2 ? "zero" : "" }, grid);
+      svg("text", { x: LEFT - 6, y: Number(y(v)) + 4, class: "ylabel" }, grid).textContent = label;
     }
     const every = n > 12 ? 6 : n > 6 ? 3 : 1;
     for (let m = 1; m <= n; m++) {
-      if (m === 1 || m % every === 0) {
-        svg("text", { x: x(m).toFixed(1), y: H - BOTTOM + 18, class: "xlabel" }, grid).textContent = String(m);
-      }
+      if (m === 1 || m % every === 0) svg("text", { x: x(m), y: H - BOTTOM + 18, class: "xlabel" }, grid).textContent = m;
     }
     svg("text", { x: (LEFT + W - RIGHT) / 2, y: H - BOTTOM + 36, class: "xlabel" }, grid).textContent = "Month";
-    if (result.breakeven !== null && series.some((x) => x.id === p.breakeven)) {
-      const bx = x(result.breakeven).toFixed(1);
+    if (result.breakeven !== null && series.some((s) => s.id === p.breakeven)) {
+      const bx = x(result.breakeven);
       svg("line", { class: "breakeven-mark", x1: bx, x2: bx, y1: TOP, y2: H - BOTTOM }, chart);
     }
-    const start = Number(fig.dataset.start);
-    series.forEach((s, i) => {
-      const pts = rows.filter((r) => Number.isFinite(r.get(s.id)))
-        .map((r) => `${x(rows.indexOf(r) + 1).toFixed(1)},${y(r.get(s.id)).toFixed(1)}`).join(" ");
-      svg("polyline", { class: `line line-${start + i}`, points: pts }, chart);
-    });
+    series.forEach((s, i) => svg("polyline", {
+      class: `line line-${Number(fig.dataset.start) + i}`,
+      points: rows.flatMap((r, m) => (Number.isFinite(r.get(s.id)) ? [`${x(m + 1)},${y(r.get(s.id))}`] : [])).join(" "),
+    }, chart));
   }
 }
 
 /** The answer the page leads with, cautious case first, then the range. */
-function headline(read, needs) {
-  const el = $("headline");
-  if (!el) return;
-  const p = spec.projection;
-  const key = spec.payback || (p && p.breakeven ? null
-    : (spec.outputs.find((o) => o.compare) || spec.outputs[0]).id);
-  const value = el.querySelector("[data-headline]");
-  const range = el.querySelector("[data-headline-range]");
-  const blockedBy = needs.get(key || p.breakeven);
+function headline(read, needs, results) {
+  const value = document.querySelector("[data-headline]");
+  if (!value) return;
+  const key = spec.headline;
+  const range = document.querySelector("[data-headline-range]");
+  const blockedBy = needs.get(key || spec.projection.breakeven);
   value.classList.toggle("blocked", Boolean(blockedBy));
-  if (blockedBy) {
-    value.textContent = blockedText(blockedBy);
-    range.hidden = true;
-    return;
-  }
-  const names = spec.scenarios ? SCENARIOS : [read.scenario];
-  const cases = names.map((name) => {
-    const r = compute(spec, read.values, name);
-    const text = key ? outputText(spec, spec.outputs.find((o) => o.id === key), r.outputs.get(key))
-      : breakevenText(spec, r);
+  const cases = Object.entries(results).map(([name, r]) => {
+    const text = key ? outputText(spec, spec.outputs.find((o) => o.id === key), r.outputs.get(key)) : breakevenText(spec, r);
     return spec.scenarios ? `${scenarioLabel(spec, name)}: ${text}` : text;
   });
-  value.textContent = cases[0];
+  value.textContent = blockedBy ? blockedText(blockedBy) : cases[0];
   range.textContent = cases.slice(1).join(" · ");
-  range.hidden = cases.length < 2;
+  range.hidden = Boolean(blockedBy) || cases.length < 2;
 }
 
 function fillTable(result) {
-  const body = $("projection-body");
-  if (!body) return;
-  const frag = document.createDocumentFragment();
-  result.rows.forEach((row, i) => {
+  const cell = (tag, text) => Object.assign(document.createElement(tag), { textContent: text });
+  $("projection-body").replaceChildren(...result.rows.map((row, i) => {
     const tr = document.createElement("tr");
-    const th = document.createElement("th");
-    th.scope = "row";
-    th.textContent = String(i + 1);
-    tr.appendChild(th);
-    for (const s of spec.projection.series) {
-      const td = document.createElement("td");
-      td.textContent = formatValue(row.get(s.id), s.format, spec.currency);
-      tr.appendChild(td);
-    }
-    frag.appendChild(tr);
-  });
-  body.replaceChildren(frag);
+    tr.append(Object.assign(cell("th", i + 1), { scope: "row" }),
+      ...spec.projection.series.map((s) => cell("td", formatValue(row.get(s.id), s.format, spec.currency))));
+    return tr;
+  }));
 }
 
 // The diagnostic result and group token that brought the prospect here travel on with the
@@ -270,7 +196,9 @@ export function recalculate({ announce = false } = {}) {
   const ok = read.errors === 0;
   const needs = needsOf(read.bad);
   $("results-pending").hidden = ok;
-  const result = compute(spec, read.values, read.scenario);
+  const results = {};
+  for (const name of spec.scenarios ? SCENARIOS : [read.scenario]) results[name] = compute(spec, read.values, name);
+  const result = results[read.scenario];
   for (const o of spec.outputs) {
     const dd = form.querySelector(`[data-output="${o.id}"]`);
     if (!dd) continue;
@@ -280,14 +208,14 @@ export function recalculate({ announce = false } = {}) {
   if (spec.scenarios) {
     $("scenario-name").textContent = scenarioLabel(spec, read.scenario);
     for (const name of SCENARIOS) {
-      const r = name === read.scenario ? result : compute(spec, read.values, name);
+      const r = results[name];
       for (const o of spec.outputs) {
         const td = form.querySelector(`[data-compare="${name}:${o.id}"]`);
         if (td) td.textContent = needs.has(o.id) ? "—" : outputText(spec, o, r.outputs.get(o.id));
       }
     }
   }
-  headline(read, needs);
+  headline(read, needs, results);
   if (spec.projection) {
     const blocked = spec.projection.order.some((id) => needs.has(id));
     $("charts").hidden = blocked;
@@ -378,29 +306,21 @@ async function start() {
       drawCharts(lastResult);
     }
   } else recalculate();
-  let width = 0;
-  const charts = $("charts");
-  if (charts && typeof ResizeObserver === "function") {
-    new ResizeObserver(() => {
-      if (charts.clientWidth !== width && lastResult) drawCharts(lastResult);
-      width = charts.clientWidth;
-    }).observe(charts);
-  }
-  form.addEventListener("input", () => used(recalculate({ announce: true })));
+  addEventListener("resize", () => { if (lastResult) drawCharts(lastResult); });
+  const live = () => used(recalculate({ announce: true }));
+  form.addEventListener("input", live);
+  form.addEventListener("change", live);
   form.addEventListener("keydown", stepper);
-  form.addEventListener("change", () => used(recalculate({ announce: true })));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    used(recalculate({ announce: true }));
+    live();
     $("results-h").focus();
   });
-  window.addEventListener("hashchange", () => {
+  addEventListener("hashchange", () => {
     fromFragment();
     recalculate();
   });
-  $("share-link").addEventListener("click", () => {
-    $("share-link").href = shareUrl();
-  });
+  $("share-link").addEventListener("click", (e) => { e.currentTarget.href = shareUrl(); });
   const copy = $("share-copy");
   if (navigator.clipboard) {
     copy.hidden = false;
