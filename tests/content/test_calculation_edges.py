@@ -5,9 +5,11 @@ their boundaries, the share link and what a link may change."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import yaml
 
 from buyerkit.content.calculation import (
     Result,
@@ -25,8 +27,10 @@ from buyerkit.content.calculation import (
     share_fragment,
     spec,
 )
+from buyerkit.content.calculators import Compiled, load_calculator
 from buyerkit.content.catalog import load_catalog
-from tests.conftest import DEMO_CONTENT
+from buyerkit.content.formula import parse
+from tests.conftest import DEMO_CONTENT, FIXTURES
 
 CATALOG = load_catalog(DEMO_CONTENT)
 ROI = CATALOG.calculators["renewal-roi"]
@@ -206,3 +210,114 @@ def test_the_spec_the_browser_reads():
                                                               "cumulative"]
     assert life["projection"]["series"][0]["chart"] is False
     assert life["payback"] is None and life["kind"] == "simulator"
+
+
+def _load(path: Path) -> Compiled:
+    problems: list = []
+    comp = load_calculator(path, problems)
+    assert problems == [] and comp is not None
+    return comp
+
+
+EDGES = _load(FIXTURES / "calculators/edges.yaml")
+
+
+@pytest.mark.parametrize("start,breakeven", [
+    ("-1", 1),       # month 1: exactly 0 counts as turned positive
+    ("-1.004", 1),   # -0.004 rounds to -0.00 (to the cent): counts as 0
+    ("-1.006", 2),   # -0.006 rounds to -0.01: not yet
+    ("-1.4", 2),     # -0.4 is 40 cents short
+    ("-3", 3),       # -2, -1, then exactly 0 in the last month
+    ("-3.5", None)]) # -2.5, -1.5, -0.5: not within the 3 months
+def test_breakeven_is_the_first_month_that_rounds_to_zero_or_more(start, breakeven):
+    r = read(EDGES, {"i.start": start})
+    result = compute(EDGES, r.values, r.scenario)
+    assert result.breakeven == breakeven and result.scenario == "expected"
+
+
+def test_an_output_whose_when_fails_does_not_stop_the_next():
+    r = read(EDGES, {"i.start": "-1"})
+    assert compute(EDGES, r.values, "expected").outputs == {"guarded": None,
+                                                            "after_guard": -2.0}
+    r = read(EDGES, {"i.start": "0.5"})
+    assert compute(EDGES, r.values, "expected").outputs == {"guarded": 2.0, "after_guard": 1.0}
+
+
+def test_a_negative_share_that_rounds_to_nothing_shows_no_minus():
+    assert format_value(-0.0004, "percent", "$") == "0%"
+    assert format_value(-0.004, "number", "$") == "0"
+
+
+def _written(v: dict) -> dict:
+    """A field as the spec must carry it, from the YAML alone (messages worded here)."""
+    def bound(x: float) -> str:
+        return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+    unit = f" {v['unit']}" if v.get("unit") else ""
+    return {"id": v["id"], "label": v["label"], "unit": v.get("unit"), "min": v["min"],
+            "max": v["max"], "step": v.get("step", 1), "value": v.get("default", v.get("value")),
+            "messages": {
+                "empty": "Enter a number.", "nan": NAN,
+                "long": "That number is too long to be real: use at most 15 digits.",
+                "range": f"Enter a number from {bound(v['min'])} to {bound(v['max'])}{unit}."}}
+
+
+SPEC_FILES = {"renewal-roi": DEMO_CONTENT / "calculators/renewal-roi.yaml",
+              "life-after-harborline": DEMO_CONTENT / "calculators/life-after-harborline.yaml",
+              "edges": FIXTURES / "calculators/edges.yaml"}
+ORDERS = {  # evaluation orders, worked out from which output uses which
+    "renewal-roi": (["churn_cost", "report_cost", "status_quo", "yearly_gain",
+                     "first_year_cost", "net_first_year", "roi", "monthly_net",
+                     "payback_months"], None),
+    "life-after-harborline": (["churn_month", "reports_month", "before_month",
+                               "full_gain_month", "after_month"],
+                              ["ramp", "before", "after", "cumulative"]),
+    "edges": (["guarded", "after_guard"], ["cumulative"]),
+}
+SCENARIO_NAMES = {"conservative": "Conservative", "expected": "Expected",
+                  "optimistic": "Optimistic"}
+
+
+@pytest.mark.parametrize("slug", list(SPEC_FILES))
+def test_the_spec_mirrors_the_content_file(slug):
+    """What static/formula.js reads, checked field by field against the YAML itself."""
+    raw = yaml.safe_load(SPEC_FILES[slug].read_text())
+    comp = EDGES if slug == "edges" else CATALOG.calculators[slug]
+    s = spec(comp)
+    assert (s["slug"], s["title"], s["kind"], s["currency"], s["payback"]) == \
+        (slug, raw["title"], raw.get("kind", "calculator"), raw.get("currency", "$"),
+         raw.get("payback"))
+    assert s["inputs"] == [_written(v) for v in raw["inputs"]]
+    assert s["assumptions"] == [_written(v) for v in raw.get("assumptions", [])]
+    assert s["outputs"] == [
+        {"id": o["id"], "label": o["label"], "format": o["format"],
+         "otherwise": o.get("otherwise"), "compare": o.get("compare", False),
+         "formula": parse(o["formula"]).ast,
+         "when": parse(o["when"]).ast if "when" in o else None} for o in raw["outputs"]]
+    assert s["order"] == ORDERS[slug][0]
+    if "scenarios" in raw:
+        assert s["scenarios"] == {
+            name: {"label": (raw["scenarios"].get(name) or {}).get("label")
+                   or SCENARIO_NAMES[name],
+                   "factors": (raw["scenarios"].get(name) or {}).get("factors", {})}
+            for name in SCENARIO_NAMES}
+    else:
+        assert s["scenarios"] is None
+    p = raw.get("projection")
+    if p:
+        assert s["projection"] == {
+            "months": p["months"], "breakeven": p.get("breakeven"),
+            "title": p.get("title", "Month by month"),
+            "breakeven_label": p.get("breakeven_label",
+                                     "Cumulative net gain turns positive in"),
+            "series": [{"id": x["id"], "label": x["label"],
+                        "format": x.get("format", "currency"), "chart": x.get("chart", True),
+                        "formula": parse(x["formula"]).ast} for x in p["series"]],
+            "order": ORDERS[slug][1]}
+    else:
+        assert s["projection"] is None
+    assert s["locale"] == "en"
+    assert s["messages"] == {"not_meaningful": NM,
+                             "breakeven_none": "not within {n} months at these numbers.",
+                             "breakeven_at": "month {m} of {n}.",
+                             "month_one": "{n} month", "month_other": "{n} months"}
