@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from buyerkit.pages.public import sitemap_routes
+from tests.browser.test_static_build import site  # noqa: F401  (the frozen site, served)
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 # Every key a page script reads from a fragment, and the prototype keys it must ignore.
@@ -25,7 +26,7 @@ VALUES = ["renewal-roi", "life-after-harborline", "renewal-risk-check", "fit", "
           "9" * 400, "", " ", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
           "\u202e", "\U0001f600", "%", "%zz", "%00", "a&b=c", "constructor",
           "00000000-0000-4000-8000-000000000000"]
-EXAMPLES = 300 if LONG else 20
+EXAMPLES = 300 if LONG else 15
 
 
 def _pair(k: str, v: str) -> str:
@@ -47,7 +48,11 @@ def pages(live) -> list[str]:
     """Every public page (each loads signals.js, which reads `g` and `j`)."""
     app = live.app
     with app.test_request_context():
-        return sorted({app.url_for(e, **v) for e, v in sitemap_routes(app)})
+        found = {app.url_for(e, **v) for e, v in sitemap_routes(app)}
+        # the verdict page reads its fragment too (verdict.js), but is not in the sitemap
+        found |= {app.url_for("diagnostics.result", slug=s)
+                  for s in app.extensions["buyerkit.catalog"].diagnostics}
+    return sorted(found)
 
 
 class Watcher:
@@ -117,3 +122,25 @@ def test_prototype_keys_are_ignored(page, live):
     expect(page.locator("#team-numbers")).to_be_visible()
     assert page.evaluate("() => ({}).x === undefined && typeof ({}).constructor === 'function'")
     assert watch.errors == []
+
+
+static_fragment = st.one_of(fragment, st.lists(st.tuples(
+    st.sampled_from(["a.symptom", "a.visibility", "a.trigger", "a.size", "a.role", "e", "g",
+                     "j", "a.__proto__", "__proto__"]),
+    st.one_of(st.sampled_from(["surprise_churn", "usage_unread", "new_leader", "50_199",
+                               "00000000-0000-4000-8000-000000000000", "x" * 40]),
+              st.text(max_size=20))), max_size=15).map(
+    lambda kv: "&".join(_pair(k, v) for k, v in kv)))
+
+
+@settings(max_examples=100 if LONG else 6, deadline=None, derandomize=not LONG, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(frag=static_fragment)
+def test_the_static_diagnostic_survives_generated_fragments(page, site, frag):  # noqa: F811
+    """The frozen diagnostic restores answers from `a.*` and `e` in its fragment."""
+    watch = Watcher(page)
+    page.goto(f"http://127.0.0.1:{site.port}/diagnostics/renewal-risk-check/#{frag}")
+    page.wait_for_load_state("networkidle")
+    shown = page.evaluate(SHOWN)
+    assert watch.errors == [] and watch.dialogs == [], frag
+    assert "NaN" not in shown and "Infinity" not in shown, frag
