@@ -39,7 +39,10 @@ def catalog_pages(catalog: Catalog) -> set[str]:
         pages.add("/pricing/")
     if catalog.comparison is not None:
         pages.add("/compare/")
-    return pages
+    # every page again under each other language's prefix (docs/languages.md)
+    site = catalog.site
+    others = [code for code in site.languages if code != site.default_language]
+    return pages | {f"/{code}{page}" for code in others for page in pages}
 
 
 def frozen_pages(dest: Path) -> set[str]:

@@ -74,3 +74,40 @@ def test_a_site_with_one_language_has_no_prefix(tmp_path, content_dir):
         assert client.get("/guides/cfo/").status_code == 200
     finally:
         app.extensions["buyerkit.store"].dispose()
+
+
+def test_pages_read_the_content_in_their_language(client):
+    german = client.get("/de/guides/cfo/").get_data(as_text=True)
+    assert "Die kurze Antwort" in german and 'href="/de/pricing/"' in german
+    english = client.get("/guides/cfo/").get_data(as_text=True)
+    assert "The short answer" in english and "Die kurze Antwort" not in english
+    diagnostic = client.get("/de/diagnostics/renewal-risk-check/").get_data(as_text=True)
+    assert "Was davon beschreibt Ihre letzten zwei Quartale am ehesten?" in diagnostic
+    # an untranslated guide falls back to the source
+    assert "Die kurze Antwort" not in client.get("/de/guides/it/").get_data(as_text=True)
+
+
+def test_the_sitemap_lists_every_page_in_every_language(client):
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    for path in ("/", "/guides/cfo/", "/calculators/renewal-roi/",
+                 "/diagnostics/renewal-risk-check/"):
+        assert f"<loc>https://harborline.example{path}</loc>" in xml
+        assert f"<loc>https://harborline.example/de{path}</loc>" in xml
+
+
+def test_the_freeze_writes_every_language_with_its_own_links(app, tmp_path):
+    from buyerkit.freeze.build import freeze_site
+
+    dest = tmp_path / "build"
+    freeze_site(app, dest, "https://score.harborline.example")
+    german = (dest / "de/guides/cfo/index.html").read_text()
+    assert "Die kurze Antwort" in german
+    page_links = [u for u in links(german)
+                  if not u.startswith(("/static/", "/brand/", "/customers/files/"))]
+    assert page_links and all(u.startswith("/de/") for u in page_links), page_links
+    assert ">3,5 Monate<" in (dest / "de/calculators/renewal-roi/index.html").read_text()
+    for path in ("guides/cfo/index.html", "calculators/renewal-roi/index.html", "index.html"):
+        english = (dest / path).read_text()
+        assert "Monate" not in english and "Die kurze Antwort" not in english
+        assert not any(u.startswith("/de/") for u in links(english)
+                       if "hreflang" not in u), path

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from flask import Flask, current_app, g, has_app_context
+from flask import Flask, current_app, has_request_context, request
 
 from buyerkit.content.brand import BrandFiles, load_brand
 from buyerkit.content.calculators import Compiled, load_calculator
@@ -268,6 +268,9 @@ def init_app(app: Flask) -> None:
 
 
 def get_catalog() -> Catalog:
-    """The content in the language of the page being served (pages/languages.py sets g.lang)."""
+    """The content in the language of the page being served (its URL prefix, which
+    pages/languages.py keeps in the request's environ)."""
     catalog = current_app.extensions["buyerkit.catalog"]
-    return catalog.in_language(g.get("lang")) if has_app_context() else catalog
+    if has_request_context() and catalog.views:
+        return catalog.in_language(request.environ.get("buyerkit.lang"))
+    return catalog

@@ -35,6 +35,7 @@ from werkzeug.routing import MapAdapter
 from werkzeug.security import safe_join
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
+from buyerkit.pages.languages import TWINS, pull_language, request_language, reset_locale
 from buyerkit.pages.public import is_public
 
 
@@ -102,8 +103,12 @@ def _memo_url_for(app: Flask) -> None:
     """Build each distinct link once per freeze (pages repeat the same nav and guide links)."""
     real = app.url_for
     cache: dict[Any, str] = {}
+    twins = app.extensions.get(TWINS, frozenset())
 
     def url_for(endpoint: str, /, **values: Any) -> str:
+        lang = request_language()  # a page under /de/ links to /de/ pages (pages/languages)
+        if lang and "lang" not in values and endpoint in twins:
+            values["lang"] = lang
         try:  # _link_key inlined: templates call this about thirty times a page
             if not values:
                 return cache[endpoint]
@@ -228,8 +233,10 @@ class PublicFreezer(Freezer):
         ctx.push()
         try:
             req = ctx.request
-            if req.routing_exception is not None or req.url_rule is None:
+            if req.routing_exception is not None or req.url_rule is None \
+                    or "lang" in req.view_args:  # another language: languages.pull_language
                 return None
+            reset_locale()  # Flask-Babel caches the locale in the app context the pages share
             endpoint = req.url_rule.endpoint
             if self._hooked(endpoint, req):
                 return None
@@ -240,6 +247,7 @@ class PublicFreezer(Freezer):
                 return rv.encode(), "text/html"
             resp = app.make_response(rv)
             if resp.status_code != 200 or resp.direct_passthrough or resp.is_streamed:
+                resp.close()  # a file sent as is: the full cycle sends it again
                 return None
             return resp.get_data(), resp.mimetype or ""
         except Exception:  # noqa: BLE001 - the full request cycle answers, and reports it
@@ -256,7 +264,9 @@ class PublicFreezer(Freezer):
         hooked = self._hooks.get(endpoint)
         if hooked is None:
             app = self.app
-            hooked = self._hooks[endpoint] = bool(app.url_value_preprocessors.get(None)) or any(
+            app_wide = [f for f in app.url_value_preprocessors.get(None, ())
+                        if f is not pull_language]  # the language: see _render
+            hooked = self._hooks[endpoint] = bool(app_wide) or any(
                 funcs.get(bp) for bp in req.blueprints for funcs in (
                     app.before_request_funcs, app.after_request_funcs,
                     app.teardown_request_funcs, app.url_value_preprocessors))

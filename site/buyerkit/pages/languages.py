@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, g, request, url_for
-from flask_babel import Babel, refresh
+from flask import Flask, abort, current_app, g, has_request_context, request, url_for
+from flask_babel import Babel
 from werkzeug.routing import Rule
 
 from buyerkit.content.catalog import get_catalog
@@ -23,6 +23,8 @@ from buyerkit.content.numbers import LANGUAGES
 PUBLIC = ("pages", "diagnostics", "calculators", "guides", "offering", "references", "handoff")
 NOT_TRANSLATED = {"references.media", "handoff.send_api"}  # files and the API: one address
 TWINS = "buyerkit.language_twins"
+ENVIRON = "buyerkit.lang"  # the request's language, kept with the request (not in g, which
+# a freeze shares between pages): content.catalog.get_catalog reads it too
 
 
 def languages() -> tuple[str, ...]:
@@ -36,9 +38,14 @@ def default_language() -> str:
     return get_catalog().site.default_language
 
 
+def request_language() -> str | None:
+    """The URL prefix's language of the request being served, None for the default."""
+    return request.environ.get(ENVIRON) if has_request_context() else None
+
+
 def current_language() -> str:
     """The language of this request's page: its URL prefix, else the site's default."""
-    return g.get("lang") or default_language()
+    return request_language() or default_language()
 
 
 def select_locale() -> str:
@@ -49,21 +56,26 @@ def select_locale() -> str:
         return "en"
 
 
-def _pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
+def reset_locale() -> None:
+    """Forget Flask-Babel's locale, cached in g: a freeze renders many pages in one app
+    context."""
+    g.pop("_flask_babel", None)
+
+
+def pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Take `lang` out of the view arguments; 404 for a language the site does not have."""
-    refresh()  # a fresh locale per request, also when several share one app context
+    reset_locale()
     if values is None or "lang" not in values:
-        g.lang = None
         return
     lang = values.pop("lang")
     if lang not in languages()[1:]:  # unknown, or the default's own prefix: no such page
         abort(404)
-    g.lang = lang
+    request.environ[ENVIRON] = lang
 
 
 def _add_language(endpoint: str, values: dict[str, Any]) -> None:
     """Links from a page in a non-default language stay in that language."""
-    lang = g.get("lang")
+    lang = request_language()
     if lang and endpoint in twins() and "lang" not in values:
         values["lang"] = lang
 
@@ -115,6 +127,6 @@ def init_app(app: Flask) -> None:
                              strict_slashes=rule.strict_slashes))
         found.add(rule.endpoint)
     app.extensions[TWINS] = frozenset(found)
-    app.url_value_preprocessor(_pull_language)
+    app.url_value_preprocessor(pull_language)
     app.url_defaults(_add_language)
     app.context_processor(_context)

@@ -23,6 +23,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from buyerkit.content.catalog import Catalog
+from buyerkit.pages.languages import TWINS
 
 PUBLIC_BLUEPRINTS = frozenset({"pages", "diagnostics", "calculators", "guides", "offering",
                                "seo", "brand", "references"})
@@ -71,17 +72,21 @@ def public_routes(app: Flask) -> Iterator[tuple[str, Values]]:
     Parameterised routes nobody can enumerate are skipped here (see `unenumerable`).
     """
     catalog: Catalog = app.extensions["buyerkit.catalog"]
+    site = catalog.site
+    others = [code for code in site.languages if code != site.default_language]
+    twins = app.extensions.get(TWINS, frozenset())
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         if "GET" not in (rule.methods or ()) or rule.endpoint == "static" \
-                or not is_public(rule.endpoint):
-            continue
-        if not rule.arguments:
-            yield rule.endpoint, {}
-            continue
+                or not is_public(rule.endpoint) or "lang" in rule.arguments:
+            continue  # a language's twin of a page: yielded with the page below
         gen = GENERATORS.get(rule.endpoint)
-        values = list(gen(catalog)) if gen else _catalog_keys(catalog, rule)
+        values = [{}] if not rule.arguments else \
+            list(gen(catalog)) if gen else _catalog_keys(catalog, rule)
         for v in values or ():
             yield rule.endpoint, v
+            if rule.endpoint in twins:  # the same page in every other site language
+                for code in others:
+                    yield rule.endpoint, {**v, "lang": code}
 
 
 def unenumerable(app: Flask) -> list[str]:
@@ -90,6 +95,7 @@ def unenumerable(app: Flask) -> list[str]:
     return sorted(rule.rule for rule in app.url_map.iter_rules()
                   if rule.arguments and "GET" in (rule.methods or ())
                   and rule.endpoint != "static" and is_public(rule.endpoint)
+                  and "lang" not in rule.arguments
                   and rule.endpoint not in GENERATORS and _catalog_keys(catalog, rule) is None)
 
 
