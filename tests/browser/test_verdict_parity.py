@@ -48,3 +48,14 @@ def test_the_static_pages_show_what_the_scorer_decides(page, site):  # noqa: F81
 def page(page):
     page.set_default_timeout(15_000)
     return page
+
+
+def test_the_static_result_shows_the_target_profile(page, site):  # noqa: F811
+    too_small = {"symptom": ("surprise_churn",), "visibility": ("usage_unread",),
+                 "trigger": ("new_leader",), "size": ("under_50",), "billing": ("annual",),
+                 "crm": ("salesforce",), "hosting": ("cloud_ok",), "role": ("founder",)}
+    page.goto(f"{site.url}/diagnostics/{SLUG}/")
+    tick(page, too_small)
+    assert shown(page)[1] == ("too_small_yet",)
+    profile = page.locator("#result dl.profile")
+    assert profile.is_visible() and "50 to 199; 200 to 999" in profile.inner_text()
