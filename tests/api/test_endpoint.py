@@ -32,7 +32,10 @@ def score_body(**extra):
 
 def test_api_only_has_no_page_report_or_static_route(api_app, api):
     endpoints = {r.endpoint for r in api_app.url_map.iter_rules()}
-    assert {e.split(".")[0] for e in endpoints} == {"api", "static"}
+    # The hand-off's blueprint brings /api/v1/handoff (frozen pages post to it); its page form
+    # is refused by the endpoint's gate like every other page.
+    assert {e.split(".")[0] for e in endpoints} == {"api", "handoff", "static"}
+    assert api.post(f"/handoff/{SLUG}/").status_code == 404
     for path in ("/", "/diagnostics/", f"/diagnostics/{SLUG}/", "/static/buyerkit.css",
                  "/sitemap.xml", "/reports/"):
         r = api.get(path)
