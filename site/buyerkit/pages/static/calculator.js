@@ -69,7 +69,7 @@ function needsOf(bad) {
 
 function blockedText(fields) {
   const labels = new Map(fieldsOf(spec).map(([, f]) => [f.id, f.label]));
-  return "Not worked out: check " + [...fields].sort().map((f) => labels.get(f)).join(", ") + " first.";
+  return `Not worked out: check ${fields.map((f) => labels.get(f)).join(", ")} first.`;
 }
 
 function svg(name, attrs, parent) {
@@ -231,16 +231,15 @@ export function recalculate({ announce = false } = {}) {
     }
   }
   setShare(read);
-  if (announce && ok) announceLater(result);
+  if (announce && ok) announceLater();
   return ok ? result : null;
 }
 
-function announceLater(result) {
+/** Tell screen readers the headline once typing pauses: the answer, cautious case first. */
+function announceLater() {
   clearTimeout(statusTimer);
   statusTimer = setTimeout(() => {
-    const keys = spec.outputs.filter((o) => o.compare);
-    $("results-status").textContent = "Results updated. " + keys
-      .map((o) => `${o.label}: ${outputText(spec, o, result.outputs.get(o.id))}.`).join(" ");
+    $("results-status").textContent = `Results updated. ${($("headline") || {}).innerText || ""}`;
   }, 800);
 }
 
@@ -254,18 +253,18 @@ function used(result) {
 
 /** ArrowUp / ArrowDown in a field move its value by the field's step, within its range. */
 function stepper(e) {
-  if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
-  const entry = fieldsOf(spec).find(([key]) => key === e.target.name);
-  if (!entry) return;
-  const f = entry[1];
-  const checked = checkValue(e.target.value, f);
-  if (checked.error) return;
+  const up = e.key === "ArrowUp";
+  const entry = (up || e.key === "ArrowDown") && fieldsOf(spec).find(([key]) => key === e.target.name);
+  const f = entry && entry[1];
+  const checked = f && checkValue(e.target.value, f);
+  if (!checked || checked.error) return;
   e.preventDefault();
   const decimals = (String(f.step).split(".")[1] || "").length;
-  const next = Number((checked.value + (e.key === "ArrowUp" ? f.step : -f.step)).toFixed(decimals));
+  const next = Number((checked.value + (up ? f.step : -f.step)).toFixed(decimals));
   e.target.value = plain(Math.min(f.max, Math.max(f.min, next)));
   e.target.dispatchEvent(new Event("input", { bubbles: true }));
 }
+
 
 function apply(read) {
   for (const [key] of fieldsOf(spec)) control(key).value = read.raw.get(key);
@@ -282,30 +281,14 @@ function fromFragment() {
   return read.state;
 }
 
-/** True while every field still holds the value the server rendered the results for. */
-function showsServerResults() {
-  for (const [key] of fieldsOf(spec)) {
-    const el = control(key);
-    if (el.value !== el.defaultValue) return false;
-  }
-  const checked = form.querySelector('input[name="s"]:checked');
-  return !checked || checked.defaultChecked;
-}
-
 async function start() {
   if (!form) return;
   spec = await loadSpec(form.dataset.calculator);
   if (!spec) return;
-  // Without numbers in the link the server's results, chart and table are already right:
-  // only the share links need the page; redrawing them would block the first interaction.
-  if (fromFragment() === "absent" && showsServerResults()) {
-    const read = readForm();
-    setShare(read);
-    if (spec.projection && read.errors === 0) {
-      lastResult = compute(spec, read.values, read.scenario);
-      drawCharts(lastResult);
-    }
-  } else recalculate();
+  // Numbers from the link (if any) go into the form; every result is recalculated, and the
+  // charts are drawn for the width of this screen.
+  fromFragment();
+  recalculate();
   addEventListener("resize", () => { if (lastResult) drawCharts(lastResult); });
   const live = () => used(recalculate({ announce: true }));
   form.addEventListener("input", live);
@@ -329,7 +312,7 @@ async function start() {
         await navigator.clipboard.writeText(shareUrl());
         $("share-copied").textContent = "Link copied.";
       } catch (e) {
-        $("share-copied").textContent = "Could not copy: use the link instead (right-click or long-press it).";
+        $("share-copied").textContent = "Could not copy: long-press or right-click the link instead.";
       }
     });
   }
