@@ -91,8 +91,8 @@ SITE_CASES = {
     "link": ("  base_url: https://harborline.example", "  base_url: http://harborline.example",
              "content/site.yaml:{line}:13: 'base_url' must be a link starting with https://, "
              "mailto:, tel: or / (got 'http://harborline.example')"),
-    "reference": ("    diagnostic: renewal-risk-check\n    we_solve: false",
-                  "    diagnostic: no-such-check\n    we_solve: false",
+    "reference": ("    diagnostic: renewal-risk-check\n    answers: {symptom: thin_pipeline}",
+                  "    diagnostic: no-such-check\n    answers: {symptom: thin_pipeline}",
                   "content/site.yaml:{line}:17: unknown diagnostic 'no-such-check'"),
     "bucket": ("  - bucket: efficiency", "  - bucket: growth",
                "content/site.yaml:{line}:13: 'bucket' must be 'retain_expand', 'acquire' or "
