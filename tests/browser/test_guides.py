@@ -143,7 +143,7 @@ def test_share_with_the_cfo_and_a_colleague_sees_the_same_numbers(browser, live)
     page.get_by_role("button", name="Next").click()
     page.check("input[name='role'][value='cs_leader']")
     page.get_by_role("button", name="See my result").click()
-    page.get_by_role("link", name="The guide for Champion").click()
+    page.get_by_role("link", name="The guide for Champion", exact=True).click()
     ready(page)
     expect(page.locator("#team-numbers")).to_contain_text("A mandate")
 

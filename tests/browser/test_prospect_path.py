@@ -297,3 +297,28 @@ def test_the_frozen_verdict_has_the_same_blocks_and_reloads(browser, live, site)
     assert blocks(page) == served
     no_sideways_scroll(page)
     context.close()
+
+
+# ---- long pages: a way through, progress, print --------------------------------------------
+
+def test_long_guides_and_the_kit_open_with_a_contents_list_and_the_kit_counts(view, live):
+    page = view
+    page.goto(f"{live.url}/guides/cfo/")
+    toc = page.get_by_role("navigation", name="On this page")
+    expect(toc).to_be_visible()
+    toc.get_by_role("link", name="What to do before a decision").click()
+    expect(page.locator("#before-h")).to_be_in_viewport()
+    page.goto(f"{live.url}/kit/")
+    expect(page.get_by_role("navigation", name="On this page")).to_be_visible()
+    boxes = page.locator("input[data-done]")
+    total = boxes.count()
+    status = page.locator("[data-checklist-status]")
+    expect(status).to_have_text(f"0 of {total} done.")
+    boxes.first.check()
+    expect(status).to_contain_text(f"1 of {total} done.")
+    expect(page.get_by_role("button", name=re.compile("^Print the checklist"))).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".checklist")).to_be_visible()
+    expect(page.locator(".kit-role details").first).to_be_hidden()
+    expect(page.locator(".toc")).to_be_hidden()
+    no_sideways_scroll(page)
