@@ -25,6 +25,7 @@ from buyerkit.content.scoring import Answers, Result, check_answers, score
 from buyerkit.pages import verdict
 from buyerkit.pages.forms import step_form
 from buyerkit.pages.guides import absolute_url, guide_email, mailto
+from buyerkit.pages.languages import current_language
 from buyerkit.pages.public import generator
 from buyerkit.signals.events import (
     Channel,
@@ -119,6 +120,7 @@ def _finish(d: Diagnostic, answers: Answers, ctx: dict[str, str]) -> Response:
         id=ctx["event"], subject=d.slug, verdict=result.verdict, reasons=result.codes,
         bucket=result.bucket, trigger=result.trigger, bands=dict(result.bands),
         journey=ctx["journey"], group=ctx["_group"] or None, channel=_channel(ctx),
+        lang=current_language(),
     )
     record_page(event, honeypot=bool(request.form.get(HONEYPOT)))
     query = verdict.verdict_query(d, answers, ctx["journey"], ctx["_group"])

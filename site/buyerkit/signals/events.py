@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pydantic
 from pydantic import ConfigDict, Field
 
+from buyerkit.content.numbers import LANGUAGES
+
 _TOKEN = re.compile(r"[^a-z0-9_.-]+")
 TOKEN_MAX = 64
 
@@ -129,15 +131,19 @@ class DiagnosticCompleted(Event):
     bucket: str | None
     trigger: str
     bands: dict[str, str] = field(default_factory=dict)
+    lang: str | None = None  # the page's language (docs/languages.md): a known code or nothing
 
     def properties(self) -> dict[str, Any]:
-        return {
+        props = {
             "verdict": self.verdict,
             "reasons": ",".join(self.reasons)[:400],
             "bucket": self.bucket,
             "trigger": self.trigger,
             "bands": {k: clean_token(v) for k, v in sorted(self.bands.items()) if k in BANDS},
         }
+        if self.lang in LANGUAGES:  # an allowlisted code; anything else is not stored
+            props["lang"] = self.lang
+        return props
 
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,62}$"
