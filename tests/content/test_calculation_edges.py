@@ -321,3 +321,17 @@ def test_the_spec_mirrors_the_content_file(slug):
                              "breakeven_none": "not within {n} months at these numbers.",
                              "breakeven_at": "month {m} of {n}.",
                              "month_one": "{n} month", "month_other": "{n} months"}
+
+
+def test_the_spec_in_german_uses_the_catalogs_singular_and_plural(app):
+    """The German page's spec: each message from de/messages.po, month forms by number."""
+    comp = app.extensions["buyerkit.catalog"].calculators["renewal-roi"]
+    with app.test_request_context("/de/calculators/renewal-roi/"):
+        app.preprocess_request()
+        s = spec(comp)
+    assert s["locale"] == "de"
+    assert s["messages"] == {"not_meaningful": "Bei diesen Zahlen nicht aussagekräftig",
+                             "breakeven_none": "bei diesen Zahlen nicht innerhalb von {n} "
+                                               "Monaten.",
+                             "breakeven_at": "Monat {m} von {n}.", "month_one": "{n} Monat",
+                             "month_other": "{n} Monate"}

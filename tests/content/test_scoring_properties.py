@@ -361,3 +361,12 @@ def test_buckets_follow_points_and_a_negative_answer_adds_nothing():
                            (["zero1", "one", "two"], "retain_expand"),
                            (["two", "three"], "efficiency")):
         assert score(d, check_answers(d, {"a": picked})[0]).bucket == bucket, picked
+
+
+def test_one_step_of_a_form_checks_only_its_own_questions():
+    """`only`: the questions of one step; the others are neither required nor kept."""
+    assert check_answers(FORM, {"size": "large"}, only={"size"}) == ({"size": ("large",)}, [])
+    answers, errors = check_answers(FORM, {"seen": ["usage"], "size": "large"}, only={"seen"})
+    assert (answers, errors) == ({"seen": ("usage",)}, [])
+    _, errors = check_answers(FORM, {}, only={"size"})
+    assert [(e.field, e.message) for e in errors] == [("size", "Choose one answer.")]
