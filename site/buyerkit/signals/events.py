@@ -297,7 +297,8 @@ class ReferencePlayed(ReferenceViewed):
     """A story's clip was played: quartile 0 when it started, 1 to 4 as each quarter ended."""
 
     kind: ClassVar[str] = "reference_played"
-    quartile: Annotated[int, pydantic.Strict(), Field(ge=0, le=4)]
+    quartile: Annotated[int, pydantic.BeforeValidator(_whole_number), pydantic.Strict(),
+                        Field(ge=0, le=4)]  # 1.0 is 1, as JSON Schema's integer says
 
     def properties(self) -> dict[str, Any]:
         return {**super().properties(), "quartile": self.quartile}
