@@ -191,6 +191,20 @@ PROTECT_CASES = {
     "table": ({"a": 2, "b": 10, "c": 10, "d": 10},
               [["a", "c"], ["b", "d"], ["a", "b"], ["c", "d"]],
               {"a": "<5", "b": "hidden", "c": "hidden", "d": "hidden"}),
+    # a hidden 5 is 5 or more to the reader: 4 + 5 = 9 leaves a anything from 1 to 4
+    "hidden-five": ({"a": 4, "b": 5, "c": 9}, [["a", "b", "c"]],
+                    {"a": "<5", "b": "hidden", "c": 9}),
+    # three small cells making 5: each could be 1 to 3; no more is hidden
+    "three-small-make-5": ({"a": 1, "b": 2, "c": 2, "d": 20}, [["a", "b", "c", "d"]],
+                           {"a": "<5", "b": "<5", "c": "<5", "d": 20}),
+    # four making 5: each is 1 or 2, two values left: enough
+    "four-small-make-5": ({"a": 1, "b": 1, "c": 1, "d": 2, "e": 20}, [list("abcde")],
+                          {"a": "<5", "b": "<5", "c": "<5", "d": "<5", "e": 20}),
+    # x (5) hidden for y's sake; in the second column x + a + b = 7 with x >= 5 pins a and b
+    # at 1 each, whatever order the hidden cells come in: c must go too
+    "large-before-small": ({"x": 5, "y": 2, "a": 1, "b": 1, "c": 20},
+                           [["x", "y"], ["x", "a", "b", "c"]],
+                           {"x": "hidden", "y": "<5", "a": "<5", "b": "<5", "c": "hidden"}),
     # the same table with its totals read in another order: a second pass is needed
     "table-second-pass": ({"a": 2, "b": 10, "c": 10, "d": 10},
                           [["b", "d"], ["c", "d"], ["a", "c"], ["a", "b"]],
@@ -213,6 +227,11 @@ def test_a_sum_of_hidden_parts(parts, shown):
 def test_other_stops_growing_once_it_reaches_5():
     rows = {"a": [3], "b": [2], "c": [9], "d": [20]}
     assert merge_small(rows) == (["c", "d"], ["a", "b"])
+
+
+def test_other_takes_the_smallest_row_first_in_order_and_never_an_empty_one():
+    assert merge_small({"a": [2], "z": [0], "b": [9]}) == ([], ["a", "b"])
+    assert merge_small({"z": [3], "b": [6], "a": [6]}) == (["a"], ["z", "b"])
 
 
 def test_a_column_of_ones_is_merged_before_it_reaches_protect():
