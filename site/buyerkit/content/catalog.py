@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from flask import Flask, current_app, has_request_context, request
 
+from buyerkit.content.branching import check_branching
 from buyerkit.content.brand import BrandFiles, load_brand
 from buyerkit.content.calculators import Compiled, load_calculator
 from buyerkit.content.guides import load_comparison, load_guides, load_pricing
@@ -154,6 +155,7 @@ def load_diagnostic(path: Path, problems: list[ContentProblem]) -> Diagnostic | 
     check_slug_name(src, problems)
     d = d.model_copy(update={"slug": path.stem})
     _check_diagnostic(src, d, problems)
+    check_branching(src, d, problems)
     return d if len(problems) == before else None
 
 
@@ -242,10 +244,11 @@ def _load_catalog(root: Path) -> Catalog:
     brand = load_brand(root, site_src, site.brand, TEMPLATES, problems) if site else BrandFiles()
     texts, missing = {}, []
     if site is not None:
-        check_names(root, site.languages, problems)
+        unlisted = check_names(root, site.languages, problems)
         if not problems:
             texts, missing = build_languages(root, site, diagnostics, calculators, guides,
                                              problems)
+            missing = unlisted + missing
     if problems:
         raise ContentErrors(problems)
     assert site is not None

@@ -17,7 +17,7 @@ from typing import Any
 
 from buyerkit.content.loading import Loc, Source, load_yaml
 from buyerkit.content.numbers import LANGUAGES
-from buyerkit.errors import ContentProblem
+from buyerkit.errors import ContentProblem, ContentWarning
 
 # `name.xx.yaml` / `name.xx.md`: a translation of `name.yaml` / `name.md` into language xx.
 TRANSLATION = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)"
@@ -31,7 +31,7 @@ FIXED: dict[str, frozenset[str]] = {
                        "campaign", "network", "handle", "file"}),
     "diagnostic": frozenset({"points", "bucket", "trigger", "reason", "disqualifies",
                              "exclusive", "kind", "required", "scores", "records", "thresholds",
-                             "minutes", "for_reasons", "show_contact", "url"}),
+                             "minutes", "for_reasons", "show_contact", "url", "show_if"}),
     "calculator": frozenset({"formula", "when", "format", "compare", "min", "max", "step",
                              "default", "value", "factors", "currency", "payback", "months",
                              "breakeven", "chart", "kind"}),
@@ -55,8 +55,11 @@ def translation_path(source: Path, lang: str) -> Path:
     return source.with_name(f"{source.stem}.{lang}{source.suffix}")
 
 
-def check_names(root: Path, languages: tuple[str, ...], problems: list[ContentProblem]) -> None:
-    """A translation file in a language buyerkit or the site does not know, or of no source."""
+def check_names(root: Path, languages: tuple[str, ...],
+                problems: list[ContentProblem]) -> list[ContentWarning]:
+    """A translation file in a language buyerkit does not know, or of no source: an error;
+    in a language the site does not list (yet): a warning, and the file is not read."""
+    warnings: list[ContentWarning] = []
     for path in sorted(root.rglob("*.*")):
         m = TRANSLATION.match(path.name)
         if not m or "theme" in path.relative_to(root).parts or "media" in path.parts:
@@ -68,11 +71,12 @@ def check_names(root: Path, languages: tuple[str, ...], problems: list[ContentPr
             problems.append(src.problem((), f"unknown language code '{lang}' in the file name "
                                         f"(buyerkit knows {known})"))
         elif lang not in languages:
-            problems.append(src.problem((), f"'{lang}' is not one of site.yaml's languages: "
-                                        "add it there, or remove this file"))
+            warnings.append(ContentWarning(src.name, 1, 1, f"'{lang}' is not one of site.yaml's "
+                                           "languages: add it there, or remove this file"))
         elif not path.with_name(f"{m.group('stem')}.{m.group('ext')}").is_file():
             problems.append(src.problem((), f"translates '{m.group('stem')}.{m.group('ext')}', "
                                         "which does not exist"))
+    return warnings
 
 
 def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
