@@ -247,3 +247,8 @@ def test_a_closed_level_is_given_back_exactly_once(head, inner, opening, tail):
                 parse(text)
         else:
             parse(text)
+
+
+def test_round_half_away_rounds_to_whole_units_by_default():
+    assert (round_half_away(2.45), round_half_away(-2.5), round_half_away(0.4)) == \
+        (2.0, -3.0, 0.0)
