@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 
 from buyerkit.content.catalog import Catalog, get_catalog
 from buyerkit.content.schema import BUCKETS, TRIGGERS
@@ -66,13 +67,14 @@ def guide_email(site: Site, guide: Guide | None, url: str) -> tuple[str, str]:
     """Subject and body of the e-mail draft that shares a guide (or the kit when None)."""
     vendor = site.vendor.name
     if guide is None:
-        return (f"Our decision kit for {vendor}",
-                f"Hi,\n\nHere is one page with every role's guide to {vendor} and a checklist of "
-                f"what each of us has to do before we decide:\n\n{url}\n\n"
-                "There is nothing to sign up for.")
-    return (f"For our {guide.meta.name}: {guide.meta.title}",
-            f"Hi,\n\nI am looking at {vendor}. This guide answers the questions our "
-            f"{guide.meta.name} will ask:\n\n{url}\n\nThere is nothing to sign up for.")
+        return (gettext("Our decision kit for %(vendor)s", vendor=vendor),
+                gettext("Hi,\n\nHere is one page with every role's guide to %(vendor)s and a "
+                        "checklist of what each of us has to do before we decide:\n\n%(url)s"
+                        "\n\nThere is nothing to sign up for.", vendor=vendor, url=url))
+    return (gettext("For our %(role)s: %(title)s", role=guide.meta.name, title=guide.meta.title),
+            gettext("Hi,\n\nI am looking at %(vendor)s. This guide answers the questions our "
+                    "%(role)s will ask:\n\n%(url)s\n\nThere is nothing to sign up for.",
+                    vendor=vendor, role=guide.meta.name, url=url))
 
 
 def _page_context(catalog: Catalog, guide: Guide | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
 from flask_babel import Babel
 from werkzeug.routing import Rule
@@ -103,14 +104,43 @@ def alternates() -> list[tuple[str, str]]:
     return [(code, language_url(code)) for code in languages()]
 
 
+# The source file each translatable page shows; pages of other endpoints (pricing, the
+# comparison, customer stories) have no translations yet and always fall back.
+SOURCES = {"pages.home": "site.yaml", "guides.guide": "guides/{role}.md",
+           "calculators.show": "calculators/{slug}.yaml",
+           "diagnostics.run": "diagnostics/{slug}.yaml",
+           "diagnostics.result": "diagnostics/{slug}.yaml", "diagnostics.index": None,
+           "calculators.index": None, "guides.index": None, "guides.kit": None}
+
+
+def fallback() -> bool:
+    """True when this page, under a language's prefix, shows the default language's text."""
+    if request_language() is None or request.endpoint not in twins():
+        return False
+    if request.endpoint not in SOURCES:
+        return True
+    source = SOURCES[request.endpoint]
+    if source is None:
+        return False
+    return source.format(**(request.view_args or {})) in get_catalog().fallbacks
+
+
 def _context() -> dict[str, Any]:
+    """What base.html needs: <html lang>, hreflang alternates, the switch, the fallback note."""
     try:
         lang = current_language()
-        others = [(code, LANGUAGES[code], url) for code, url in alternates() if code != lang]
+        links = alternates()
+        base = get_catalog().site.vendor.base_url.rstrip("/")
+        default = default_language()
     except (KeyError, RuntimeError):
         return {"page_language": "en", "other_languages": [], "alternates": []}
-    return {"page_language": lang, "other_languages": others, "alternates": alternates(),
-            "language_names": LANGUAGES}
+    return {"page_language": lang, "default_language": default,
+            "other_languages": [(code, LANGUAGES[code], url) for code, url in links
+                                if code != lang],
+            "alternates": [(code, base + url) for code, url in links],
+            "language_fallback": fallback(), "language_names": LANGUAGES,
+            # the default language named in the page's language ("Englisch" on a German page)
+            "default_language_name": Locale.parse(lang).languages.get(default, default)}
 
 
 def init_app(app: Flask) -> None:
