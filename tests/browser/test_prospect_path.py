@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import test_static_build as static_build
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import PERSON_UA, assert_accessible
 from tests.browser.test_diagnostic import BASE, STEPS, VERDICTS, answer_by_pointer
 
 SLUG = "renewal-risk-check"
@@ -280,21 +280,31 @@ def blocks(page) -> list[tuple[str, str, list[str]]]:
 
 
 def test_the_frozen_verdict_has_the_same_blocks_and_reloads(browser, live, site):
-    context = browser.new_context(viewport=SIZES["phone"])
+    context = browser.new_context(viewport=SIZES["phone"], user_agent=PERSON_UA)
     page = context.new_page()
     answers = {**BASE, "group": ["security", "it"]}
     page.goto(live.url + verdict_url(answers))
     served = blocks(page)
     page.goto(f"{site.url}/diagnostics/{SLUG}/")
+    journey = static_build.journey_of(page)
     static_build.answer_by_pointer(page, answers)
     expect(page.locator("[data-outcome='fit'] h1")).to_be_focused()
     frozen = blocks(page)
     assert [b[0] for b in served] == ["next", "share"]
     assert frozen == served
     assert "e=" in page.url and "a.symptom=surprise_churn" in page.url
+
+    def completed() -> int:  # every completion the endpoint holds (it answers after storing)
+        return len(site.endpoint.store.rows(kind="diagnostic_completed"))
+
+    ours = [r for r in static_build.rows_of(site, journey, 1)
+            if r["kind"] == "diagnostic_completed"]
+    assert len(ours) == 1
+    before = completed()
     page.reload()  # the fragment holds the answers: the same verdict, asked under the same id
     expect(page.locator("[data-outcome='fit'] h1")).to_be_visible()
     assert blocks(page) == served
+    assert completed() == before  # stored once: the endpoint keeps one event per id
     no_sideways_scroll(page)
     context.close()
 

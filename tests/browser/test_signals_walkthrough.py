@@ -47,7 +47,7 @@ def test_three_people_leave_exactly_their_events_and_nothing_of_themselves(peopl
         a.get_by_role("button", name="See my result" if step == len(STEPS) - 1
                       else "Next").click()
     expect(a.get_by_role("heading", level=1)).to_contain_text("good fit")
-    a.get_by_role("link", name="The guide for Champion").click()
+    a.get_by_role("link", name="The guide for Champion", exact=True).click()
     expect(a.locator("html")).to_have_attribute("data-guide-ready", "true")
     a.get_by_label("What to share").select_option("cfo")
     a.get_by_role("button", name="Copy link").click()

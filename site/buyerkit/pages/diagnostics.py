@@ -26,7 +26,6 @@ from buyerkit.pages import verdict
 from buyerkit.pages.forms import step_form
 from buyerkit.pages.guides import absolute_url, guide_email, mailto
 from buyerkit.pages.languages import current_language
-from buyerkit.pages.public import generator
 from buyerkit.signals.events import (
     Channel,
     DiagnosticCompleted,
@@ -172,12 +171,6 @@ def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
 def share_mailto(guide: Any, path: str) -> str:
     """An e-mail draft sharing a guide (or the kit when None) at this site path."""
     return mailto(*guide_email(get_catalog().site, guide, absolute_url(get_catalog().site, path)))
-
-
-@generator("diagnostics.result")
-def _no_frozen_result(catalog: Any) -> list[dict[str, str]]:
-    """Never frozen: the static build shows its verdict on the diagnostic's own page."""
-    return []
 
 
 @bp.get("/<slug>/result/")

@@ -29,6 +29,10 @@ PUBLIC_BLUEPRINTS = frozenset({"pages", "diagnostics", "calculators", "guides", 
                                "seo", "brand", "references"})
 # Public files that are not pages: frozen, but not listed in sitemap.xml.
 NOT_IN_SITEMAP = frozenset({"seo.not_found", "seo.robots", "seo.sitemap"})
+# Pages of a public blueprint that only Flask serves: never frozen, never in the sitemap.
+# The verdict's own address holds the prospect's answers; the static build shows its
+# verdict on the diagnostic's page instead.
+SERVED_ONLY = frozenset({"diagnostics.result"})
 
 Values = dict[str, Any]
 Generator = Callable[[Catalog], Iterable[Values]]
@@ -47,7 +51,7 @@ def generator(endpoint: str) -> Callable[[Generator], Generator]:
 
 def is_public(endpoint: str | None) -> bool:
     """True for an endpoint of a public blueprint (or the static files)."""
-    if not endpoint:
+    if not endpoint or endpoint in SERVED_ONLY:
         return False
     blueprint, _, name = endpoint.rpartition(".")
     return endpoint == "static" or blueprint in PUBLIC_BLUEPRINTS
