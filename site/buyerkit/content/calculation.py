@@ -280,7 +280,7 @@ def spec(comp: Compiled) -> dict[str, Any]:
         "scenarios": None,
         "projection": None,
         "locale": language(),
-        "messages": {"not_meaningful": str(NOT_MEANINGFUL),
+        "messages": {"not_meaningful": str(NOT_MEANINGFUL), "scenario": gettext("Scenario"),
                      "breakeven_none": gettext("not within %(n)s months at these numbers.",
                                                n="{n}"),
                      "breakeven_at": gettext("month %(m)s of %(n)s.", m="{m}", n="{n}"),

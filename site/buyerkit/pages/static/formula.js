@@ -337,7 +337,9 @@ export async function resultsFromFragment(params) {
   if (read.state !== "ok") return null;
   const result = compute(spec, read.values, read.scenario);
   const rows = [];
-  if (spec.scenarios) rows.push({ label: "Scenario", text: scenarioLabel(spec, read.scenario) });
+  if (spec.scenarios) {
+    rows.push({ label: spec.messages.scenario || "Scenario", text: scenarioLabel(spec, read.scenario) });
+  }
   for (const o of spec.outputs) {
     rows.push({ label: o.label, text: outputText(spec, o, result.outputs.get(o.id)) });
   }
