@@ -93,14 +93,15 @@ class Endpoint:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early; see {self.log}")
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/api/v1/health")
                 if conn.getresponse().status == 200:
-                    conn.close()
                     return
             except OSError:
                 pass
+            finally:
+                conn.close()  # also when the worker was not ready: no socket left open
             time.sleep(0.1)
         self.kill()
         raise RuntimeError(f"gunicorn did not answer within {timeout} s; see {self.log}")

@@ -57,6 +57,7 @@ class Slowloris:
                     s.sendall(b"X-Slow: 1\r\n")
                 except OSError:
                     self.socks.remove(s)
+                    s.close()
 
     def alive(self) -> int:
         """Slow connections the server still holds open (a closed one reads as EOF)."""
@@ -84,8 +85,8 @@ def others(port: int, n: int = 20, timeout: float = 3.0) -> tuple[int, float]:
     served, worst = 0, 0.0
     for i in range(n):
         t0 = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
             if i % 2:
                 body = json.dumps({"diagnostic": "renewal-risk-check", "answers": FIT,
                                    "event_id": str(uuid.uuid4())})
@@ -94,9 +95,10 @@ def others(port: int, n: int = 20, timeout: float = 3.0) -> tuple[int, float]:
             else:
                 conn.request("GET", "/api/v1/health")
             ok = conn.getresponse().status == 200
-            conn.close()
         except OSError:
             ok = False
+        finally:
+            conn.close()
         worst = max(worst, time.monotonic() - t0)
         served += ok
     return served, worst
