@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from buyerkit.content.catalog import Catalog, get_catalog
 from buyerkit.content.schema import BUCKETS, TRIGGERS
@@ -26,6 +26,14 @@ def absolute_url(site: Site, path: str) -> str:
     return site.vendor.base_url.rstrip("/") + path
 
 
+# content.schema's bucket and trigger names, marked for extraction (tools/i18n.sh): the page
+# shows them through gettext(name) below.
+_NAMES = (lazy_gettext("Retain and expand customers"), lazy_gettext("Acquire new customers"),
+          lazy_gettext("Grow more efficiently"), lazy_gettext("An authority shift"),
+          lazy_gettext("A mandate"), lazy_gettext("Personal drive"),
+          lazy_gettext("No trigger yet"))
+
+
 def numbers_labels(catalog: Catalog) -> dict[str, Any]:
     """What the page script needs to turn fragment codes into words: only known codes show."""
     return {
@@ -35,9 +43,20 @@ def numbers_labels(catalog: Catalog) -> dict[str, Any]:
                                 for v in ("fit", "not_now", "not_a_fit")}}
             for slug, d in catalog.diagnostics.items()
         },
-        "buckets": BUCKETS,
-        "triggers": TRIGGERS,
+        "buckets": {k: gettext(v) for k, v in BUCKETS.items()},
+        "triggers": {k: gettext(v) for k, v in TRIGGERS.items()},
         "roles": {role: g.meta.name for role, g in catalog.guides.items()},
+        # the script's own words, in the page's language (no second translation system)
+        "messages": {
+            "check_taken": gettext("Check taken"), "result": gettext("Result"),
+            "problem_area": gettext("Problem area"),
+            "urgency": gettext("What makes it urgent"),
+            "shared_from": gettext("Shared with you from the guide for {name}."),
+            "some_unread": gettext("Some of the numbers in this link could not be read, so "
+                                   "they are left out."),
+            "none_read": gettext("The numbers in this link could not be read, so this is the "
+                                 "general guide."),
+        },
     }
 
 

@@ -27,6 +27,11 @@ function own(obj, key) {
   return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
+/** This script's words in the page's language: they come with the labels (guides.py). */
+function words(labels) {
+  return labels.messages;
+}
+
 /** The numbers params of a fragment, without the group, the sender or the checklist. */
 function numberParams(params) {
   const out = new URLSearchParams();
@@ -42,10 +47,11 @@ function diagnosticRows(params, labels) {
   const diag = SLUG.test(d) ? own(labels.diagnostics, d) : undefined;
   const v = params.get("v");
   if (!diag || !VERDICTS.includes(v)) return { rows: [], bad: true };
-  const rows = [["Check taken", diag.title], ["Result", diag.verdicts[v]]];
+  const m = words(labels);
+  const rows = [[m.check_taken, diag.title], [m.result, diag.verdicts[v]]];
   let bad = false;
-  for (const [key, table, label] of [["b", labels.buckets, "Problem area"],
-                                     ["t", labels.triggers, "What makes it urgent"]]) {
+  for (const [key, table, label] of [["b", labels.buckets, m.problem_area],
+                                     ["t", labels.triggers, m.urgency]]) {
     if (!params.has(key)) continue;
     const text = own(table, params.get(key));
     if (typeof text === "string") rows.push([label, text]);
@@ -116,15 +122,13 @@ async function personalise() {
   const sender = params.get("from");
   const senderName = sender && SLUG.test(sender) ? own(labels.roles, sender) : undefined;
   from.hidden = !(shown && typeof senderName === "string");
-  if (!from.hidden) from.textContent = `Shared with you from the guide for ${senderName}.`;
+  if (!from.hidden) from.textContent = words(labels).shared_from.replace("{name}", senderName);
   section.hidden = !shown;
 
   if (notice) {
     const bad = diag.bad || calcBad;
     notice.hidden = !bad;
-    notice.textContent = !bad ? "" : shown
-      ? "Some of the numbers in this link could not be read, so they are left out."
-      : "The numbers in this link could not be read, so this is the general guide.";
+    notice.textContent = !bad ? "" : shown ? words(labels).some_unread : words(labels).none_read;
   }
   return shown;
 }
