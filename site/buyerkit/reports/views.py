@@ -34,6 +34,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from buyerkit.content.catalog import get_catalog
+from buyerkit.handoff import counts as handoff_counts
 from buyerkit.reports import accounts
 from buyerkit.reports import settings as report_settings
 from buyerkit.reports import spend as spend_store
@@ -213,7 +214,7 @@ def _page(name: str) -> Response:
         diagnostics=catalog.diagnostics, args=args, fmt=fmt, bar_chart=bar_chart,
         trend_chart=trend_chart, presets=PRESETS, link=link, note=NOTE, describe=describe,
         price_note=report_settings.price_source(catalog), close_form=CloseRateForm(),
-        observed=observed,
+        observed=observed, handoffs=handoff_counts() if name == "overview" else None,
         logout=LogoutForm(), **row_links(period))
     return Response(html, status=400 if errors or plan_errors else 200)
 

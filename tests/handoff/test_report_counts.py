@@ -1,0 +1,23 @@
+"""Marketing sees contact requests only as counts on the reports' overview, never joined to
+the signals."""
+
+from __future__ import annotations
+
+from buyerkit.reports import accounts
+from tests.handoff.conftest import EMAIL, api_body
+from tests.reports.conftest import PASSWORD
+from tests.reports.test_auth import login
+
+
+def test_the_overview_counts_contact_requests_and_shows_nothing_else(hook_app, answers):
+    client = hook_app.test_client()
+    accounts.add(hook_app.extensions["buyerkit.store"].engine, "alice", PASSWORD)
+    login(client)
+    before = client.get("/reports/").get_data(as_text=True)
+    assert "Contact requests prospects chose to send" not in before  # none yet: no line
+    for _ in range(2):
+        assert client.post("/api/v1/handoff", json=api_body(answers)).status_code == 201
+    page = client.get("/reports/").get_data(as_text=True)
+    assert ("Contact requests prospects chose to send, kept apart from these signals and "
+            "counted only: 0 delivered, 0 failed, 2 waiting") in page
+    assert EMAIL not in page
