@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
+
 from buyerkit.content.schema.diagnostic import Diagnostic, Question
 
 Answers = dict[str, tuple[str, ...]]
@@ -56,24 +58,26 @@ def _check_one(q: Question, value: Any) -> tuple[tuple[str, ...], str | None]:
     elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         values = tuple(value)
     else:
-        return (), "Answer with an option value or a list of option values."
+        return (), gettext("Answer with an option value or a list of option values.")
     if not values:
         if q.required:
-            return (), "Choose one answer." if q.kind == "single" else "Choose at least one answer."
+            return (), gettext("Choose one answer.") if q.kind == "single" \
+                else gettext("Choose at least one answer.")
         return (), None
     if q.kind == "single" and len(values) > 1:
-        return (), "Choose only one answer."
+        return (), gettext("Choose only one answer.")
     known = {o.value: o for o in q.options}
     for v in values:
         if v not in known:
             shown = v if len(v) <= MAX_VALUE_LEN else v[:MAX_VALUE_LEN] + "…"
-            return (), f"'{shown}' is not one of the answers."
+            return (), gettext("'%(value)s' is not one of the answers.", value=shown)
     if len(set(values)) != len(values):
-        return (), "Choose each answer once."
+        return (), gettext("Choose each answer once.")
     if len(values) > 1:
         for v in values:
             if known[v].exclusive:
-                return (), f"'{known[v].label}' cannot be combined with other answers."
+                return (), gettext("'%(label)s' cannot be combined with other answers.",
+                                   label=known[v].label)
     order = [o.value for o in q.options]
     return tuple(sorted(values, key=order.index)), None
 
