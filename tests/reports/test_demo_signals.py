@@ -51,13 +51,17 @@ def _outcomes(d: Diagnostic, bands: tuple[tuple[str, str], ...]) -> set[tuple]:
         if q.records:
             band = recorded.get(q.records)
             fixed[q.id] = tuple(band.split("-")) if band else ()
-        else:
+        elif q.scores != "none" or any(o.disqualifies or o.trigger or o.bucket or o.reason
+                                       for o in q.options):
             open_questions.append(q)
+        elif q.required:
+            fixed[q.id] = (q.options[0].value,)  # can change nothing a verdict shows
     found = set()
     for combo in itertools.product(*(choices(q) for q in open_questions)):
         raw = {**fixed, **{q.id: list(c) for q, c in zip(open_questions, combo, strict=True)}}
         answers, errors = check_answers(d, {k: list(v) for k, v in raw.items() if v})
-        assert errors == []
+        if errors:
+            continue  # an answer to a question these answers do not ask
         r = score(d, answers)
         found.add((r.verdict, ",".join(r.codes), r.bucket, r.trigger))
     return found

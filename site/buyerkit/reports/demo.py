@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from buyerkit.content.catalog import load_catalog
 from buyerkit.content.schema.diagnostic import Diagnostic, Option, Question
-from buyerkit.content.scoring import score
+from buyerkit.content.scoring import check_answers, score
 from buyerkit.reports import rollups
 from buyerkit.signals.company import org_hash
 from buyerkit.signals.events import DiagnosticCompleted, hour_now
@@ -132,6 +132,24 @@ def answer(rng: random.Random, d: Diagnostic, lean: float,
             ticked = tuple(v for v, chance in how[0] if rng.random() < chance) or how[1]
             if ticked:
                 answers[qid] = ticked
+    return _asked_only(d, answers) if _branches(d) else answers
+
+
+def _branches(d: Diagnostic) -> bool:
+    """Whether some step or question is asked only after certain answers (`show_if`)."""
+    return any(getattr(x, "show_if", None) for step in d.steps for x in (step, *step.questions))
+
+
+def _asked_only(d: Diagnostic, answers: dict[str, tuple[str, ...]]
+                ) -> dict[str, tuple[str, ...]]:
+    """Drop answers to questions the other answers do not ask, as the real form would (the
+    one validator says which), until nothing changes."""
+    for _ in range(len(answers) + 1):
+        _, errors = check_answers(d, {k: list(v) for k, v in answers.items()})
+        hidden = {e.field for e in errors if "is not asked" in e.message}
+        if not hidden:
+            break
+        answers = {k: v for k, v in answers.items() if k not in hidden}
     return answers
 
 
