@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pydantic
 import yaml
+from yaml.cyaml import CParser
 
 from buyerkit.errors import ContentProblem, display_path
 
@@ -79,12 +80,11 @@ YAML_MAX_DEPTH = 40
 YAML_MAX_VALUES = 100_000  # values after aliases are expanded; the demo's largest has ~1,300
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that counts values as aliases expand them, bounds nesting, and
-    refuses an alias inside its own anchor (a structure that contains itself)."""
+class _Bounded:
+    """A composer that counts values as aliases expand them, bounds nesting, and refuses an
+    alias inside its own anchor (a structure that contains itself)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
+    def _init_bounds(self) -> None:
         self._depth = 0
         self._values = 0
         self._sizes: dict[int, int] = {}
@@ -126,14 +126,48 @@ class _BoundedLoader(yaml.SafeLoader):
         return node
 
 
+class _BoundedLoader(_Bounded, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, bounded: its error messages are the ones we show."""
+
+    def __init__(self, text: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+        self._init_bounds()
+
+
+class _FastLoader(_Bounded, yaml.composer.Composer, CParser,  # type: ignore[misc]
+                  yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """The same bounded composer on libyaml's scanner and parser (several times faster: the
+    dev server reloads content on every save). Used only when libyaml is there; a file it
+    refuses is parsed again by _BoundedLoader, whose messages name the place."""
+
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._init_bounds()
+
+
+def _compose(text: str) -> tuple[Any, Any]:
+    """(loader, root node): libyaml's parser when it has no objection, else PyYAML's, so a
+    broken file is reported exactly as before."""
+    if yaml.__with_libyaml__:
+        fast = _FastLoader(text)
+        try:
+            return fast, fast.get_single_node()
+        except yaml.YAMLError:
+            fast.dispose()
+    slow = _BoundedLoader(text)
+    return slow, slow.get_single_node()
+
+
 def parse_yaml(path: Path, text: str, problems: list[ContentProblem], *,
                line_offset: int = 0) -> Source:
     """Parse YAML text into a Source; syntax errors become located problems, never raise."""
     src = Source(path=path, line_offset=line_offset)
     loader = None
     try:
-        loader = _BoundedLoader(text)
-        node = loader.get_single_node()
+        loader, node = _compose(text)
         if node is None:
             src.data = None
             return src
