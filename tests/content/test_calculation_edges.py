@@ -243,6 +243,12 @@ def test_an_output_whose_when_fails_does_not_stop_the_next():
     assert compute(EDGES, r.values, "expected").outputs == {"guarded": 2.0, "after_guard": 1.0}
 
 
+def test_money_rounds_to_the_cent_first_then_to_whole_units():
+    """0.4951 is 0.50 to the cent, then $1 (half away); rounded once it would be $0."""
+    assert format_value(0.4951, "currency", "$") == "$1"
+    assert format_value(-0.4951, "currency", "$") == "-$1"
+
+
 def test_a_negative_share_that_rounds_to_nothing_shows_no_minus():
     assert format_value(-0.0004, "percent", "$") == "0%"
     assert format_value(-0.004, "number", "$") == "0"
