@@ -326,7 +326,8 @@ def test_the_spec_mirrors_the_content_file(slug):
     assert s["messages"] == {"not_meaningful": NM,
                              "breakeven_none": "not within {n} months at these numbers.",
                              "breakeven_at": "month {m} of {n}.",
-                             "month_one": "{n} month", "month_other": "{n} months"}
+                             "month_one": "{n} month", "month_other": "{n} months",
+                             "scenario": "Scenario"}
 
 
 def test_the_spec_in_german_uses_the_catalogs_singular_and_plural(app):
@@ -340,4 +341,4 @@ def test_the_spec_in_german_uses_the_catalogs_singular_and_plural(app):
                              "breakeven_none": "bei diesen Zahlen nicht innerhalb von {n} "
                                                "Monaten.",
                              "breakeven_at": "Monat {m} von {n}.", "month_one": "{n} Monat",
-                             "month_other": "{n} Monate"}
+                             "month_other": "{n} Monate", "scenario": "Szenario"}
