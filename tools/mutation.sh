@@ -30,7 +30,7 @@ FILTER=${1:-}
 # (tests/reports/test_suppress.py renders whole reports through SQL for each example: too slow
 # to run per mutant; the properties and written-out cases test suppress.py directly.)
 MODULES=(
-  "content/scoring.py|tests/content/test_scoring.py tests/content/test_scoring_properties.py"
+  "content/scoring.py|tests/content/test_scoring.py tests/content/test_scoring_properties.py tests/content/test_branching.py"
   "content/formula.py|tests/content/test_formula.py tests/content/test_formula_semantics.py tests/content/test_calculators.py::test_formula_vectors_in_python"
   "content/calculation.py|tests/content/test_calculation_edges.py tests/content/test_vector_derivations.py tests/content/test_calculators.py::test_vectors_in_python tests/content/test_calculators.py::test_error_vectors_in_python tests/content/test_calculators.py::test_default_roi_by_hand"
   "reports/suppress.py|tests/reports/test_suppress_properties.py"
