@@ -298,6 +298,9 @@ def _channels_seen() -> list[tuple[str, str]]:
 @bp.route("/spend", methods=["GET", "POST"])
 def spend() -> Any:
     """Spend per channel and month, typed in one at a time or imported from a CSV file."""
+    # A CSV may be up to spend.MAX_BYTES: this view alone reads more than MAX_CONTENT_LENGTH
+    # (the form's own fields and multipart framing on top); a larger file is still a 413.
+    request.max_content_length = spend_store.MAX_BYTES + 16 * 1024
     form, upload = SpendForm(), SpendImportForm()
     seen = _channels_seen()
     form.channel.choices = [("", "Another channel: type its tags below"), *seen]
