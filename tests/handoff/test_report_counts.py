@@ -21,3 +21,12 @@ def test_the_overview_counts_contact_requests_and_shows_nothing_else(hook_app, a
     assert ("Contact requests prospects chose to send, kept apart from these signals and "
             "counted only: 0 delivered, 0 failed, 2 waiting") in page
     assert EMAIL not in page
+
+
+def test_a_body_past_the_json_limits_is_named_like_every_api_route(hook_app):
+    body = '{"a":' * 9 + "1" + "}" * 9
+    resp = hook_app.test_client().post("/api/v1/handoff", data=body,
+                                       content_type="application/json")
+    assert resp.status_code == 400
+    assert resp.get_json() == {"ok": False, "error": "The JSON body is nested deeper than 8 "
+                               "levels.", "errors": [], "status": 400}

@@ -25,7 +25,7 @@ from buyerkit.content.catalog import get_catalog
 from buyerkit.content.scoring import Answers, check_answers, score
 from buyerkit.handoff import requests as rq
 from buyerkit.handoff.outbox import Replayed
-from buyerkit.web import api_error
+from buyerkit.web import api_error, json_limit_problem
 
 bp = Blueprint("handoff", __name__)
 ANSWER_PREFIX = "a."
@@ -221,6 +221,9 @@ def send_api() -> Response:
     """The endpoint for frozen pages: 201 with the request id, or the JSON error shape."""
     if not request.is_json:
         return api_error(415, "Send the body as application/json.")
+    limit = json_limit_problem(request.get_data(cache=True))
+    if limit:  # named, as every other /api route does
+        return api_error(400, limit)
     body = request.get_json(silent=True)
     if body is None:
         return api_error(400, "The body is not valid JSON.")
