@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
+from buyerkit.content.branching import asked
 from buyerkit.content.schema.diagnostic import Diagnostic, Question
 from buyerkit.content.scoring import Result, score
 
@@ -32,7 +33,9 @@ def answer_sets(d: Diagnostic, only_scored: bool = True) -> Iterator[Answers]:
         matters = q.scores != "none" or any(o.disqualifies for o in q.options)
         per.append(choices(q) if matters or not only_scored else choices(q)[:1])
     for combo in itertools.product(*per):
-        yield {q.id: c for q, c in zip(qs, combo, strict=True) if c}
+        a = {q.id: c for q, c in zip(qs, combo, strict=True) if c}
+        shown = asked(d, a)  # an answer to a question the others hide is never given
+        yield {k: v for k, v in a.items() if k in shown}
 
 
 def scored(d: Diagnostic) -> list[tuple[Answers, Result]]:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from buyerkit.content.branching import asked
 from buyerkit.content.catalog import load_catalog
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.scoring import check_answers, score
@@ -88,9 +89,13 @@ def test_optional_question_may_be_skipped():
 
 @st.composite
 def valid_answers(draw, d: Diagnostic):
-    """Any answers the validator accepts: one option per single, a legal subset per multi."""
+    """Any answers the validator accepts: one option per single, a legal subset per multi,
+    and none to a question the earlier answers hide (show_if)."""
     raw = {}
     for q in d.questions():
+        so_far = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in raw.items()}
+        if q.id not in asked(d, so_far):
+            continue
         values = [o.value for o in q.options]
         if q.kind == "single":
             if q.required or draw(st.booleans()):

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from buyerkit.content.analysis import Analysis
+from buyerkit.content.branching import asked
 from buyerkit.content.catalog import load_catalog
 from buyerkit.content.explain import explain
 from buyerkit.content.scoring import check_answers, score
@@ -56,7 +57,7 @@ def answer_sets(draw) -> dict[str, tuple[str, ...]]:
     out = {}
     for q in DEMO.questions():
         c = draw(st.sampled_from(choices(q)))
-        if c:
+        if c and q.id in asked(DEMO, out):  # none to a question the earlier answers hide
             out[q.id] = c
     return out
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext
 
+from buyerkit.content.branching import asked
 from buyerkit.content.schema.diagnostic import Diagnostic, Question
 
 Answers = dict[str, tuple[str, ...]]
@@ -87,6 +88,8 @@ def check_answers(d: Diagnostic, raw: Mapping[str, Any],
     """Validate raw answers (strings or lists) against the diagnostic's questions.
 
     `only` limits the check to some question ids (one step of a form); unknown ids are errors.
+    Which questions are asked follows from all of `raw` (content/branching.py): a hidden
+    question is never required, and an answer to one is refused.
     """
     answers: Answers = {}
     errors: list[FieldError] = []
@@ -95,8 +98,15 @@ def check_answers(d: Diagnostic, raw: Mapping[str, Any],
         if key not in questions:
             shown = key if len(key) <= MAX_VALUE_LEN else key[:MAX_VALUE_LEN] + "…"
             errors.append(FieldError(shown, f"Unknown question '{shown}'."))
+    given = {qid: _check_one(q, raw[qid])[0] for qid, q in questions.items() if qid in raw}
+    shown = asked(d, given)
     for qid, q in questions.items():
         if only is not None and qid not in only:
+            continue
+        if qid not in shown:
+            if raw.get(qid) not in (None, "", [], ()):
+                errors.append(FieldError(qid, f"Question '{qid}' is not asked after the "
+                                              "earlier answers, so it cannot be answered."))
             continue
         values, err = _check_one(q, raw.get(qid))
         if err:
@@ -115,7 +125,10 @@ def score(d: Diagnostic, answers: Answers) -> Result:
     triggers: list[str] = []
     disqualifiers: list[str] = []
     bands: dict[str, str] = {}
+    shown = asked(d, answers)
     for q in d.questions():
+        if q.id not in shown:
+            continue  # skipped: neither asked nor scored
         chosen = [o for o in q.options if o.value in answers.get(q.id, ())]
         if q.records and chosen:
             bands[q.records] = ",".join(o.value for o in chosen)

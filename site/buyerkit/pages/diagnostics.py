@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 
+from buyerkit.content.branching import asked, planned, steps_asked
 from buyerkit.content.catalog import get_catalog
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.scoring import Answers, Result, check_answers, score
@@ -102,9 +103,13 @@ def _render_step(d: Diagnostic, index: int, answers: Answers, ctx: dict[str, str
         form.validate()
     on_step = {q.id for q in step.questions}
     hidden = [(qid, v) for qid, values in answers.items() if qid not in on_step for v in values]
-    if index == len(d.steps) - 1:
+    plan = planned(d, answers, index)  # the steps these answers lead to
+    pos = plan.index(index)
+    nxt = plan[pos + 1] if pos + 1 < len(plan) else None
+    if nxt is None:
         ctx = {**ctx, "event": new_id()}
     html = render_template("diagnostic_step.html", d=d, step=step, index=index, form=form,
+                           plan=plan, pos=pos, nxt=nxt, prev=plan[pos - 1] if pos else None,
                            hidden=hidden, ctx=ctx, site=get_catalog().site, honeypot=HONEYPOT,
                            abandon_id=derived_id(ctx["journey"], f"abandoned:{index + 1}"),
                            focus="errors" if form.errors else focus)
@@ -149,7 +154,7 @@ def _preset(d: Diagnostic) -> Answers:
     are kept, the rest ignored, so a stale link starts blank and never fails."""
     raw = {q.id: (request.args.getlist(q.id) if q.kind == "multi" else request.args[q.id])
            for q in d.questions() if request.args.get(q.id)}
-    good = {k: v for k, v in raw.items() if not check_answers(d, {k: v}, only={k})[1]}
+    good = {k: v for k, v in raw.items() if not check_answers(d, raw, only={k})[1]}
     return check_answers(d, good)[0]
 
 
@@ -206,19 +211,26 @@ def run(slug: str) -> Response:
     index = min(max(index, 0), len(d.steps) - 1)
     raw = _raw_answers(d)
     # Keep every well-formed answer, whatever step it belongs to; drop only tampered ones.
+    # An answer to a question the other answers now hide is dropped too (it is not asked).
     answers, _ = check_answers(d, {k: v for k, v in raw.items()
-                                   if not check_answers(d, {k: v}, only={k})[1]})
+                                   if not check_answers(d, raw, only={k})[1]})
+    plan = steps_asked(d, answers)  # skipped steps are never shown, nor recorded as reached
+    shown = asked(d, answers)
+    raw = {k: v for k, v in raw.items() if k in shown}  # a stale hidden answer is not asked
 
     if request.form.get("go") == "back":
-        return _render_step(d, max(index - 1, 0), answers, ctx, request.form, focus="heading")
+        earlier = [i for i in plan if i < index]
+        return _render_step(d, earlier[-1] if earlier else 0, answers, ctx, request.form,
+                            focus="heading")
 
     on_step = {q.id for q in d.steps[index].questions}
     _, errors = check_answers(d, raw, only=on_step)
     if errors:
         return _render_step(d, index, answers, ctx, request.form, validate=True, status=400)
-    if index < len(d.steps) - 1:
-        _signal(StepReached, d, ctx, f"step:{index + 2}", step=index + 2)
-        return _render_step(d, index + 1, answers, ctx, request.form, focus="heading")
+    later = [i for i in plan if i > index]
+    if later:
+        _signal(StepReached, d, ctx, f"step:{later[0] + 1}", step=later[0] + 1)
+        return _render_step(d, later[0], answers, ctx, request.form, focus="heading")
 
     for i, step in enumerate(d.steps):
         _, errors = check_answers(d, raw, only={q.id for q in step.questions})

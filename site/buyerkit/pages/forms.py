@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectChoice, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from buyerkit.content.branching import asked, pipe
 from buyerkit.content.schema.diagnostic import Diagnostic, Question, Step
 from buyerkit.content.scoring import Answers, check_answers
 
@@ -25,12 +26,13 @@ class MultiCheckboxField(SelectMultipleField):
 class _SameRulesAsApi:
     """Validate a field with the very rules the API uses, so both say the same sentence."""
 
-    def __init__(self, diagnostic: Diagnostic, question: Question) -> None:
-        self.diagnostic, self.question = diagnostic, question
+    def __init__(self, diagnostic: Diagnostic, question: Question,
+                 earlier: Answers | None = None) -> None:
+        self.diagnostic, self.question, self.earlier = diagnostic, question, earlier or {}
 
     def __call__(self, form: Form, field: Any) -> None:
-        _, errors = check_answers(self.diagnostic, {self.question.id: field.data},
-                                  only={self.question.id})
+        raw = {**self.earlier, self.question.id: field.data}
+        _, errors = check_answers(self.diagnostic, raw, only={self.question.id})
         if errors:
             field.errors[:] = []
             raise ValidationError(errors[0].message)
@@ -38,20 +40,28 @@ class _SameRulesAsApi:
 
 def step_form(d: Diagnostic, step: Step, formdata: MultiDict | None,
               answers: Answers | None = None) -> Form:
-    """A form with one field per question of `step`, pre-filled from `answers`."""
+    """A form with one field per question of `step` that `answers` lead to (all of them when
+    `answers` is None: the static page, which hides them itself), pre-filled from `answers`,
+    with earlier answers quoted where the text says `{answer:id}`."""
 
     class StepForm(Form):
         pass
 
+    shown = None if answers is None else asked(d, answers)
     for q in step.questions:
+        if shown is not None and q.id not in shown:
+            continue
         choices = [SelectChoice(o.value, o.label) for o in q.options]
-        rules = [_SameRulesAsApi(d, q)]
+        earlier = {k: v for k, v in (answers or {}).items() if k != q.id}
+        rules = [_SameRulesAsApi(d, q, earlier)]
+        text, help_text = (q.text, q.help or "") if answers is None else \
+            (pipe(q.text, d, answers), pipe(q.help or "", d, answers))
         if q.kind == "single":
-            field = RadioField(q.text, choices=choices, validators=rules, validate_choice=False,
-                               description=q.help or "")
+            field = RadioField(text, choices=choices, validators=rules, validate_choice=False,
+                               description=help_text)
         else:
-            field = MultiCheckboxField(q.text, choices=choices, validators=rules,
-                                       description=q.help or "")
+            field = MultiCheckboxField(text, choices=choices, validators=rules,
+                                       description=help_text)
         setattr(StepForm, q.id, field)
 
     data = None

@@ -53,7 +53,7 @@ def read_verdict_args(d: Diagnostic, args: MultiDict) -> tuple[Answers | None, b
         else:
             raw[q.id] = values[0]
             dropped |= len(values) > 1
-    good = {k: v for k, v in raw.items() if not check_answers(d, {k: v}, only={k})[1]}
+    good = {k: v for k, v in raw.items() if not check_answers(d, raw, only={k})[1]}
     dropped |= len(good) != len(raw)
     dropped |= any(k not in {q.id for q in d.questions()} and not k.startswith("_")
                    for k in args)

@@ -13,6 +13,9 @@ Trigger = Literal["authority_shift", "mandate", "personal_drive", "none"]
 Dimension = Literal["problem", "profile", "urgency", "none"]
 Band = Literal["persona", "size", "industry", "tools", "roles", "billing", "hosting"]
 Verdict = Literal["fit", "not_now", "not_a_fit"]
+# `show_if: {question_id: [value, ...]}`: asked only when every named earlier answer is one of
+# its values (content/branching.py; docs/diagnostics.md, "Branching").
+Condition = dict[Slug, Annotated[tuple[Slug, ...], Field(min_length=1)]]
 
 # Reason codes every diagnostic must explain, because the scorer can always emit them.
 REQUIRED_REASONS = (
@@ -40,6 +43,7 @@ class Question(Model):
     required: StrictBool = True
     scores: Dimension = "none"
     records: Band | None = None
+    show_if: Annotated[Condition, Field(min_length=1)] | None = None
     options: Annotated[tuple[Option, ...], Field(min_length=2, max_length=20)]
 
 
@@ -47,6 +51,7 @@ class Step(Model):
     id: Slug
     title: ShortText
     intro: Text | None = None
+    show_if: Annotated[Condition, Field(min_length=1)] | None = None
     questions: Annotated[tuple[Question, ...], Field(min_length=1, max_length=10)]
 
 

@@ -33,6 +33,13 @@ function messageFor(fieldset) {
   return null;
 }
 
+// show_if (data-show-if on a step or fieldset): asked when every named answer is one of the
+// listed values; `open` names questions not answered yet, which count as possible (progress).
+function holds(json, a, open) {
+  return !json || Object.entries(JSON.parse(json)).every(([q, vs]) =>
+    (open && open.has(q)) || [].concat(a[q] || []).some((v) => vs.includes(v)));
+}
+
 const DOWN = {
   0: "We could not reach our scoring service, so we cannot show your result yet.",
   403: "This page is not allowed to ask our scoring service for a result (a set-up mistake on our side).",
@@ -64,14 +71,53 @@ function start(root) {
     queue({ ...eventBody(kind, slug, props), ...(id ? { id } : {}) }, { leaving });
   send("diagnostic_started");
 
+  // Which fieldsets the answers so far lead to (content/branching.py's rule); the hidden ones
+  // are neither checked nor sent, and `{answer:id}` in a shown text quotes the chosen label.
+  function branch(open) {
+    const a = {};
+    const shown = new Set();
+    for (const fs of form.querySelectorAll("fieldset[data-question]")) {
+      if (!holds(fs.closest("section").dataset.showIf, a, open) || !holds(fs.dataset.showIf, a, open)) continue;
+      shown.add(fs);
+      const v = [...fs.querySelectorAll("input:checked")].map((i) => i.value);
+      if (v.length) a[fs.dataset.question] = v;
+    }
+    return shown;
+  }
+
+  function plan(i) {
+    const open = new Set([...form.querySelectorAll("fieldset[data-question]")]
+      .filter((fs) => steps.indexOf(fs.closest("section")) >= i).map((fs) => fs.dataset.question));
+    const shown = branch(open);
+    return steps.map((s, k) => k).filter((k) => k === i || (k > i ? [...steps[k].querySelectorAll("fieldset")].some((fs) => shown.has(fs)) : asked(k)));
+  }
+
+  function asked(k) {
+    const shown = branch();
+    return [...steps[k].querySelectorAll("fieldset[data-question]")].some((fs) => shown.has(fs));
+  }
+
+  function pipe() {
+    const shown = branch();
+    for (const fs of form.querySelectorAll("fieldset[data-question]")) fs.hidden = !shown.has(fs);
+    for (const e of form.querySelectorAll("[data-pipe]")) {
+      e.textContent = e.dataset.pipe.replace(/\{answer:([^{}\s]*)\}/g, (m, q) =>
+        [...form.querySelectorAll(`fieldset[data-question="${CSS.escape(q)}"] input:checked`)]
+          .map((i) => document.querySelector(`label[for="${i.id}"]`).textContent.trim()).join(", ") || "(not answered)");
+    }
+  }
+
   function progress(i) {
+    const p = plan(i);
     items.forEach((li, k) => {
+      li.hidden = !p.includes(k);
       li.className = k < i ? "done" : k === i ? "current" : "";
       if (k === i) li.setAttribute("aria-current", "step");
       else li.removeAttribute("aria-current");
       li.querySelector(".done-mark").hidden = k >= i;
     });
-    label.firstChild.textContent = `Step ${i + 1} of ${steps.length}`;
+    label.firstChild.textContent = `Step ${p.indexOf(i) + 1} of ${p.length}`;
+    return p;
     label.lastChild.textContent = `: ${steps[i].querySelector("h1").textContent}`;
   }
 
@@ -94,8 +140,14 @@ function start(root) {
     document.getElementById("progress").hidden = false;
     steps.forEach((s, k) => { s.hidden = k !== i; });
     current = i;
-    progress(i);
-    document.title = `${steps[i].querySelector("h1").textContent} (step ${i + 1} of ${steps.length})${suffix}`;
+    pipe();
+    const p = progress(i);
+    const at = p.indexOf(i);
+    for (const [go, k] of [["next", p[at + 1]], ["back", p[at - 1]]]) {
+      const b = steps[i].querySelector(`[data-go="${go}"]`);
+      if (b) b.textContent = k === undefined ? (go === "next" ? "See my result" : b.textContent) : `${go === "next" ? "Next" : "Back"}: ${steps[k].querySelector("h1").textContent}`;
+    }
+    document.title = `${steps[i].querySelector("h1").textContent} (step ${at + 1} of ${p.length})${suffix}`;
     if (i + 1 > reached) {
       reached = i + 1;
       send("step_reached", { step: reached });
@@ -132,13 +184,14 @@ function start(root) {
   }
 
   function stepErrors(i) {
-    return [...steps[i].querySelectorAll("fieldset[data-question]")]
+    const shown = branch();
+    return [...steps[i].querySelectorAll("fieldset[data-question]")].filter((fs) => shown.has(fs))
       .map((fs) => [fs, messageFor(fs)]).filter(([, m]) => m);
   }
 
   function answers() {
     const out = {};
-    for (const fs of form.querySelectorAll("fieldset[data-question]")) {
+    for (const fs of branch()) {
       const values = [...fs.querySelectorAll("input:checked")].map((i) => i.value);
       if (values.length) out[fs.dataset.question] = fs.dataset.kind === "multi" ? values : values[0];
     }
@@ -251,14 +304,16 @@ function start(root) {
   form.addEventListener("click", (ev) => {
     const button = ev.target.closest("button[data-go]");
     if (!button) return;
+    const p = plan(current);
+    const at = p.indexOf(current);
     if (button.dataset.go === "back") {
-      if (history.state && history.state.bkStep === current && current > 0) history.back();
-      else goTo(Math.max(current - 1, 0));
+      if (history.state && history.state.bkStep === current && at > 0) history.back();
+      else goTo(p[Math.max(at - 1, 0)]);
       return;
     }
     const errors = stepErrors(current);
     if (errors.length) return showErrors(errors);
-    if (current < steps.length - 1) return goTo(current + 1);
+    if (at < p.length - 1) return goTo(p[at + 1]);
     const first = steps.findIndex((_, i) => stepErrors(i).length);
     if (first >= 0) {
       goTo(first);
