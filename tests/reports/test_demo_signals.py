@@ -130,3 +130,26 @@ def test_answers_are_always_valid_for_the_diagnostic():
         for _ in range(300):
             answers = demo.answer(rng, DEMO, lean)
             assert check_answers(DEMO, {k: list(v) for k, v in answers.items()})[1] == []
+
+
+def test_demo_signals_speak_the_content_they_are_given(runner, tmp_path, monkeypatch):
+    """A vendor previews the reports on their own content: its diagnostics, its roles (the
+    security review asked by the guide tagged security), its calculators; no Harborline."""
+    import sqlalchemy as sa
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BUYERKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    assert runner.invoke(["new", "mysite", "--roles", "cfo,ciso,legal"]).exit_code == 0
+    done = runner.invoke(["demo-signals", "--content", "mysite", "--events", "4000"])
+    assert done.exit_code == 0, done.stderr
+    assert "for 'fit-check'" in done.stderr
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'instance' / 'buyerkit.sqlite3'}")
+    with engine.connect() as conn:
+        kinds = dict(conn.execute(sa.text(
+            "SELECT kind, group_concat(DISTINCT subject) FROM events GROUP BY kind")).all())
+    engine.dispose()
+    assert kinds["diagnostic_completed"] == "fit-check"
+    assert set(kinds["guide_viewed"].split(",")) <= {"cfo", "ciso", "legal"}
+    assert kinds["calculator_used"] == "time-saved"
+    assert kinds.get("security_review_requested") in (None, "ciso")
+    assert "BUYERKIT_CONTENT_DIR" not in __import__("os").environ  # set for that app only

@@ -4,6 +4,8 @@ on the CLI group in cli.py)."""
 from __future__ import annotations
 
 import sys
+from itertools import chain
+from pathlib import Path
 from typing import Any
 
 import click
@@ -191,12 +193,27 @@ def users_list() -> None:
               help="Spread them over this many days up to now.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed.")
 @click.option("--replace", is_flag=True, help="Delete every stored event first.")
-def demo_signals(count: int, days: int, seed: int, replace: bool) -> None:
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Content folder whose diagnostics, roles and calculators the signals "
+                   "use (default ./content or BUYERKIT_CONTENT_DIR).")
+def demo_signals(count: int, days: int, seed: int, replace: bool,
+                 content_dir: Path | None) -> None:
     """Fill the store with synthetic demo signals, so the reports have something to show."""
+    import os
+
     from buyerkit.reports import demo as demo_data
     from buyerkit.signals.store import events
 
-    app = _app()
+    saved = os.environ.get("BUYERKIT_CONTENT_DIR")
+    if content_dir is not None:  # for this app only: the factory reads it once
+        os.environ["BUYERKIT_CONTENT_DIR"] = str(content_dir.resolve())
+    try:
+        app = _app()
+    finally:
+        if saved is None:
+            os.environ.pop("BUYERKIT_CONTENT_DIR", None)
+        else:
+            os.environ["BUYERKIT_CONTENT_DIR"] = saved
     engine = app.extensions["buyerkit.store"].engine
     catalog = app.extensions["buyerkit.catalog"]
     with engine.begin() as conn:
@@ -206,10 +223,19 @@ def demo_signals(count: int, days: int, seed: int, replace: bool) -> None:
                                 "delete them and load demo signals instead")
         if stored:
             conn.execute(events.delete())
-    subject = sorted(catalog.diagnostics)[0]
     orgs = demo_data.target_orgs(app.config.get("DOMAIN_HMAC_KEY"),
                                  getattr(catalog, "targets", ()))
-    n = demo_data.load(engine, events, demo_data.generate(
-        count, days, seed, subject, orgs=orgs, diagnostic=catalog.diagnostics[subject]))
-    click.echo(f"Stored {n:,} demo events over {days} days for '{subject}' and rebuilt the "
-               "report roll-ups.", err=True)
+    cast = demo_data.Cast.of(catalog)
+    # Every diagnostic of the content gets journeys: the first by name most of them, as a
+    # site's main check would, the others an equal share of the rest.
+    slugs = sorted(catalog.diagnostics)
+    shares = [count] if len(slugs) == 1 else \
+        [count * 7 // 10] + [count * 3 // 10 // (len(slugs) - 1)] * (len(slugs) - 1)
+    rows = chain.from_iterable(
+        demo_data.generate(n, days, seed + i, slug, orgs=orgs,
+                           diagnostic=catalog.diagnostics[slug], cast=cast)
+        for i, (slug, n) in enumerate(zip(slugs, shares, strict=True)) if n)
+    n = demo_data.load(engine, events, rows)
+    click.echo(f"Stored {n:,} demo events over {days} days for "
+               f"{', '.join(repr(s) for s in slugs)} and rebuilt the report roll-ups.",
+               err=True)

@@ -15,6 +15,7 @@ import json
 import os
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -53,6 +54,29 @@ SHARES: dict[str, dict[str, float]] = {
     "trigger": {"authority_shift": 0.2, "mandate": 0.22, "personal_drive": 0.25, "none": 0.33},
 }
 ROLES = ("champion", "cfo", "security", "it", "procurement", "legal", "executive")
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The content's own names for the demo's buying groups: the role that shares (the
+    champion), the roles shared with, which of them asks for the security review, and the
+    calculators a prospect may use."""
+
+    champion: str = "champion"
+    roles: tuple[str, ...] = ROLES[1:]
+    security: str | None = "security"
+    calculators: tuple[str, ...] = ("roi",)
+
+    @classmethod
+    def of(cls, catalog: Any) -> Cast:
+        """The cast of a content folder: its guides (by tag) and its calculators."""
+        guides = dict(catalog.guides)
+        tag = {role: getattr(g.meta, "tag", None) for role, g in guides.items()}
+        champion = next((r for r, t in tag.items() if t == "champion"), "champion")
+        return cls(champion=champion,
+                   roles=tuple(r for r in guides if r != champion) or ROLES[1:],
+                   security=next((r for r, t in tag.items() if t == "security"), None),
+                   calculators=tuple(catalog.calculators) or ("roi",))
 TRIGGERS = ("authority_shift", "mandate", "personal_drive")
 PICK_SHARE = 0.35  # chance each answer of a multiple-choice question is ticked
 
@@ -190,7 +214,7 @@ def _abandon_weights(steps: int) -> tuple[list[int], list[int]]:
 
 
 def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str],
-             d: Diagnostic | None = None) -> list[dict]:
+             d: Diagnostic | None = None, cast: Cast = Cast()) -> list[dict]:
     """The events of one diagnostic journey (and the buying group it may start)."""
     d = d or demo_diagnostic(subject)
     steps = len(d.steps)
@@ -223,7 +247,7 @@ def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str],
     verdict = outcome["verdict"]
     examined = rng.random() < (0.55 if verdict == "fit" else 0.25)
     if examined:
-        add("calculator_used", hour, subject="roi",
+        add("calculator_used", hour, subject=rng.choice(cast.calculators),
             props=_props(payback_band=rng.choice(("3_6", "6_12", "12_24")),
                          scenario="expected"))
     grp = _uuid(rng) if verdict == "fit" and rng.random() < 0.45 else None
@@ -231,14 +255,15 @@ def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str],
     add("diagnostic_completed", hour, **outcome)
     if grp:
         later = hour + rng.randint(1, 24 * 6)
-        roles = rng.sample(ROLES[1:], rng.choices((1, 2, 3, 4, 5), (0.3, 0.3, 0.2, 0.13, 0.07))[0])
+        many = rng.choices((1, 2, 3, 4, 5), (0.3, 0.3, 0.2, 0.13, 0.07))[0]
+        roles = rng.sample(cast.roles, min(many, len(cast.roles)))
         add("guide_shared", hour, subject=roles[0], journey=None, props=_props(
-            from_role="champion", means=rng.choice(("copy", "email", "share_sheet"))))
+            from_role=cast.champion, means=rng.choice(("copy", "email", "share_sheet"))))
         for role in roles:
             add("guide_viewed", later, subject=role, journey=None,
                 props=_props(personalised=True))
-        if "security" in roles and rng.random() < 0.6:
-            add("security_review_requested", later, subject="security", journey=None)
+        if cast.security in roles and rng.random() < 0.6:
+            add("security_review_requested", later, subject=cast.security, journey=None)
         if orgs and rng.random() < 0.3:
             add("company_given", hour, org=rng.choice(orgs))
     return rows
@@ -256,8 +281,8 @@ def demo_diagnostic(subject: str) -> Diagnostic:
 
 
 def generate(events: int, days: int, seed: int, subject: str, end_hour: int | None = None,
-             orgs: list[str] | None = None,
-             diagnostic: Diagnostic | None = None) -> Iterator[dict]:
+             orgs: list[str] | None = None, diagnostic: Diagnostic | None = None,
+             cast: Cast = Cast()) -> Iterator[dict]:
     """About `events` rows spread over the last `days` days, with a weekly rhythm; verdicts
     from scoring generated answers to `diagnostic` (default: `subject` in the content)."""
     d = diagnostic or demo_diagnostic(subject)
@@ -269,7 +294,7 @@ def generate(events: int, days: int, seed: int, subject: str, end_hour: int | No
         hour = rng.randint(start, end - 1)
         if (hour // 24 + 3) % 7 >= 5 and rng.random() < 0.6:
             continue  # fewer visits at weekends
-        for row in journeys(rng, subject, hour, orgs or [], d):
+        for row in journeys(rng, subject, hour, orgs or [], d, cast):
             if made >= events:
                 return
             made += 1
