@@ -10,7 +10,10 @@ import pytest
 GERMAN_ROI = "/de/calculators/renewal-roi/"
 
 
-def links(html: str) -> list[str]:
+def links(html: str, *, switch: bool = True) -> list[str]:
+    """Site-relative links of a page (without the language switch when `switch` is False)."""
+    if not switch:
+        html = re.sub(r'<p class="language-switch">.*?</p>', "", html, flags=re.S)
     return re.findall(r'(?:href|src|action)="(/[^"#]*)', html)
 
 
@@ -37,7 +40,7 @@ def test_the_calculator_spec_speaks_the_pages_language(client):
 
 
 def test_links_on_a_german_page_stay_german_and_assets_do_not_move(client):
-    found = links(client.get("/de/guides/").get_data(as_text=True))
+    found = links(client.get("/de/guides/").get_data(as_text=True), switch=False)
     pages = [u for u in found if not u.startswith(("/static/", "/brand/", "/customers/files/"))]
     assert pages and all(u.startswith("/de/") for u in pages), pages
     assert any(u.startswith("/static/") for u in found)
@@ -102,12 +105,69 @@ def test_the_freeze_writes_every_language_with_its_own_links(app, tmp_path):
     freeze_site(app, dest, "https://score.harborline.example")
     german = (dest / "de/guides/cfo/index.html").read_text()
     assert "Die kurze Antwort" in german
-    page_links = [u for u in links(german)
+    page_links = [u for u in links(german, switch=False)
                   if not u.startswith(("/static/", "/brand/", "/customers/files/"))]
     assert page_links and all(u.startswith("/de/") for u in page_links), page_links
     assert ">3,5 Monate<" in (dest / "de/calculators/renewal-roi/index.html").read_text()
     for path in ("guides/cfo/index.html", "calculators/renewal-roi/index.html", "index.html"):
         english = (dest / path).read_text()
         assert "Monate" not in english and "Die kurze Antwort" not in english
-        assert not any(u.startswith("/de/") for u in links(english)
-                       if "hreflang" not in u), path
+        # only the language switch leads to German: the same page, under /de/
+        assert [u for u in links(english) if u.startswith("/de/")] == ["/de/" + path[:-10]]
+
+
+def test_every_page_says_its_language_and_links_its_alternates(client):
+    german = client.get("/de/guides/cfo/").get_data(as_text=True)
+    assert '<html lang="de">' in german
+    assert '<link rel="alternate" hreflang="en" href="https://harborline.example/guides/cfo/">' \
+        in german
+    assert '<link rel="alternate" hreflang="de" ' \
+        'href="https://harborline.example/de/guides/cfo/">' in german
+    assert '<link rel="alternate" hreflang="x-default" ' \
+        'href="https://harborline.example/guides/cfo/">' in german
+    english = client.get("/guides/cfo/").get_data(as_text=True)
+    assert '<html lang="en">' in english
+
+
+def test_the_switch_leads_to_the_same_page_in_the_other_language(client):
+    english = client.get("/calculators/renewal-roi/?i.arr=9000000").get_data(as_text=True)
+    assert re.search(r'<a [^>]*href="/de/calculators/renewal-roi/\?i\.arr=9000000"[^>]*'
+                     r'hreflang="de" lang="de"[^>]*data-keep-fragment[^>]*>Deutsch</a>', english)
+    german = client.get("/de/calculators/renewal-roi/").get_data(as_text=True)
+    assert re.search(r'<a [^>]*href="/calculators/renewal-roi/"[^>]*>English</a>', german)
+
+
+def test_a_page_without_its_translation_says_so_in_the_pages_language(client):
+    it = client.get("/de/guides/it/").get_data(as_text=True)
+    assert "Diese Seite ist noch nicht übersetzt und wird deshalb auf Englisch angezeigt." in it
+    assert '<main id="main" class="wrap" lang="en">' in it
+    cfo = client.get("/de/guides/cfo/").get_data(as_text=True)
+    assert "noch nicht übersetzt" not in cfo
+    assert "noch nicht übersetzt" not in client.get("/guides/it/").get_data(as_text=True)
+
+
+def test_the_words_a_script_gets_stay_under_1_kb_compressed(client):
+    """Issue #21: message catalogs add at most 1 KB compressed to any page's JavaScript."""
+    import gzip
+    import html as html_lib
+    import json
+
+    spec = client.get("/de/calculators/renewal-roi.json").get_json()
+    words = json.dumps(spec["messages"], ensure_ascii=False).encode()
+    page = client.get("/de/guides/cfo/").get_data(as_text=True)
+    labels = json.loads(html_lib.unescape(re.search(r"data-labels='([^']*)'", page).group(1)))
+    guide = json.dumps({k: labels[k] for k in ("messages", "buckets", "triggers")},
+                       ensure_ascii=False).encode()
+    assert labels["messages"]["result"] == "Ergebnis"
+    for data in (words, guide):
+        assert len(gzip.compress(data)) <= 1024
+
+
+def test_a_german_form_names_its_errors_in_german(client):
+    html = client.post("/de/diagnostics/renewal-risk-check/",
+                       data={"step": "0", "go": "next"}).get_data(as_text=True)
+    assert "Wählen Sie eine Antwort." in html
+    assert "Wählen Sie mindestens eine Antwort." in html
+    english = client.post("/diagnostics/renewal-risk-check/",
+                          data={"step": "0", "go": "next"}).get_data(as_text=True)
+    assert "Choose one answer." in english
