@@ -171,3 +171,12 @@ def test_a_german_form_names_its_errors_in_german(client):
     english = client.post("/diagnostics/renewal-risk-check/",
                           data={"step": "0", "go": "next"}).get_data(as_text=True)
     assert "Choose one answer." in english
+
+
+def test_the_diagnostic_step_speaks_german(client):
+    html = client.get("/de/diagnostics/renewal-risk-check/").get_data(as_text=True)
+    assert "Schritt 1 von 4" in html
+    assert "Weiter: Warum jetzt" in html
+    errors = client.post("/de/diagnostics/renewal-risk-check/",
+                         data={"step": "0", "go": "next"}).get_data(as_text=True)
+    assert "Bitte prüfen Sie diese Antworten" in errors
