@@ -49,7 +49,7 @@ def themed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 LOOK = """() => {
   const logo = document.querySelector('.brand-logo');
-  const button = document.querySelector('.button');
+  const button = document.querySelector('.button:not(.button-quiet)');
   return {
     logo: logo && [logo.getAttribute('src'), logo.alt, logo.naturalWidth],
     tagline: document.querySelector('.site-header .small')?.textContent,
