@@ -10,51 +10,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from buyerkit.content.loading import Source, load_yaml, parse_yaml, read_text, validate
+from buyerkit.content.loading import Source, load_yaml, read_front_matter, validate
 from buyerkit.content.markup import render_markdown
 from buyerkit.content.schema.guide import Guide, GuideMeta
 from buyerkit.content.schema.offering import Comparison, Pricing
 from buyerkit.content.translations import sources
-from buyerkit.errors import ContentProblem, display_path
-
-FENCE = "---"
-
-
-def split_front_matter(path: Path, text: str, problems: list[ContentProblem]
-                       ) -> tuple[str, str, int] | None:
-    """Split `---` front matter from the body: (yaml, body, lines before the body) or None."""
-    name = display_path(path)
-    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FENCE:
-        problems.append(ContentProblem(name, 1, 1, "a guide must start with front matter: a "
-                                       "line '---', the fields, then another line '---'"))
-        return None
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
-    if close is None:
-        problems.append(ContentProblem(name, 1, 1, "front matter is not closed: add a line "
-                                       "'---' after its last field"))
-        return None
-    return "".join(lines[1:close]), "".join(lines[close + 1:]), close + 1
+from buyerkit.errors import ContentProblem
 
 
 def load_guide(path: Path, problems: list[ContentProblem]) -> Guide | None:
     """Load one guide; its role is its file name, and the body must say something."""
     before = len(problems)
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    parts = split_front_matter(path, text, problems)
+    parts = read_front_matter(path, problems, GuideMeta, "a guide",
+                              "give at least role, name, title, summary, questions and "
+                              "before_decision")
     if parts is None:
         return None
-    front, body, body_offset = parts
-    src = parse_yaml(path, front, problems, line_offset=1)
-    if src.data is None and len(problems) == before:
-        problems.append(src.problem((), "front matter is empty: give at least role, name, "
-                                    "title, summary, questions and before_decision"))
-        return None
-    meta = validate(src, GuideMeta, problems)
-    if meta is None:
-        return None
+    src, meta, body, body_offset = parts
     if meta.role != path.name.split(".")[0]:  # cfo.md, and its translation cfo.de.md
         problems.append(src.problem(("role",), f"role '{meta.role}' must match the file name "
                                     f"'{path.name}'"))

@@ -354,3 +354,36 @@ def check_slug_name(src: Source, problems: list[ContentProblem]) -> bool:
     problems.append(ContentProblem(src.name, 1, 1, f"file name '{src.path.name}' must be a "
                                    "slug (lower-case letters, digits, dashes)"))
     return False
+
+
+FENCE = "---"
+
+
+def read_front_matter(path: Path, problems: list[ContentProblem], model: type[M], kind: str,
+                      empty: str) -> tuple[Source, M, str, int] | None:
+    """A Markdown file's `---` front matter, validated as `model`: (its Source, the model,
+    the body, lines before the body), or None and located problems. `kind` names the file
+    in messages ("a guide"), `empty` says what an empty front matter should hold."""
+    before = len(problems)
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    name = display_path(path)
+    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FENCE:
+        problems.append(ContentProblem(name, 1, 1, f"{kind} must start with front matter: a "
+                                       "line '---', the fields, then another line '---'"))
+        return None
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
+    if close is None:
+        problems.append(ContentProblem(name, 1, 1, "front matter is not closed: add a line "
+                                       "'---' after its last field"))
+        return None
+    src = parse_yaml(path, "".join(lines[1:close]), problems, line_offset=1)
+    if src.data is None and len(problems) == before:
+        problems.append(src.problem((), f"front matter is empty: {empty}"))
+        return None
+    meta = validate(src, model, problems)
+    if meta is None:
+        return None
+    return src, meta, "".join(lines[close + 1:]), close + 1

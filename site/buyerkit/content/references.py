@@ -14,21 +14,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from buyerkit.content.loading import (
-    Source,
-    check_slug_name,
-    outside_content,
-    parse_yaml,
-    read_text,
-    validate,
-)
+from buyerkit.content.loading import Source, check_slug_name, outside_content, read_front_matter
 from buyerkit.content.markup import render_markdown
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.schema.reference import Cue, Reference, ReferenceMeta, Video
-from buyerkit.errors import ContentProblem, display_path
+from buyerkit.errors import ContentProblem
 
 FOLDER = "references"
-FENCE = "---"
 MAX_VIDEO_BYTES = 20 * 1024 * 1024  # a short clip; a long film belongs on a video host
 MAX_POSTER_BYTES = 150 * 1024
 MAX_CAPTION_BYTES = 512 * 1024
@@ -81,23 +73,6 @@ def parse_webvtt(text: str) -> tuple[tuple[Cue, ...], str | None]:
     if not cues:
         return (), "has no cues: add at least one timed caption"
     return tuple(cues), None
-
-
-def split_story(path: Path, text: str, problems: list[ContentProblem]
-                ) -> tuple[str, str, int] | None:
-    """Split `---` front matter from the story: (yaml, body, lines before the body) or None."""
-    name = display_path(path)
-    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FENCE:
-        problems.append(ContentProblem(name, 1, 1, "a customer story must start with front "
-                                       "matter: a line '---', the fields, then another '---'"))
-        return None
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
-    if close is None:
-        problems.append(ContentProblem(name, 1, 1, "front matter is not closed: add a line "
-                                       "'---' after its last field"))
-        return None
-    return "".join(lines[1:close]), "".join(lines[close + 1:]), close + 1
 
 
 def defined_values(diagnostics: Mapping[str, Diagnostic], slug: str | None
@@ -240,21 +215,11 @@ def load_reference(path: Path, root: Path, diagnostics: Mapping[str, Diagnostic]
                    problems: list[ContentProblem]) -> Reference | None:
     """Load one story; its slug (and address) is its file name."""
     before = len(problems)
-    text = read_text(path, problems)
-    if text is None:
-        return None
-    parts = split_story(path, text, problems)
+    parts = read_front_matter(path, problems, ReferenceMeta, "a customer story",
+                              "see docs/customer-stories.md for the fields a story needs")
     if parts is None:
         return None
-    front, body, body_offset = parts
-    src = parse_yaml(path, front, problems, line_offset=1)
-    if src.data is None and len(problems) == before:
-        problems.append(src.problem((), "front matter is empty: see docs/customer-stories.md "
-                                    "for the fields a story needs"))
-        return None
-    meta = validate(src, ReferenceMeta, problems)
-    if meta is None:
-        return None
+    src, meta, body, body_offset = parts
     check_slug_name(src, problems)
     _check_values(src, meta, root, diagnostics, problems)
     _check_sources(src, meta, problems)
