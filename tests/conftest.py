@@ -112,3 +112,32 @@ class Runner:
 @pytest.fixture
 def runner() -> Runner:
     return Runner()
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every message it is given (the hand-off's e-mail target and
+    the reports' digest are tested against it)."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """A local SMTP server on a free port: (its Inbox, the port)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from email import message_from_bytes, policy
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from buyerkit.reports import accounts, settings
 from buyerkit.reports.names import Names, default_channel_name
@@ -96,26 +94,6 @@ def test_finance_roles_come_from_the_guides_tag(tmp_path, content_dir, store_url
     assert table.rows[0][3] == 5
     app.extensions["buyerkit.store"].dispose()
 
-
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 def test_the_digest_goes_to_every_opted_in_user(tmp_path, content_dir, monkeypatch, runner,
