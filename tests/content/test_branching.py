@@ -43,6 +43,16 @@ def test_an_answer_to_a_hidden_question_is_refused_with_its_reason(demo):
     assert "warning_time" not in answers
 
 
+@pytest.mark.parametrize("empty", [None, "", [], ()], ids=["none", "blank", "list", "tuple"])
+def test_an_empty_field_of_a_hidden_question_is_no_answer_at_all(demo, empty):
+    """A no-JS form sends a hidden question's field empty: that is not an answer to refuse."""
+    raw = {**FIT, "symptom": "flat_expansion", "warning_time": empty}
+    answers, errors = check_answers(demo, raw)
+    assert errors == [] and "warning_time" not in answers
+    assert score(demo, answers).verdict == score(demo, check_answers(
+        demo, {**FIT, "symptom": "flat_expansion"})[0]).verdict
+
+
 def test_the_follow_up_is_accepted_when_shown_and_changes_no_verdict(demo):
     for raw, verdict, codes in CASES.values():
         if raw.get("symptom") != "surprise_churn":
