@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import random
 from collections import Counter
 
@@ -139,6 +140,7 @@ def test_demo_signals_speak_the_content_they_are_given(runner, tmp_path, monkeyp
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BUYERKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("BUYERKIT_CONTENT_DIR", raising=False)
     assert runner.invoke(["new", "mysite", "--roles", "cfo,ciso,legal"]).exit_code == 0
     done = runner.invoke(["demo-signals", "--content", "mysite", "--events", "4000"])
     assert done.exit_code == 0, done.stderr
@@ -152,4 +154,4 @@ def test_demo_signals_speak_the_content_they_are_given(runner, tmp_path, monkeyp
     assert set(kinds["guide_viewed"].split(",")) <= {"cfo", "ciso", "legal"}
     assert kinds["calculator_used"] == "time-saved"
     assert kinds.get("security_review_requested") in (None, "ciso")
-    assert "BUYERKIT_CONTENT_DIR" not in __import__("os").environ  # set for that app only
+    assert "BUYERKIT_CONTENT_DIR" not in os.environ  # set for that app only
