@@ -239,3 +239,13 @@ def test_untranslated_must_name_a_source_without_translation(content_dir: Path):
     _edit(content_dir, "site.yaml", "guides/champion.md,", "guides/cfo.md,")
     assert "untranslated.de: 'guides/cfo.md' is not a source file without a translation" in \
         [w.message for w in load_catalog(content_dir).warnings]
+
+
+def test_formatting_one_kind_never_changes_another():
+    """Babel shares one pattern object per locale: formats must not set its decimals in place
+    (a money figure once made every later plain number lose its decimals)."""
+    before = format_value(1234567.891, "number", "$", "en")
+    for kind in ("currency", "percent", "months", "number"):
+        format_value(3.5, kind, "€", "de")
+        format_value(3.5, kind, "$", "en")
+    assert format_value(1234567.891, "number", "$", "en") == before == "1,234,567.89"

@@ -45,7 +45,9 @@ def _pattern(locale: str, kind: str, decimals: int) -> NumberPattern:
         loc = Locale.parse(locale)
         source = {"decimal": loc.decimal_formats[None], "percent": loc.percent_formats[None],
                   "currency": loc.currency_formats["standard"]}[kind]
-        p = parse_pattern(source)
+        # A new pattern from its text: Babel's own NumberPattern is shared by every caller,
+        # and setting its decimals in place changed every other kind's (order-dependent).
+        p = parse_pattern(source.pattern)
         p.frac_prec = (0, decimals)
         _patterns[key] = p
     return _patterns[key]
