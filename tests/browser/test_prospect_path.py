@@ -183,7 +183,8 @@ def test_the_headline_stays_in_view_while_each_input_has_focus(view, live):
         field.focus()
         h, f = box(page, ".calc-headline"), field.bounding_box()
         assert 0 <= h["y"] and h["y"] + h["height"] <= height, field.get_attribute("name")
-        assert f["y"] >= h["y"] + h["height"] - 1 and f["y"] + f["height"] <= height
+        # Focus scrolls the field to the edge: allow the sub-pixel rounding of that scroll.
+        assert f["y"] >= h["y"] + h["height"] - 1 and f["y"] + f["height"] <= height + 1
     before = headline.inner_text()
     page.locator("#f-i-arr").fill("30000000")
     expect(headline).not_to_have_text(before)
