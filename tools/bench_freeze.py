@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
 from flask import Blueprint, before_render_template, render_template  # noqa: E402
+from flask import url_for as flask_url_for  # noqa: E402
 from jinja2 import Environment, FileSystemLoader  # noqa: E402
 
 from buyerkit import create_app  # noqa: E402
@@ -177,7 +178,8 @@ def plain_jinja(app: Any, work: Path, pages: int, out: Path, demo: list[Page]) -
                        TRIGGERS=TRIGGERS)
     nav = {"all_guides": list(catalog.guides.values()),
            "has_pricing": catalog.pricing is not None,
-           "has_comparison": catalog.comparison is not None}
+           "has_comparison": catalog.comparison is not None,
+           "has_stories": bool(catalog.references), "brand": catalog.brand}
     template = env.get_template("bench_page.html")
     request = SimpleNamespace(blueprint="bench", endpoint="bench.page", args={})
     items = [(f"bench/{n}", f"Generated page {n}", n) for n in range(pages)]
@@ -189,12 +191,19 @@ def plain_jinja(app: Any, work: Path, pages: int, out: Path, demo: list[Page]) -
         target = out / path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
+    env.globals["url_for"] = flask_url_for  # demo pages: Flask's, under each page's request
     for page in demo:
         target = out / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if page.template is None:
             target.write_bytes(page.body)
-        else:
+            continue
+        # Under the page's own URL: the templates' app globals (matched customer stories, the
+        # language from the URL prefix) read the app and the request, as in the freeze.
+        url = "/" + (page.path[: -len("index.html")] if page.path.endswith("index.html")
+                     else page.path)
+        with app.test_request_context(url):
+            app.preprocess_request()  # the URL's language, as the freeze's request has it
             target.write_text(env.get_template(page.template).render(page.context))
     for src in static.rglob("*"):
         if src.is_file():
