@@ -81,7 +81,9 @@ def make_engine(url: str) -> sa.Engine:
         if url.startswith(scheme):
             url = "postgresql+psycopg://" + url[len(scheme):]
     if url.startswith("postgresql"):
-        return sa.create_engine(url, pool_pre_ping=True)
+        # No pool: hand-offs are rare, and an idle pooled connection per worker (or one left
+        # behind by a report's count) would hold a PostgreSQL slot for nothing.
+        return sa.create_engine(url, poolclass=sa.pool.NullPool)
     engine = sa.create_engine(url, connect_args={"check_same_thread": False})
     sa.event.listen(engine, "connect", _sqlite_connect)
     sa.event.listen(engine, "begin", _sqlite_begin)
