@@ -6,6 +6,7 @@ from importlib import metadata
 from typing import Any
 
 from buyerkit.content.catalog import Catalog
+from buyerkit.content.numbers import LANGUAGES
 from buyerkit.content.schema.diagnostic import Diagnostic, Option, Question
 from buyerkit.handoff import spec as handoff_spec
 from buyerkit.signals.company import TYPED_DOMAIN, TYPED_MAX
@@ -125,6 +126,10 @@ def _score_request(d: Diagnostic) -> dict[str, Any]:
             "event_id": UUID,
             "journey": UUID,
             "channel": CHANNEL,
+            "lang": {"enum": list(LANGUAGES),
+                     "description": "The language of the page the prospect answered on (its "
+                                    "<html lang>), stored with the completion so reports can "
+                                    "split by it. Optional; any other value is a 400."},
         },
     }
 
@@ -171,7 +176,8 @@ def document(catalog: Catalog, score_path: str) -> dict[str, Any]:
     example = {}
     if slugs:
         d = catalog.diagnostics[slugs[0]]
-        example = {"diagnostic": d.slug, "answers": example_answers(d)}
+        example = {"diagnostic": d.slug, "answers": example_answers(d),
+                   "lang": catalog.site.default_language}
     requests = [_score_request(catalog.diagnostics[s]) for s in slugs]
     request_schema = {"oneOf": requests} if requests else {"not": {}}
     verdict_schema = {

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify, url_for
 
 from buyerkit.api.openapi import document
 from buyerkit.content.catalog import get_catalog
+from buyerkit.content.numbers import LANGUAGES
 from buyerkit.content.scoring import check_answers, score
 from buyerkit.signals.company import INVALID_DOMAIN, TYPED_DOMAIN, TYPED_MAX, company_given
 from buyerkit.signals.events import (
@@ -26,7 +27,7 @@ from buyerkit.web import api_error, json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-TOP_LEVEL = {"diagnostic", "answers", "event_id", "journey", "channel"}
+TOP_LEVEL = {"diagnostic", "answers", "event_id", "journey", "channel", "lang"}
 CHANNEL_KEYS = {"source", "medium", "campaign", "referrer"}
 
 
@@ -47,6 +48,10 @@ def _field_errors(body: Any) -> list[dict[str, str]]:
     for key in ("event_id", "journey"):
         if key in body and not is_uuid(body[key]):
             errors.append({"field": key, "message": "Must be a UUID."})
+    if "lang" in body and not (isinstance(body["lang"], str) and body["lang"] in LANGUAGES):
+        # an enum, as every allowlisted value of the API: anything else is refused by name
+        errors.append({"field": "lang", "message": "Must be the page's language, one of "
+                                                   f"{', '.join(LANGUAGES)}."})
     channel = body.get("channel", {})
     if not isinstance(channel, dict):
         errors.append({"field": "channel", "message": "Must be an object."})
@@ -75,7 +80,7 @@ def score_answers() -> Response:
     event = DiagnosticCompleted(
         id=body.get("event_id") or new_id(), subject=d.slug, verdict=result.verdict,
         reasons=result.codes, bucket=result.bucket, trigger=result.trigger,
-        bands=dict(result.bands), journey=body.get("journey"),
+        bands=dict(result.bands), journey=body.get("journey"), lang=body.get("lang"),
         channel=Channel.from_values(ch.get("source"), ch.get("medium"), ch.get("campaign"),
                                     ch.get("referrer")),
     )

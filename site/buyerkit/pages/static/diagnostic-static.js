@@ -258,7 +258,8 @@ function start(root) {
     busy = true;
     form.setAttribute("aria-busy", "true");
     const body = { diagnostic: slug, answers: answers(), event_id: scoreId, journey,
-                   channel: eventBody("diagnostic_started", slug).channel };
+                   channel: eventBody("diagnostic_started", slug).channel,
+                   lang: document.documentElement.lang.split("-")[0].toLowerCase() || undefined };
     let r;
     try {
       r = await fetch(API + "/v1/score", {
