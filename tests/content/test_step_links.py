@@ -32,8 +32,10 @@ def test_parts_and_plain_text():
 @pytest.mark.parametrize(("target", "message"), [
     ("guide:cfoo", "unknown guide 'cfoo' in link target 'guide:cfoo'"),
     ("calculator:nope", "unknown calculator 'nope' in link target 'calculator:nope'"),
-    ("brochure", "unknown link target 'brochure': use guide:<role>, calculator:<slug>, kit, "
-                 "contact, pricing, compare, or an address starting with / or https://"),
+    ("diagnostic:nope", "unknown diagnostic 'nope' in link target 'diagnostic:nope'"),
+    ("brochure", "unknown link target 'brochure': use guide:<role>, calculator:<slug>, "
+                 "diagnostic:<slug>, kit, contact, pricing, compare, or an address starting "
+                 "with / or https://"),
 ])
 def test_a_wrong_link_target_is_named_where_it_is(content_dir: Path, target, message):
     path = content_dir / DIAG

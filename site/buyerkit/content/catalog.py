@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -131,7 +131,7 @@ def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]
 
 def _check_links(path: Path, d: Diagnostic, guides: Mapping[str, Guide],
                  calculators: Mapping[str, Compiled], has: set[str],
-                 problems: list[ContentProblem]) -> None:
+                 problems: list[ContentProblem], diagnostics: Collection[str] = ()) -> None:
     """Every `[words](target)` in an outcome's steps leads to a page the content has."""
     src: Source | None = None
     for verdict in ("fit", "not_now", "not_a_fit"):
@@ -139,7 +139,7 @@ def _check_links(path: Path, d: Diagnostic, guides: Mapping[str, Guide],
         for field_name in ("steps", "watch_for"):
             for i, text in enumerate(getattr(o, field_name)):
                 for m in LINK.finditer(text):
-                    why = target_problem(m.group(2), guides, calculators, has)
+                    why = target_problem(m.group(2), guides, calculators, has, diagnostics)
                     if why:
                         src = src or load_yaml(path, [])
                         problems.append(src.problem(("outcomes", verdict, field_name, i), why))
@@ -236,7 +236,7 @@ def _load_catalog(root: Path) -> Catalog:
     has = {name for name, v in (("pricing", pricing), ("compare", comparison)) if v}
     for slug, d in diagnostics.items():
         _check_links(root / "diagnostics" / f"{slug}.yaml", d, guides, calculators, has,
-                     problems)
+                     problems, diagnostics)
     if site is not None:
         check_profile(site_src, site, diagnostics, problems)
     targets = load_targets(root / "targets.yaml", problems)

@@ -2,8 +2,9 @@
 
 A step stays one sentence a writer can read; the link says which guide, calculator or contact
 option it means, so the verdict page can make the step something to act on. Targets:
-`guide:<role>`, `calculator:<slug>`, `kit`, `contact`, `pricing`, `compare`, or an address
-starting with `/` or `https://`.
+`guide:<role>`, `calculator:<slug>`, `diagnostic:<slug>` (another check of the site, in the
+page's language), `kit`, `contact`, `pricing`, `compare`, or an address starting with `/` or
+`https://`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def plain(text: str) -> str:
 
 
 def target_problem(target: str, guides: Collection[str], calculators: Collection[str],
-                   has: Collection[str]) -> str | None:
+                   has: Collection[str], diagnostics: Collection[str] = ()) -> str | None:
     """Why a link target cannot be followed, or None when it can.
 
     A target whose whole kind of page is absent (no guides, no calculators, no pricing or
@@ -52,18 +53,24 @@ def target_problem(target: str, guides: Collection[str], calculators: Collection
     if kind == "calculator" and key:
         return None if not calculators or key in calculators else \
             f"unknown calculator '{key}' in link target '{target}'"
-    return (f"unknown link target '{target}': use guide:<role>, calculator:<slug>, kit, "
-            "contact, pricing, compare, or an address starting with / or https://")
+    if kind == "diagnostic" and key:
+        return None if key in diagnostics else \
+            f"unknown diagnostic '{key}' in link target '{target}'"
+    return (f"unknown link target '{target}': use guide:<role>, calculator:<slug>, "
+            "diagnostic:<slug>, kit, contact, pricing, compare, or an address starting with / "
+            "or https://")
 
 
 def followable(target: str, guides: Collection[str], calculators: Collection[str],
-               has: Collection[str]) -> bool:
+               has: Collection[str], diagnostics: Collection[str] = ()) -> bool:
     """Whether the content has the page a (valid) target names; if not, no link is made."""
     kind, _, key = target.partition(":")
     if kind == "guide":
         return key in guides
     if kind == "calculator":
         return key in calculators
+    if kind == "diagnostic":
+        return key in diagnostics
     if target == "kit":
         return bool(guides)
     if target in ("pricing", "compare"):

@@ -95,6 +95,8 @@ def step_href(target: str) -> tuple[str, bool]:
         return url_for("guides.guide", role=key), True
     if kind == "calculator":
         return url_for("calculators.show", slug=key), True
+    if kind == "diagnostic":
+        return url_for("diagnostics.run", slug=key), False
     if target == "kit":
         return url_for("guides.kit"), True
     if target == "contact":
@@ -113,7 +115,8 @@ def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
     has = {name for name, v in (("pricing", c.pricing), ("compare", c.comparison)) if v}
     out: list[tuple[str, str | None, bool]] = []
     for words, target in parts(text):
-        if target is None or not followable(target, c.guides, c.calculators, has):
+        if target is None or not followable(target, c.guides, c.calculators, has,
+                                            c.diagnostics):
             out.append((words, None, False))
         else:
             out.append((words, *step_href(target)))
