@@ -11,7 +11,6 @@ money is rounded half away from zero to the cent, then shown in whole units (aga
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,6 @@ from buyerkit.content.calculators import Compiled
 from buyerkit.content.formula import evaluate, round_half_away
 from buyerkit.content.schema.calculator import SCENARIOS
 
-NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 MAX_DIGITS = 15
 SHOW_LIMIT = 1e13
 NOT_MEANINGFUL = lazy_gettext("Not meaningful at these numbers")
@@ -98,7 +96,22 @@ def plain(x: float) -> str:
     return fixed(x, 6, True)
 
 
-def messages(v: Any) -> dict[str, str]:
+def machine(x: float) -> str:
+    """A number in the machine form share links carry (`12000000`, `12.5`): plain(), ungrouped."""
+    return plain(x).replace(",", "")
+
+
+def shown(x: float, locale: str | None = None) -> str:
+    """A number as a field shows it on a page in `locale` (`12.000.000` in German)."""
+    return numbers.localize(machine(x), locale or language())
+
+
+def is_percent(v: Any) -> bool:
+    """A field whose unit is a percentage (`%`, `% of ARR`): typed input may end in `%`."""
+    return str(v.unit or "").startswith("%")
+
+
+def messages(v: Any, locale: str | None = None) -> dict[str, str]:
     """The inline messages for one field, shared word for word with the browser."""
     unit = f" {v.unit}" if v.unit else ""
     return {
@@ -107,26 +120,33 @@ def messages(v: Any) -> dict[str, str]:
                        "symbols)."),
         "long": gettext("That number is too long to be real: use at most %(n)s digits.",
                         n=MAX_DIGITS),
-        "range": gettext("Enter a number from %(low)s to %(high)s%(unit)s.", low=plain(v.min),
-                         high=plain(v.max), unit=unit),
+        "range": gettext("Enter a number from %(low)s to %(high)s%(unit)s.",
+                         low=shown(v.min, locale), high=shown(v.max, locale), unit=unit),
     }
 
 
-def check_value(raw: str, v: Any) -> tuple[float | None, str | None]:
+def check_value(raw: str, v: Any, locale: str | None = None) -> tuple[float | None, str | None]:
     """Parse what a person typed into a field: the number, or the message to show beside it."""
-    text = raw.strip()
-    msg = messages(v)
-    if text == "":
-        return None, msg["empty"]
-    if not NUMBER.match(text):
-        return None, msg["nan"]
-    text = text.replace(",", "")
+    return check_text(raw, v, locale)[1:]
+
+
+def check_text(raw: str, v: Any, locale: str | None = None
+               ) -> tuple[str | None, float | None, str | None]:
+    """What a person typed on a page in `locale` (numbers.parse's rule; static/formula.js
+    checkValue): its machine form, the number, or the message to show beside it."""
+    loc = locale or language()
+    msg = messages(v, loc)
+    if raw.strip(numbers.SPACES + "\t\r\n") == "":
+        return None, None, msg["empty"]
+    text = numbers.parse(raw, loc, is_percent(v))
+    if text is None:
+        return None, None, msg["nan"]
     if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
-        return None, msg["long"]
+        return None, None, msg["long"]
     x = float(text)
     if x < v.min or x > v.max:
-        return None, msg["range"]
-    return x + 0.0, None
+        return None, None, msg["range"]
+    return text, x + 0.0, None
 
 
 @dataclass
@@ -135,6 +155,7 @@ class Reading:
 
     raw: dict[str, str] = field(default_factory=dict)
     values: dict[str, float] = field(default_factory=dict)
+    machine: dict[str, str] = field(default_factory=dict)  # what a share link carries
     errors: dict[str, str] = field(default_factory=dict)
     scenario: str = DEFAULT_SCENARIO
 
@@ -143,23 +164,26 @@ class Reading:
         return not self.errors
 
 
-def read(comp: Compiled, params: Mapping[str, str]) -> Reading:
-    """Read `i.<id>`, `a.<id>` and `s` params; a missing field keeps its default."""
+def read(comp: Compiled, params: Mapping[str, str], locale: str | None = None) -> Reading:
+    """Read `i.<id>`, `a.<id>` and `s` params as typed on a page in `locale` (the page's
+    language); a missing field keeps its default, shown the way that language writes it."""
     r = Reading()
+    loc = locale or language()
     c = comp.model
     for prefix, items, attr in (("i.", c.inputs, "default"), ("a.", c.assumptions, "value")):
         for v in items:
             key = prefix + v.id
             default = float(getattr(v, attr))
             if key not in params:
-                r.raw[key], r.values[v.id] = plain(default), default
+                r.raw[key], r.values[v.id] = shown(default, loc), default
+                r.machine[key] = machine(default)
                 continue
             r.raw[key] = params[key][:100]
-            x, err = check_value(r.raw[key], v)
+            text, x, err = check_text(r.raw[key], v, loc)
             if err:
                 r.errors[key] = err
             else:
-                r.values[v.id] = x  # type: ignore[assignment]
+                r.values[v.id], r.machine[key] = x, text  # type: ignore[assignment]
     s = params.get("s", DEFAULT_SCENARIO)
     r.scenario = s if c.scenarios and s in SCENARIOS else DEFAULT_SCENARIO
     return r
@@ -253,7 +277,7 @@ def share_fragment(comp: Compiled, r: Reading) -> str:
             key = prefix + v.id
             if prefix == "a." and r.values[v.id] == float(getattr(v, attr)):
                 continue
-            pairs.append((key, r.raw[key].strip().replace(",", "")))
+            pairs.append((key, r.machine[key]))
     if c.scenarios:
         pairs.append(("s", r.scenario))
     return urlencode(pairs)

@@ -82,3 +82,56 @@ def money(units: float, currency: str, locale: str) -> str:
 def date(day: dt.date, locale: str) -> str:
     """A day in the locale's medium form (Dec 6, 2026 / 06.12.2026); Intl's dateStyle medium."""
     return babel_format_date(day, format="medium", locale=locale)
+
+
+# --- Typed numbers (docs/languages.md#typed-numbers) -----------------------------------------
+# One rule, written the same in static/formula.js (parseNumber, localize): a number in the
+# page locale's own symbols (CLDR: Babel here, Intl there). Spaces (plain, no-break, narrow
+# no-break) group as well as the locale's group symbol; a percentage field may end in `%`.
+SPACES = " \u00a0\u202f"
+_TRIM = re.compile(f"^[{SPACES}\t\r\n]+|[{SPACES}\t\r\n]+$")
+_rules: dict[tuple[str, bool], re.Pattern[str]] = {}
+
+
+def symbols(locale: str) -> tuple[str, str]:
+    """The locale's decimal and group symbols (`.` and `,` in English, `,` and `.` in German)."""
+    loc = Locale.parse(locale)
+    return loc.number_symbols["latn"]["decimal"], loc.number_symbols["latn"]["group"]
+
+
+def _rule(locale: str, percent: bool) -> re.Pattern[str]:
+    """Sign, whole part (plain digits, or groups of three after a first group not starting
+    with 0, one separator throughout), an optional decimal part, `%` for a percentage."""
+    key = (locale, percent)
+    if key not in _rules:
+        decimal, grp = (re.escape(s) for s in symbols(locale))
+        suffix = f"(?:[{SPACES}]?%)?" if percent else ""
+        _rules[key] = re.compile(
+            f"(-?)([1-9][0-9]{{0,2}}([{grp}{SPACES}])[0-9]{{3}}(?:\\3[0-9]{{3}})*|[0-9]+)"
+            f"(?:{decimal}([0-9]+))?{suffix}")
+    return _rules[key]
+
+
+def parse(text: str, locale: str, percent: bool = False) -> str | None:
+    """What a person typed on a page in `locale`, as the machine form (`-1200.50`: no grouping,
+    `.` before the decimals, the typed digits kept), or None when it is not such a number."""
+    m = _rule(locale, percent).fullmatch(_TRIM.sub("", text))
+    if m is None:
+        return None
+    sign, whole, sep, frac = m.groups()
+    digits = whole.replace(sep, "") if sep else whole
+    return sign + digits + ("." + frac if frac else "")
+
+
+def localize(machine: str, locale: str) -> str:
+    """A machine-form number (`1200.5`) as a reader of `locale` types it (`1.200,5`): the
+    whole part grouped by threes, the locale's decimal symbol."""
+    decimal, grp = symbols(locale)
+    sign = "-" if machine.startswith("-") else ""
+    whole, _, frac = machine.lstrip("-").partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = grp.join([whole, *groups])
+    return sign + text + (decimal + frac if frac else "")

@@ -3,8 +3,8 @@
 // view (payback band and scenario only). The page works without this module: the server
 // computes the same form (GET).
 import {
-  breakevenText, checkValue, compute, formatValue, loadSpec, outputText, paybackBand, plain,
-  readParams, scenarioLabel, shareParams, SCENARIOS,
+  breakevenText, checkValue, compute, formatValue, loadSpec, localize, machine, outputText,
+  paybackBand, readParams, scenarioLabel, shareParams, SCENARIOS,
 } from "./formula.js";
 import { readFragment, withFragment } from "./fragment.js";
 import { ensureGroup, journeyId, signal } from "./signals.js";
@@ -42,23 +42,26 @@ function showError(f, prefix, message) {
   else input.removeAttribute("aria-describedby");
 }
 
-/** Read every field as the server does: values, raw texts and the first problem, if any. */
+/** Read every field as the server does, in the page's language: values, raw texts, their
+ *  machine form (for the link) and the first problem, if any. */
 function readForm() {
   const values = new Map();
   const raw = new Map();
+  const machines = new Map();
   const bad = new Set();
   for (const [key, f, prefix] of fieldsOf(spec)) {
     const text = control(key).value;
     raw.set(key, text);
-    const checked = checkValue(text, f);
+    const checked = checkValue(text, f, spec.locale);
     showError(f, prefix, checked.error);
     if (checked.error) bad.add(f.id);
+    else machines.set(key, checked.machine);
     // A bad field's default stands in (never shown): only what reads it is held back.
     values.set(f.id, checked.error ? f.value : checked.value);
   }
   const checkedScenario = form.querySelector('input[name="s"]:checked');
   const scenario = checkedScenario && SCENARIOS.includes(checkedScenario.value) ? checkedScenario.value : "expected";
-  return { values, raw, scenario, errors: bad.size, bad };
+  return { values, raw, machine: machines, scenario, errors: bad.size, bad };
 }
 
 /** Outputs and series that read a bad field (the server lists what each reads): their fields. */
@@ -69,7 +72,7 @@ function needsOf(bad) {
 
 function blockedText(fields) {
   const labels = new Map(fieldsOf(spec).map(([, f]) => [f.id, f.label]));
-  return `Not worked out: check ${fields.map((f) => labels.get(f)).join(", ")} first.`;
+  return spec.messages.blocked.replace("{fields}", () => fields.map((f) => labels.get(f)).join(", "));
 }
 
 function svg(name, attrs, parent) {
@@ -239,7 +242,7 @@ export function recalculate({ announce = false } = {}) {
 function announceLater() {
   clearTimeout(statusTimer);
   statusTimer = setTimeout(() => {
-    $("results-status").textContent = `Results updated. ${($("headline") || {}).innerText || ""}`;
+    $("results-status").textContent = `${spec.messages.updated} ${($("headline") || {}).innerText || ""}`;
   }, 800);
 }
 
@@ -256,12 +259,12 @@ function stepper(e) {
   const up = e.key === "ArrowUp";
   const entry = (up || e.key === "ArrowDown") && fieldsOf(spec).find(([key]) => key === e.target.name);
   const f = entry && entry[1];
-  const checked = f && checkValue(e.target.value, f);
+  const checked = f && checkValue(e.target.value, f, spec.locale);
   if (!checked || checked.error) return;
   e.preventDefault();
   const decimals = (String(f.step).split(".")[1] || "").length;
   const next = Number((checked.value + (up ? f.step : -f.step)).toFixed(decimals));
-  e.target.value = plain(Math.min(f.max, Math.max(f.min, next)));
+  e.target.value = localize(machine(Math.min(f.max, Math.max(f.min, next))), spec.locale);
   e.target.dispatchEvent(new Event("input", { bubbles: true }));
 }
 
@@ -310,9 +313,9 @@ async function start() {
     copy.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(shareUrl());
-        $("share-copied").textContent = "Link copied.";
+        $("share-copied").textContent = spec.messages.copied;
       } catch (e) {
-        $("share-copied").textContent = "Could not copy: long-press or right-click the link instead.";
+        $("share-copied").textContent = spec.messages.copy_failed;
       }
     });
   }

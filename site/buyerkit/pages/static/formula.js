@@ -4,7 +4,8 @@
 //
 // Exports for other modules:
 //   evaluate(node, env, prev)             one formula tree -> number
-//   checkValue(raw, field)                {value} or {error: message} (same text as the server)
+//   checkValue(raw, field, locale)        {value, machine} or {error: message} (as the server)
+//   parseNumber(text, locale, percent), localize(machine, locale)   typed numbers per locale
 //   compute(spec, values, scenario)       {scenario, outputs, rows, breakeven}
 //   formatValue(value, format, currency), outputText(spec, output, value), paybackBand(spec, r)
 //   readParams(spec, params)              {state: "absent"|"ok"|"malformed", values, raw, scenario}
@@ -12,7 +13,6 @@
 //                                         the page: they go in the URL fragment only)
 //   resultsFromFragment(params)           see below; for the role guides
 
-const NUMBER = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const MAX_DIGITS = 15;
 const SHOW_LIMIT = 1e13;
@@ -143,16 +143,55 @@ export function plain(x) {
   return fixed(x, 6, true);
 }
 
-export function checkValue(raw, field) {
-  const text = String(raw).trim();
+// Typed numbers: the rule of content/numbers.py parse() and localize(), with the locale's
+// decimal and group symbols from Intl (Babel's CLDR data on the server). Spaces group too;
+// a percentage field may end in "%". The machine form (`-1200.50`) is what links carry.
+const SPACES = " \u00a0\u202f";
+const TRIM = new RegExp(`^[${SPACES}\t\r\n]+|[${SPACES}\t\r\n]+$`, "g");
+const rules = new Map();
+const esc = (t) => t.replace(/[\\^$.*+?()[\]{}|-]/g, "\\$&");
+
+export function symbols(locale) {
+  const parts = nf(locale, {}).formatToParts(1234567.5);
+  return [parts.find((p) => p.type === "decimal").value, parts.find((p) => p.type === "group").value];
+}
+
+export function parseNumber(text, locale, percent = false) {
+  const key = `${locale}:${percent}`;
+  if (!rules.has(key)) {
+    const [decimal, grp] = symbols(locale).map(esc);
+    rules.set(key, new RegExp(`^(-?)([1-9][0-9]{0,2}([${grp}${SPACES}])[0-9]{3}(?:\\3[0-9]{3})*|[0-9]+)` +
+      `(?:${decimal}([0-9]+))?${percent ? `(?:[${SPACES}]?%)?` : ""}$`));
+  }
+  const m = rules.get(key).exec(String(text).replace(TRIM, ""));
+  if (!m) return null;
+  const [, sign, whole, sep, frac] = m;
+  return sign + (sep ? whole.split(sep).join("") : whole) + (frac ? "." + frac : "");
+}
+
+export function localize(machine, locale) {
+  const [decimal, grp] = symbols(locale);
+  const sign = machine.startsWith("-") ? "-" : "";
+  let [whole, frac] = machine.replace(/^-/, "").split(".");
+  const groups = [];
+  while (whole.length > 3) {
+    groups.unshift(whole.slice(-3));
+    whole = whole.slice(0, -3);
+  }
+  return sign + [whole, ...groups].join(grp) + (frac ? decimal + frac : "");
+}
+
+export const machine = (x) => plain(x).replaceAll(",", "");
+
+export function checkValue(raw, field, locale = "en") {
   const msg = field.messages;
-  if (text === "") return { error: msg.empty };
-  if (!NUMBER.test(text)) return { error: msg.nan };
-  const bare = text.replaceAll(",", "");
-  if (bare.replace(/[^0-9]/g, "").length > MAX_DIGITS) return { error: msg.long };
-  const x = Number(bare);
+  if (String(raw).replace(TRIM, "") === "") return { error: msg.empty };
+  const text = parseNumber(raw, locale, String(field.unit || "").startsWith("%"));
+  if (text === null) return { error: msg.nan };
+  if (text.replace(/[^0-9]/g, "").length > MAX_DIGITS) return { error: msg.long };
+  const x = Number(text);
   if (x < field.min || x > field.max) return { error: msg.range };
-  return { value: x + 0 };
+  return { value: x + 0, machine: text };
 }
 
 export function compute(spec, values, scenario) {
@@ -244,18 +283,22 @@ function fields(spec) {
   return [...spec.inputs.map((f) => ["i." + f.id, f]), ...spec.assumptions.map((f) => ["a." + f.id, f])];
 }
 
+// `raw`: each field's text as the page's language writes it; `machine`: as a link carries it.
 export function defaults(spec) {
   const values = new Map();
   const raw = new Map();
+  const machines = new Map();
   for (const [key, f] of fields(spec)) {
     values.set(f.id, f.value);
-    raw.set(key, plain(f.value));
+    machines.set(key, machine(f.value));
+    raw.set(key, localize(machines.get(key), spec.locale || "en"));
   }
-  return { values, raw, scenario: "expected" };
+  return { values, raw, machine: machines, scenario: "expected" };
 }
 
 // Read a calculator's numbers from URLSearchParams (a share link's fragment). A link with
-// no `calc` is "absent"; one for another calculator, with an unknown or repeated field, a
+// no `calc` is "absent" (numbers in the machine form, read by the English rule whatever the
+// page's language, so a link opens the same in every language); one for another calculator, with an unknown or repeated field, a
 // bad number or an unknown scenario is "malformed", and the page falls back to defaults.
 export function readParams(spec, params) {
   if (!params.has("calc")) return { state: "absent", ...defaults(spec) };
@@ -267,10 +310,11 @@ export function readParams(spec, params) {
     if (!key.startsWith("i.") && !key.startsWith("a.")) continue;
     const f = known.get(key);
     if (!f || params.getAll(key).length !== 1) return bad;
-    const checked = checkValue(params.get(key), f);
+    const checked = checkValue(params.get(key), f, "en");
     if (checked.error) return bad;
     out.values.set(f.id, checked.value);
-    out.raw.set(key, params.get(key).trim());
+    out.machine.set(key, checked.machine);
+    out.raw.set(key, localize(checked.machine, spec.locale || "en"));
   }
   if (params.has("s")) {
     const s = params.get("s");
@@ -281,14 +325,15 @@ export function readParams(spec, params) {
   return { ...out, state: "ok" };
 }
 
-// The params of a share link: every input, only the assumptions that differ from ours, as
-// the person typed them (commas dropped), so the link parses to exactly the same numbers.
+// The params of a share link: every input, only the assumptions that differ from ours, in
+// the machine form of what the person typed, so the link parses to exactly the same numbers
+// in every language.
 export function shareParams(spec, read) {
   const params = new URLSearchParams();
   params.set("calc", spec.slug);
   for (const [key, f] of fields(spec)) {
     if (key.startsWith("a.") && read.values.get(f.id) === f.value) continue;
-    params.set(key, String(read.raw.get(key)).trim().replaceAll(",", ""));
+    params.set(key, read.machine.get(key));
   }
   if (spec.scenarios) params.set("s", read.scenario);
   return params;
