@@ -164,7 +164,7 @@ def test_the_demo_translations_load_and_keep_the_scoring(content_dir: Path):
             [o.model_dump(exclude={"label"}) for o in q_de.options]
     assert de.guides["cfo"].meta.name == "CFO" and "Die kurze Antwort" in de.guides["cfo"].html
     assert 'href="/de/pricing/"' in de.guides["cfo"].html  # site links stay in the language
-    assert de.guides["it"] is catalog.guides["it"] and "guides/it.md" in de.fallbacks
+    assert not de.fallbacks  # the demo is whole in German (tests/content/test_german_demo.py)
     assert de.calculators["renewal-roi"].formulas == catalog.calculators["renewal-roi"].formulas
     assert catalog.in_language("en") is catalog and catalog.in_language("fr") is catalog
 
@@ -225,6 +225,8 @@ def test_an_unknown_language_code_in_a_file_name_is_refused(content_dir: Path):
 def test_a_missing_translation_is_a_located_warning_and_strict_fails(content_dir: Path, runner):
     (content_dir / "guides/cfo.de.md").unlink()
     catalog = load_catalog(content_dir)
+    de = catalog.in_language("de")
+    assert de.guides["cfo"] is catalog.guides["cfo"] and de.fallbacks == {"guides/cfo.md"}
     assert [str(w) for w in catalog.warnings if "translation" in str(w)] == [
         f"{content_dir / 'guides/cfo.md'}:1:1: warning: no 'de' translation (cfo.de.md): the "
         "page falls back to 'en' and says so (list 'guides/cfo.md' under untranslated: de: in "
@@ -236,7 +238,8 @@ def test_a_missing_translation_is_a_located_warning_and_strict_fails(content_dir
 
 
 def test_untranslated_must_name_a_source_without_translation(content_dir: Path):
-    _edit(content_dir, "site.yaml", "guides/champion.md,", "guides/cfo.md,")
+    _edit(content_dir, "site.yaml", "default_language: en\n",
+          "default_language: en\nuntranslated:\n  de: [guides/cfo.md]\n")
     assert "untranslated.de: 'guides/cfo.md' is not a source file without a translation" in \
         [w.message for w in load_catalog(content_dir).warnings]
 

@@ -86,8 +86,8 @@ def test_pages_read_the_content_in_their_language(client):
     assert "The short answer" in english and "Die kurze Antwort" not in english
     diagnostic = client.get("/de/diagnostics/renewal-risk-check/").get_data(as_text=True)
     assert "Was davon beschreibt Ihre letzten zwei Quartale am ehesten?" in diagnostic
-    # an untranslated guide falls back to the source
-    assert "Die kurze Antwort" not in client.get("/de/guides/it/").get_data(as_text=True)
+    # each guide reads its own translation
+    assert "Installiert wird nichts" in client.get("/de/guides/it/").get_data(as_text=True)
 
 
 def test_the_sitemap_lists_every_page_in_every_language(client):
@@ -137,13 +137,22 @@ def test_the_switch_leads_to_the_same_page_in_the_other_language(client):
     assert re.search(r'<a [^>]*href="/calculators/renewal-roi/"[^>]*>English</a>', german)
 
 
-def test_a_page_without_its_translation_says_so_in_the_pages_language(client):
-    it = client.get("/de/guides/it/").get_data(as_text=True)
-    assert "Diese Seite ist noch nicht übersetzt und wird deshalb auf Englisch angezeigt." in it
-    assert '<main id="main" class="wrap" lang="en">' in it
-    cfo = client.get("/de/guides/cfo/").get_data(as_text=True)
-    assert "noch nicht übersetzt" not in cfo
-    assert "noch nicht übersetzt" not in client.get("/guides/it/").get_data(as_text=True)
+def test_a_page_without_its_translation_says_so_in_the_pages_language(tmp_path, content_dir):
+    from tests.conftest import make_app
+
+    (content_dir / "guides/it.de.md").unlink()  # the demo has every translation
+    app = make_app(tmp_path, content_dir)
+    try:
+        client = app.test_client()
+        it = client.get("/de/guides/it/").get_data(as_text=True)
+        assert "Diese Seite ist noch nicht übersetzt und wird deshalb auf Englisch angezeigt." \
+            in it
+        assert '<main id="main" class="wrap" lang="en">' in it
+        cfo = client.get("/de/guides/cfo/").get_data(as_text=True)
+        assert "noch nicht übersetzt" not in cfo
+        assert "noch nicht übersetzt" not in client.get("/guides/it/").get_data(as_text=True)
+    finally:
+        app.extensions["buyerkit.store"].dispose()
 
 
 def test_the_words_a_script_gets_stay_under_1_kb_compressed(client):
