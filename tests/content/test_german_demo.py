@@ -19,22 +19,28 @@ NUMBER = {"en": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"),
 H2 = re.compile(r"<h2[^>]*>(.*?)</h2>", re.S)
 
 
+def _read(text: str, lang: str) -> list[tuple[float, bool]]:
+    """Every number in `text` read the way `lang` writes numbers, and whether it is a %."""
+    group, decimal = (",", ".") if lang == "en" else (".", ",")
+    plain = unescape(re.sub(r"<[^>]+>", " ", text))
+    return [(float(m.group(1).replace(group, "").replace(decimal, ".")), bool(m.group(2)))
+            for m in re.finditer(rf"({NUMBER[lang].pattern})(\s?%)?", plain)]
+
+
 def numbers(text: str, lang: str) -> list[float]:
     """Every number in `text`, read the way `lang` writes numbers."""
-    group, decimal = (",", ".") if lang == "en" else (".", ",")
-    return [float(m.replace(group, "").replace(decimal, "."))
-            for m in NUMBER[lang].findall(unescape(re.sub(r"<[^>]+>", " ", text)))]
+    return [n for n, _ in _read(text, lang)]
 
 
 def facts(text: str, lang: str) -> set[float]:
     """The numbers a reader relies on: prices, days, percentages, counts from 5 up. Smaller
     whole numbers are often words in one language and digits in the other ("two weeks")."""
-    return {n for n in numbers(text, lang) if n >= 5 or n != int(n)}
+    return {n for n, percent in _read(text, lang) if n >= 5 or n != int(n) or percent}
 
 
 def prose(html: str) -> str:
     """The guide's own Markdown body as the page renders it."""
-    m = re.search(r'<div class="prose">(.*?)</div>', html, re.S)
+    m = re.search(r'<div class="prose">(.*?)<section aria-labelledby="before-h">', html, re.S)
     assert m, "no guide body on the page"
     return m.group(1)
 
@@ -97,4 +103,5 @@ def test_the_german_simulator_shows_the_english_results_in_german_words(client):
 def test_numbers_are_read_the_way_each_language_writes_them():
     assert numbers("$50,400 and 12.4% and 1,500", "en") == [50400, 12.4, 1500]
     assert numbers("50.400 $ und 12,4 % und 1.500", "de") == [50400, 12.4, 1500]
-    assert facts("2 weeks, 99.9% and 48 hours", "en") == {99.9, 48}
+    assert facts("2 weeks, 99.9%, 3% and 48 hours", "en") == {99.9, 3, 48}
+    assert facts("2 Wochen, 99,9 %, 3\u00a0% und 48 Stunden", "de") == {99.9, 3, 48}
