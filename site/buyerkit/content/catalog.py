@@ -69,6 +69,12 @@ class Catalog:
         """The same content with its texts in `lang` (this view for an unknown language)."""
         return self.views.get(lang or "", self)
 
+    def story_media(self) -> frozenset[str]:
+        """Every customer story's media files, in every language (a story's translation may
+        name captions of its own): what /customers/files/ serves and the freeze writes."""
+        return frozenset(name for view in (self, *self.views.values())
+                         for r in view.references.values() for name in r.media)
+
 
 def _check_diagnostic(src: Source, d: Diagnostic, problems: list[ContentProblem]) -> None:
     """Cross-field rules a schema cannot say: unique ids, known reasons, options that fit."""
@@ -247,7 +253,7 @@ def _load_catalog(root: Path) -> Catalog:
         unlisted = check_names(root, site.languages, problems)
         if not problems:
             texts, missing = build_languages(root, site, diagnostics, calculators, guides,
-                                             problems)
+                                             problems, pricing, comparison, references)
             missing = unlisted + missing
     if problems:
         raise ContentErrors(problems)
@@ -260,6 +266,7 @@ def _load_catalog(root: Path) -> Catalog:
                    language=site.default_language)
     views = {lang: replace(base, site=t.site, diagnostics=t.diagnostics,
                            calculators=t.calculators, guides=t.guides, language=lang,
+                           pricing=t.pricing, comparison=t.comparison, references=t.references,
                            fallbacks=t.fallbacks, warnings=())
              for lang, t in texts.items()}
     return replace(base, views=MappingProxyType(views))

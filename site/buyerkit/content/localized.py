@@ -15,16 +15,28 @@ from types import MappingProxyType
 from typing import Any
 
 from buyerkit.content.calculators import Compiled
+from buyerkit.content.figures import figure_problem
 from buyerkit.content.guides import load_guide
-from buyerkit.content.loading import load_yaml, validate
+from buyerkit.content.loading import Loc, Source, load_yaml, read_front_matter, validate
+from buyerkit.content.markup import render_markdown
+from buyerkit.content.references import FOLDER, load_captions
 from buyerkit.content.schema.calculator import Calculator
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.schema.guide import Guide
+from buyerkit.content.schema.offering import Comparison, Pricing
+from buyerkit.content.schema.reference import Reference, ReferenceMeta
 from buyerkit.content.schema.site import Site
-from buyerkit.content.translations import overlay, translation_path
+from buyerkit.content.translations import field_name, overlay, translation_path
 from buyerkit.errors import ContentProblem, ContentWarning, display_path
 
 LOCAL_LINK = re.compile(r'href="/(?!static/|brand/|customers/files/)')
+# A customer story's facts: the same in every language (docs/customer-stories.md). Every
+# other text may be translated, but must state the source's figures; a named customer's name
+# is a fact too, an anonymised one's description is translated.
+FACTS = frozenset({"anonymised", "consent.by", "consent.date", "consent.covers", "diagnostic",
+                   "size", "bucket", "trigger", "order", "time_to_value.date", "numbers.date",
+                   "video.file", "video.poster", "video.language", "video.demo", "video.width",
+                   "video.height", "office_hours.url"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,9 @@ class Texts:
     calculators: Mapping[str, Compiled]
     guides: Mapping[str, Guide]
     fallbacks: frozenset[str] = field(default_factory=frozenset)  # "guides/it.md", …
+    pricing: Pricing | None = None
+    comparison: Comparison | None = None
+    references: Mapping[str, Reference] = field(default_factory=dict)
 
 
 def _guide(path: Path, source: Guide, lang: str, default: str,
@@ -60,13 +75,93 @@ def _guide(path: Path, source: Guide, lang: str, default: str,
                                            "never translated"))
     if len(problems) > before:
         return None
+    return Guide(meta=t, html=_local_links(g.html, lang, default))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return ", ".join(map(str, value)) or "none"
+    return "none" if value is None else f"'{value}'"
+
+
+def _same_story(s: Any, t: Any, loc: Loc, tr: Source, langs: tuple[str, str], named: bool,
+                problems: list[ContentProblem]) -> None:
+    """Every fact of the translated story's front matter equals the source's, every text
+    states the source's figures, and lists have the source's length."""
+    key = ".".join(str(p) for p in loc if not isinstance(p, int))
+    where = field_name(loc)
+    if key in FACTS or (key == "customer" and named):
+        if s != t:
+            problems.append(tr.problem(loc, f"{where} differs from the source: expected "
+                                       f"{_show(s)}; found {_show(t)} (a story's facts are "
+                                       "the same in every language)"))
+    elif key == "video.captions":
+        return  # captions in the translation's language may be named (checked as WebVTT)
+    elif (s is None) != (t is None):
+        problems.append(tr.problem(loc, f"{where}: the source has {'none' if s is None else 'one'}"
+                                   "; a translation tells the same story"))
+    elif isinstance(s, Mapping) and isinstance(t, Mapping):
+        for k in s:
+            _same_story(s[k], t.get(k), (*loc, k), tr, langs, named, problems)
+    elif isinstance(s, tuple | list) and isinstance(t, tuple | list):
+        if len(s) != len(t):
+            problems.append(tr.problem(loc, f"{where}: {len(t)} items here, {len(s)} in the "
+                                       "source: translate each one, in order"))
+            return
+        for i, (a, b) in enumerate(zip(s, t, strict=True)):
+            _same_story(a, b, (*loc, i), tr, langs, named, problems)
+    elif isinstance(s, str) and isinstance(t, str):
+        why = figure_problem(s, langs[0], t, langs[1])
+        if why:
+            problems.append(tr.problem(loc, f"{where}: {why}"))
+
+
+def load_translation(path: Path, source: Reference, lang: str, default: str,
+                     problems: list[ContentProblem]) -> Reference | None:
+    """A whole translated story whose facts equal the source's; a translated quote keeps the
+    customer's own words beside it, and captions in `lang` may replace the source's."""
+    before = len(problems)
+    parts = read_front_matter(path, problems, ReferenceMeta, "a customer story",
+                              "see docs/customer-stories.md for the fields a story needs")
+    if parts is None:
+        return None
+    tr, meta, body, offset = parts
+    s = source.meta
+    _same_story(s.model_dump(), meta.model_dump(), (), tr, (default, lang), not s.anonymised,
+                problems)
+    cues, media, captions_lang = source.cues, source.media, ""
+    if meta.video and s.video and meta.video.captions and \
+            meta.video.captions != s.video.captions:
+        cues = load_captions(tr, meta.video.captions, path.parent, problems)
+        media, captions_lang = (*media, meta.video.captions), lang
+    if not body.strip():
+        problems.append(ContentProblem(tr.name, offset, 1,
+                                       "the story has no text after its front matter"))
+        return None
+    rendered, body_problems = render_markdown(body)
+    problems.extend(ContentProblem(tr.name, line + offset, 1, message)
+                    for line, message in body_problems)
+    if len(problems) > before:
+        return None
+    same_quote = meta.quote.text == s.quote.text
+    return Reference(slug=source.slug, meta=meta, html=_local_links(str(rendered), lang, default),
+                     cues=cues, media=media, translated_from=default,
+                     quote_original=None if same_quote else s.quote,
+                     quote_lang=default if same_quote else "", captions_lang=captions_lang)
+
+
+def _local_links(html: str, lang: str, default: str) -> str:
+    """Site links in a translation's Markdown, moved under the language's prefix."""
     prefix = "" if lang == default else f"{lang}/"
-    return Guide(meta=t, html=LOCAL_LINK.sub(f'href="/{prefix}', g.html))
+    return LOCAL_LINK.sub(f'href="/{prefix}', html)
 
 
 def build(root: Path, site: Site, diagnostics: Mapping[str, Diagnostic],
           calculators: Mapping[str, Compiled], guides: Mapping[str, Guide],
-          problems: list[ContentProblem]) -> tuple[dict[str, Texts], list[ContentWarning]]:
+          problems: list[ContentProblem], pricing: Pricing | None = None,
+          comparison: Comparison | None = None,
+          references: Mapping[str, Reference] | None = None,
+          ) -> tuple[dict[str, Texts], list[ContentWarning]]:
     """Every non-default language's texts, and a warning per missing translation (unless
     site.yaml's `untranslated` lists the file)."""
     views: dict[str, Texts] = {}
@@ -102,7 +197,7 @@ def build(root: Path, site: Site, diagnostics: Mapping[str, Diagnostic],
             tr = find(source, rel)
             if tr is None:
                 return fallback
-            merged = overlay(load_yaml(source, problems), tr, kind, problems)
+            merged = overlay(load_yaml(source, problems), tr, kind, problems, default)
             if merged is None:
                 return fallback
             return validate(merged, model, problems) or fallback
@@ -123,7 +218,16 @@ def build(root: Path, site: Site, diagnostics: Mapping[str, Diagnostic],
         for role, g in guides.items():
             tr = find(root / "guides" / f"{role}.md", f"guides/{role}.md")
             lguide[role] = (tr and _guide(tr, g, lang, default, problems)) or g
+        lpricing = pricing and texts(root / "pricing.yaml", Pricing, "pricing", pricing,
+                                     "pricing.yaml")
+        lcomparison = comparison and texts(root / "comparison.yaml", Comparison, "comparison",
+                                           comparison, "comparison.yaml")
+        lrefs = {}
+        for slug, ref in (references or {}).items():
+            tr = find(root / FOLDER / f"{slug}.md", f"{FOLDER}/{slug}.md")
+            lrefs[slug] = (tr and load_translation(tr, ref, lang, default, problems)) or ref
         views[lang] = Texts(lsite, MappingProxyType(ldiag), MappingProxyType(lcalc),
-                            MappingProxyType(lguide), frozenset(fell))
+                            MappingProxyType(lguide), frozenset(fell), lpricing, lcomparison,
+                            MappingProxyType(lrefs))
     return views, warnings
 

@@ -4,6 +4,10 @@ A story a prospect can validate: every number has a source and a date, the custo
 what is published, the size band, bucket and trigger are the diagnostic's own values (so a
 story can be matched to a verdict), and a video is a real, small, captioned file with a light
 poster. Each mistake is `path:line:col: message`, lines counted in the whole file.
+
+A story's translation (`<slug>.de.md`) is a whole story whose facts equal the source's (size,
+bucket, trigger, consent, dates, media, and the figures of every text); it may name captions
+of its own, in its language. docs/customer-stories.md, "Translations", says how it is shown.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from buyerkit.content.loading import Source, check_slug_name, outside_content, r
 from buyerkit.content.markup import render_markdown
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.schema.reference import Cue, Reference, ReferenceMeta, Video
+from buyerkit.content.translations import sources
 from buyerkit.errors import ContentProblem
 
 FOLDER = "references"
@@ -191,23 +196,29 @@ def _check_video(src: Source, video: Video, folder: Path,
         problems.append(src.problem(("video",), "video has no captions: add captions: a "
                                     "WebVTT (.vtt) file in the clip's language"))
         return ()
+    return load_captions(src, video.captions, folder, problems)
+
+
+def load_captions(src: Source, captions: str, folder: Path,
+                  problems: list[ContentProblem]) -> tuple[Cue, ...]:
+    """The cues of a story's WebVTT captions file, or a located problem."""
     cloc = ("video", "captions")
-    if _media(src, folder, cloc, video.captions, problems) is None:
+    if _media(src, folder, cloc, captions, problems) is None:
         return ()
-    path = folder / video.captions
+    path = folder / captions
     if path.stat().st_size > MAX_CAPTION_BYTES:
-        problems.append(src.problem(cloc, f"captions: '{video.captions}' is larger than "
+        problems.append(src.problem(cloc, f"captions: '{captions}' is larger than "
                                     "512 KB"))
         return ()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        problems.append(src.problem(cloc, f"captions: '{video.captions}' is not WebVTT: it is "
+        problems.append(src.problem(cloc, f"captions: '{captions}' is not WebVTT: it is "
                                     "not UTF-8 text"))
         return ()
     cues, error = parse_webvtt(text)
     if error:
-        problems.append(src.problem(cloc, f"captions: '{video.captions}' {error}"))
+        problems.append(src.problem(cloc, f"captions: '{captions}' {error}"))
     return cues
 
 
@@ -244,7 +255,7 @@ def load_reference(path: Path, root: Path, diagnostics: Mapping[str, Diagnostic]
 def load_references(root: Path, diagnostics: Mapping[str, Diagnostic],
                     problems: list[ContentProblem]) -> Mapping[str, Reference]:
     """Every story under content/references/ (optional folder), in the content's order."""
-    refs = [r for path in sorted((root / FOLDER).glob("*.md"))
+    refs = [r for path in sources(root / FOLDER, "*.md")  # translations: localized.py
             if (r := load_reference(path, root, diagnostics, problems)) is not None]
     refs.sort(key=lambda r: (r.meta.order, r.slug))
     return MappingProxyType({r.slug: r for r in refs})

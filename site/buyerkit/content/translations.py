@@ -4,8 +4,9 @@ A YAML translation holds only the source's texts, in the source's shape: lists o
 `id` (or an option's `value`) list the same ids in the same order, other lists the same number
 of items. Formulas, scoring, numbers and switches are never translated: a translation that
 states one is refused, so the same answers give the same verdict and signals in every
-language. A guide's translation is a whole guide (front matter and Markdown) whose role,
-tasks and settings equal the source's. docs/languages.md explains the layout and why.
+language. Pricing and the comparison are held to the source's figures too (a price may be
+written the language's way, never changed). A guide's or a customer story's translation is a
+whole file whose settings and facts equal the source's. docs/languages.md explains it all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from buyerkit.content.figures import figure_problem
 from buyerkit.content.loading import Loc, Source, load_yaml
 from buyerkit.content.numbers import LANGUAGES
 from buyerkit.errors import ContentProblem, ContentWarning
@@ -35,10 +37,16 @@ FIXED: dict[str, frozenset[str]] = {
     "calculator": frozenset({"formula", "when", "format", "compare", "min", "max", "step",
                              "default", "value", "factors", "currency", "payback", "months",
                              "breakeven", "chart", "kind"}),
+    "pricing": frozenset({"highlight"}),
+    "comparison": frozenset({"kind", "url"}),
 }
+# Kinds whose every text keeps the source's figures (prices, limits, percentages, counts).
+FIGURED = frozenset({"pricing", "comparison"})
 WHY = {"diagnostic": "scoring is the same in every language",
        "calculator": "formulas and numbers are the same in every language",
-       "site": "settings are the same in every language"}
+       "site": "settings are the same in every language",
+       "pricing": "plans and prices are the same in every language",
+       "comparison": "the alternatives are the same in every language"}
 
 
 def is_translation(path: Path) -> bool:
@@ -52,6 +60,7 @@ def sources(folder: Path, pattern: str) -> list[Path]:
 
 
 def translation_path(source: Path, lang: str) -> Path:
+    """Where `source`'s translation into `lang` sits: `name.lang.ext` beside it."""
     return source.with_name(f"{source.stem}.{lang}{source.suffix}")
 
 
@@ -79,10 +88,19 @@ def check_names(root: Path, languages: tuple[str, ...],
     return warnings
 
 
+def field_name(loc: Loc) -> str:
+    """`tiers[2].price` for ("tiers", 1, "price"): list items counted from 1, as people do."""
+    out = ""
+    for part in loc:
+        out += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out
+
+
 def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
-           problems: list[ContentProblem]) -> Any:
+           problems: list[ContentProblem], langs: tuple[str, str] | None = None) -> Any:
     """The source with the translation's texts laid over it; every difference in shape, id or
-    fixed value is a located problem in the translation."""
+    fixed value is a located problem in the translation. With `langs` (the source's and the
+    translation's language) every text must also state the source's figures."""
     if isinstance(source, Mapping):
         if not isinstance(text, Mapping):
             problems.append(tr.problem(loc, "expected the same fields as the source here"))
@@ -101,7 +119,7 @@ def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
                     problems.append(tr.problem(here, f"{key} '{value}' differs from the "
                                                f"source's '{source[key]}'"))
             else:
-                out[key] = _merge(source[key], value, here, tr, kind, problems)
+                out[key] = _merge(source[key], value, here, tr, kind, problems, langs)
         return out
     if isinstance(source, list):
         if not isinstance(text, list):
@@ -122,20 +140,38 @@ def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
             problems.append(tr.problem(loc, f"{len(text)} items here, {len(source)} in the "
                                        "source: translate each one, in order"))
             return source
-        elif not source or not isinstance(source[0], Mapping):
-            return list(text)  # a list of texts: translated as a whole
-        return [_merge(s, t, (*loc, i), tr, kind, problems)
+        elif not source or not isinstance(source[0], Mapping):  # a list of texts: translated
+            _figures(source, text, loc, tr, problems, langs)  # as a whole
+            return list(text)
+        return [_merge(s, t, (*loc, i), tr, kind, problems, langs)
                 for i, (s, t) in enumerate(zip(source, text, strict=True))]
     if isinstance(text, Mapping | list):
         problems.append(tr.problem(loc, "expected a text here, like the source"))
         return source
+    _figures(source, text, loc, tr, problems, langs)
     return text
 
 
-def overlay(source: Source, path: Path, kind: str,
-            problems: list[ContentProblem]) -> Source | None:
+def _figures(source: Any, text: Any, loc: Loc, tr: Source, problems: list[ContentProblem],
+             langs: tuple[str, str] | None) -> None:
+    """A located problem when a translated text (or list of texts) changes a figure."""
+    if langs is None:
+        return
+    if isinstance(source, list) and isinstance(text, list):
+        if not all(isinstance(x, str) for x in (*source, *text)):
+            return
+    elif not (isinstance(source, str) and isinstance(text, str)):
+        return
+    why = figure_problem(source, langs[0], text, langs[1])
+    if why:
+        problems.append(tr.problem(loc, f"{field_name(loc)}: {why}"))
+
+
+def overlay(source: Source, path: Path, kind: str, problems: list[ContentProblem],
+            source_lang: str = "en") -> Source | None:
     """The source's data with the translation at `path` laid over it, located in the
-    translation (None when the translation has a problem)."""
+    translation (None when the translation has a problem). Kinds in FIGURED also keep the
+    source's figures (`source_lang` says how the source writes numbers)."""
     before = len(problems)
     tr = load_yaml(path, problems)
     if len(problems) > before:
@@ -143,7 +179,9 @@ def overlay(source: Source, path: Path, kind: str,
     if tr.data is None:
         problems.append(tr.problem((), "the translation is empty"))
         return None
-    merged = _merge(source.data, tr.data, (), tr, kind, problems)
+    m = TRANSLATION.match(path.name)
+    langs = (source_lang, m.group("lang")) if kind in FIGURED and m else None
+    merged = _merge(source.data, tr.data, (), tr, kind, problems, langs)
     if len(problems) > before:
         return None
     return Source(path, merged, tr.values, tr.keys, tr.line_offset)

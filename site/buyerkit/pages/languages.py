@@ -104,12 +104,14 @@ def alternates() -> list[tuple[str, str]]:
     return [(code, language_url(code)) for code in languages()]
 
 
-# The source file each translatable page shows; pages of other endpoints (pricing, the
-# comparison, customer stories) have no translations yet and always fall back.
+# The source file each translatable page shows (None: a page of several files, such as an
+# index); a page of any other endpoint always falls back.
 SOURCES = {"pages.home": "site.yaml", "guides.guide": "guides/{role}.md",
            "calculators.show": "calculators/{slug}.yaml",
            "diagnostics.run": "diagnostics/{slug}.yaml",
            "diagnostics.result": "diagnostics/{slug}.yaml", "diagnostics.index": None,
+           "offering.pricing": "pricing.yaml", "offering.compare": "comparison.yaml",
+           "references.story": "references/{slug}.md", "references.index": None,
            "calculators.index": None, "guides.index": None, "guides.kit": None}
 
 

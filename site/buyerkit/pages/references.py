@@ -130,7 +130,7 @@ def story(slug: str) -> str:
 def media(name: str) -> Response:
     """A story's clip, poster or captions: only files a loaded story names are served."""
     catalog = get_catalog()
-    if not any(name in r.media for r in catalog.references.values()):
+    if name not in catalog.story_media():
         abort(404)
     resp = send_from_directory(Path(catalog.root) / FOLDER, name, max_age=86400)
     resp.headers["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -139,5 +139,5 @@ def media(name: str) -> Response:
 
 @generator("references.media")
 def _media_files(catalog: Catalog) -> list[dict[str, str]]:
-    """The freeze writes every story's media files beside the pages."""
-    return [{"name": name} for r in catalog.references.values() for name in r.media]
+    """The freeze writes every story's media files (every language's) beside the pages."""
+    return [{"name": name} for name in sorted(catalog.story_media())]

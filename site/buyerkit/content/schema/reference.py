@@ -126,3 +126,10 @@ class Reference:
     html: str
     cues: tuple[Cue, ...] = ()
     media: tuple[str, ...] = ()  # the files the page links, relative to content/references/
+    # A translation (content/localized.py): the language it was translated from, the
+    # customer's own words when the quote is translated (the page shows both), the language
+    # of a quote left as the customer said it, and the language of the captions.
+    translated_from: str = ""
+    quote_original: Quote | None = None
+    quote_lang: str = ""
+    captions_lang: str = ""
