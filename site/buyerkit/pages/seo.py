@@ -15,15 +15,36 @@ def _base() -> str:
     return get_catalog().site.vendor.base_url.rstrip("/")
 
 
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
-    """Every public page at the vendor's base_url; no dates, so two freezes are identical."""
+    """Every public page at the vendor's base_url; no dates, so two freezes are identical.
+
+    A page that exists in several languages lists all of them (itself included) as
+    `xhtml:link rel="alternate" hreflang=…`, plus `x-default` (the default language), the way
+    Google documents localized versions in a sitemap; base.html links the same in each page.
+    """
     base, app = _base(), current_app
-    urls = sorted({base + app.url_for(e, **v) for e, v in sitemap_routes(app)})
-    body = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    default = get_catalog().site.default_language
+    versions: dict[tuple[str, tuple], dict[str, str]] = {}
+    for e, v in sitemap_routes(app):
+        page = (e, tuple(sorted((k, str(x)) for k, x in v.items() if k != "lang")))
+        versions.setdefault(page, {})[v.get("lang", default)] = base + app.url_for(e, **v)
+    entries = []
+    for langs in versions.values():
+        links = ""
+        if len(langs) > 1:
+            own = sorted(langs.items(), key=lambda kv: (kv[0] != default, kv[0]))
+            pairs = [*own, ("x-default", langs[default])]
+            links = "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(u)}"/>'
+                            "\n" for code, u in pairs)
+        entries += [f"<url><loc>{escape(u)}</loc>\n{links}</url>\n" for u in langs.values()]
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-           f"{body}</urlset>\n")
+           f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">\n'
+           f"{''.join(sorted(entries))}</urlset>\n")
     return Response(xml, mimetype="application/xml")
 
 
