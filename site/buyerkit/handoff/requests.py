@@ -15,21 +15,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from buyerkit.content.catalog import Catalog
 from buyerkit.content.schema import BUCKETS, TRIGGERS
 from buyerkit.content.scoring import check_answers, score
 
-# Every message a prospect or API client can see, word for word (tests pin them).
-EMAIL_MISSING = "Enter your work e-mail address."
-EMAIL_BAD = "Enter an e-mail address like name@company.com."
-CONSENT_MISSING = "Tick the box to agree to send your result to the team."
-NOTE_LONG = "Keep the note to 2,000 characters or fewer."
-NAME_LONG = "Keep the name to 200 characters or fewer."
-ANSWERS_BAD = "Your result could not be read: take the check again."
-NUMBERS_BAD = "These calculator numbers could not be read."
-ROLES_BAD = "Name guide roles from this site."
-FORGED = "This form has expired or was changed: reload the page and send it again."
-REPLAYED = "This request was already sent; the team has it."
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (tools/i18n.sh); it is translated where it is shown."""
+    return message
+
+
+# Every message a prospect or API client can see, word for word (tests pin them), in English;
+# make_request and the views show them through gettext, in the page's language.
+EMAIL_MISSING = N_("Enter your work e-mail address.")
+EMAIL_BAD = N_("Enter an e-mail address like name@company.com.")
+CONSENT_MISSING = N_("Tick the box to agree to send your result to the team.")
+NOTE_LONG = N_("Keep the note to 2,000 characters or fewer.")
+NAME_LONG = N_("Keep the name to 200 characters or fewer.")
+ANSWERS_BAD = N_("Your result could not be read: take the check again.")
+NUMBERS_BAD = N_("These calculator numbers could not be read.")
+ROLES_BAD = N_("Name guide roles from this site.")
+FORGED = N_("This form has expired or was changed: reload the page and send it again.")
+REPLAYED = N_("This request was already sent; the team has it.")
 
 NOTE_MAX, NAME_MAX, EMAIL_MAX = 2000, 200, 254
 EVENT_TYPE = "contact_request.created"
@@ -39,7 +48,8 @@ _EMAIL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[A-Za-z]{2,63}")
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One invalid field of a contact request and the sentence shown beside it."""
+    """One invalid field of a contact request and the sentence shown beside it (in the
+    request's language)."""
 
     field: str
     message: str
@@ -82,12 +92,20 @@ class ContactRequest:
 
 
 def consent_text(vendor: str, retention_days: int, roles: bool = False) -> str:
-    """The sentence beside the consent box, also sent with the request as the proof of it."""
-    extra = ", and the roles in my team if I chose to include them" if roles else ""
-    return (f"Send {vendor}'s team my e-mail address, the name and note I typed, and this "
-            f"result: the verdict, the reasons for it, my problem area, what makes it urgent "
-            f"and the size bands of my answers{extra}. {vendor} keeps it for {retention_days} "
-            "days after it reaches the team, then deletes it.")
+    """The sentence beside the consent box, also sent with the request as the proof of it
+    (in the language the prospect read it in)."""
+    if roles:
+        return gettext(
+            "Send %(vendor)s's team my e-mail address, the name and note I typed, and this "
+            "result: the verdict, the reasons for it, my problem area, what makes it urgent "
+            "and the size bands of my answers, and the roles in my team if I chose to include "
+            "them. %(vendor)s keeps it for %(days)s days after it reaches the team, then "
+            "deletes it.", vendor=vendor, days=retention_days)
+    return gettext(
+        "Send %(vendor)s's team my e-mail address, the name and note I typed, and this "
+        "result: the verdict, the reasons for it, my problem area, what makes it urgent and "
+        "the size bands of my answers. %(vendor)s keeps it for %(days)s days after it reaches "
+        "the team, then deletes it.", vendor=vendor, days=retention_days)
 
 
 def check_email(value: str) -> str | None:
@@ -126,23 +144,23 @@ def make_request(catalog: Catalog, sub: Submission, retention_days: int,
     """Check a submission and build the contact request, or raise Invalid naming each field."""
     problems: list[FieldProblem] = []
     if (msg := check_email(sub.email)) is not None:
-        problems.append(FieldProblem("email", msg))
+        problems.append(FieldProblem("email", gettext(msg)))
     if len(sub.name) > NAME_MAX:
-        problems.append(FieldProblem("name", NAME_LONG))
+        problems.append(FieldProblem("name", gettext(NAME_LONG)))
     if len(sub.note) > NOTE_MAX:
-        problems.append(FieldProblem("note", NOTE_LONG))
+        problems.append(FieldProblem("note", gettext(NOTE_LONG)))
     if sub.consent is not True:
-        problems.append(FieldProblem("consent", CONSENT_MISSING))
+        problems.append(FieldProblem("consent", gettext(CONSENT_MISSING)))
     d = catalog.diagnostics.get(sub.diagnostic)
     answers, bad = check_answers(d, sub.answers) if d is not None else ({}, [None])
     if bad:
-        problems.append(FieldProblem("answers", ANSWERS_BAD))
+        problems.append(FieldProblem("answers", gettext(ANSWERS_BAD)))
     numbers = None
     if sub.numbers is not None and (numbers := _numbers(catalog, sub.numbers)) is None:
-        problems.append(FieldProblem("numbers", NUMBERS_BAD))
+        problems.append(FieldProblem("numbers", gettext(NUMBERS_BAD)))
     roles = tuple(dict.fromkeys(sub.roles))
     if any(r not in catalog.guides for r in roles) or len(roles) > 20:
-        problems.append(FieldProblem("roles", ROLES_BAD))
+        problems.append(FieldProblem("roles", gettext(ROLES_BAD)))
     if problems:
         raise Invalid(problems)
     assert d is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from buyerkit.content.numbers import LANGUAGES
 from buyerkit.handoff.requests import EMAIL_MAX, NAME_MAX, NOTE_MAX
 
 SCHEMAS: dict[str, Any] = {
@@ -27,6 +28,10 @@ SCHEMAS: dict[str, Any] = {
                                        "inputs": {"type": "object", "additionalProperties": {
                                            "type": "number"}}}},
             "roles": {"type": "array", "maxItems": 20, "items": {"type": "string"}},
+            "lang": {"enum": list(LANGUAGES),
+                     "description": "The language of the page the prospect sent it from (its "
+                                    "<html lang>): the messages, the consent text and the "
+                                    "result's texts are in it. Default: the site's language."},
         },
     },
     "HandoffAccepted": {

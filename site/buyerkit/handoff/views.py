@@ -12,16 +12,19 @@ import hmac
 import secrets
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import force_locale, gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import DBAPIError
 from wtforms import BooleanField, EmailField, StringField, TextAreaField, ValidationError
 from wtforms.csrf.core import CSRF
 
 from buyerkit.content.catalog import get_catalog
+from buyerkit.content.numbers import LANGUAGES
 from buyerkit.content.scoring import Answers, check_answers, score
 from buyerkit.handoff import requests as rq
 from buyerkit.handoff.outbox import Replayed
@@ -29,9 +32,11 @@ from buyerkit.web import api_error, json_limit_problem
 
 bp = Blueprint("handoff", __name__)
 ANSWER_PREFIX = "a."
-UNAVAILABLE = "Your result could not be stored just now, so nothing was sent: send it again."
+UNAVAILABLE = rq.N_("Your result could not be stored just now, so nothing was sent: send it "
+                    "again.")
+INVALID = rq.N_("The request is not valid.")
 API_FIELDS = {"diagnostic", "answers", "email", "name", "note", "consent", "request_id",
-              "numbers", "roles"}
+              "numbers", "roles", "lang"}
 
 
 class OneTimeToken(CSRF):
@@ -64,10 +69,10 @@ class HandoffForm(FlaskForm):
     class Meta:
         csrf_class = OneTimeToken
 
-    email = EmailField("Your work e-mail", render_kw={"autocomplete": "email",
-                                                       "spellcheck": "false"})
-    name = StringField("Your name (optional)", render_kw={"autocomplete": "name"})
-    note = TextAreaField("A note for the team (optional)", render_kw={"rows": 4})
+    email = EmailField(lazy_gettext("Your work e-mail"),
+                       render_kw={"autocomplete": "email", "spellcheck": "false"})
+    name = StringField(lazy_gettext("Your name (optional)"), render_kw={"autocomplete": "name"})
+    note = TextAreaField(lazy_gettext("A note for the team (optional)"), render_kw={"rows": 4})
     consent = BooleanField("")
     include_roles = BooleanField("")
 
@@ -91,14 +96,16 @@ class Offer:
 
 def _sends(result: Any, roles: bool = False) -> list[str]:
     """What is sent, item by item, as the consent box lists it."""
-    items = ["your e-mail address, and your name and note if you type them",
-             "the verdict and the reasons for it, as on your result page"]
+    items = [gettext("your e-mail address, and your name and note if you type them"),
+             gettext("the verdict and the reasons for it, as on your result page")]
     if result is None or result.bucket:
-        items.append("your problem area")
-    items += ["what makes it urgent", "the size bands of your answers (for example "
-              "\u201c200\u2013999 employees\u201d), not the answers themselves"]
+        items.append(gettext("your problem area"))
+    items += [gettext("what makes it urgent"),
+              gettext("the size bands of your answers (for example \u201c200\u2013999 "
+                      "employees\u201d), not the answers themselves")]
     if roles:
-        items.append("the roles in your team that must agree, if you tick the box above")
+        items.append(gettext("the roles in your team that must agree, if you tick the box "
+                             "above"))
     return items
 
 
@@ -152,7 +159,7 @@ def send_form(slug: str) -> Response:
     d = catalog.diagnostics.get(slug)
     if d is None or not handoff.targets:
         return Response(render_template("error.html", status=404, title="Not Found",
-                                        description="There is no such form."), status=404)
+                                        description=""), status=404)
     form = HandoffForm()
     raw = _form_answers(d)
     checked, _ = check_answers(d, raw)
@@ -163,7 +170,7 @@ def send_form(slug: str) -> Response:
                         roles=tuple(offered) if form.include_roles.data else ())
     error, status = None, 400
     if not form.validate():
-        error = rq.FORGED
+        error = gettext(rq.FORGED)
     else:
         try:
             req = rq.make_request(catalog, sub, int(current_app.config["HANDOFF_RETENTION_DAYS"]))
@@ -177,11 +184,11 @@ def send_form(slug: str) -> Response:
             try:
                 handoff.submit(req, nonce="form:" + form.csrf_token.data.split(".")[0])
             except Replayed:
-                error, status = rq.REPLAYED, 409
+                error, status = gettext(rq.REPLAYED), 409
             except DBAPIError as e:  # its message holds the row, e-mail and all: name it only
                 current_app.logger.error("hand-off: the outbox is unavailable (%s)",
                                          type(e.orig).__name__)
-                error, status = UNAVAILABLE, 503
+                error, status = gettext(UNAVAILABLE), 503
             else:
                 return Response(render_template(
                     "handoff_sent.html", d=d, data=req.data, site=catalog.site,
@@ -213,12 +220,16 @@ def _api_field_errors(body: Any) -> list[dict[str, str]]:
         uuid.UUID(str(body.get("request_id")))
     except ValueError:
         errors.append({"field": "request_id", "message": "Must be a UUID."})
+    if "lang" in body and not (isinstance(body["lang"], str) and body["lang"] in LANGUAGES):
+        errors.append({"field": "lang", "message": "Must be the page's language, one of "
+                                                   f"{', '.join(LANGUAGES)}."})
     return errors
 
 
 @bp.post("/api/v1/handoff")
 def send_api() -> Response:
-    """The endpoint for frozen pages: 201 with the request id, or the JSON error shape."""
+    """The endpoint for frozen pages: 201 with the request id, or the JSON error shape. The
+    page's `lang` sets the language of the prospect's messages and the consent text."""
     if not request.is_json:
         return api_error(415, "Send the body as application/json.")
     limit = json_limit_problem(request.get_data(cache=True))
@@ -233,7 +244,14 @@ def send_api() -> Response:
     errors = _api_field_errors(body)
     if errors:
         return api_error(400, "The request is not valid.", errors)
-    catalog = get_catalog()
+    lang = body.get("lang")
+    with force_locale(lang) if lang else nullcontext():
+        return _send_api(body, handoff, get_catalog().in_language(lang))
+
+
+def _send_api(body: dict[str, Any], handoff: Any, catalog: Any) -> Response:
+    """A well-formed API request, in its page's language (messages, consent text, verdict
+    and reasons as the prospect read them): checked, stored, answered."""
     if body["diagnostic"] not in catalog.diagnostics:
         return api_error(404, f"Unknown diagnostic '{body['diagnostic'][:64]}'.",
                          [{"field": "diagnostic", "message": "No diagnostic with this name."}])
@@ -244,16 +262,17 @@ def send_api() -> Response:
     try:
         req = rq.make_request(catalog, sub, int(current_app.config["HANDOFF_RETENTION_DAYS"]))
     except rq.Invalid as e:
-        return api_error(400, "The request is not valid.",
+        return api_error(400, gettext(INVALID),
                          [{"field": p.field, "message": p.message} for p in e.problems])
     try:
         handoff.submit(req, nonce="api:" + str(uuid.UUID(str(body["request_id"]))))
     except Replayed:
-        return api_error(409, rq.REPLAYED, [{"field": "request_id", "message": rq.REPLAYED}])
+        replayed = gettext(rq.REPLAYED)
+        return api_error(409, replayed, [{"field": "request_id", "message": replayed}])
     except DBAPIError as e:
         current_app.logger.error("hand-off: the outbox is unavailable (%s)",
                                  type(e.orig).__name__)
-        resp = api_error(503, UNAVAILABLE)
+        resp = api_error(503, gettext(UNAVAILABLE))
         resp.headers["Retry-After"] = "5"
         return resp
     resp = current_app.json.response({"ok": True, "id": req.id, "verdict": req.data["verdict"],

@@ -18,6 +18,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext
+from werkzeug.exceptions import default_exceptions
 
 from buyerkit.content.branching import asked, planned, steps_asked
 from buyerkit.content.catalog import get_catalog
@@ -170,6 +172,52 @@ def _render_static(d: Diagnostic) -> Response:
 def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
     """A next step's words and links, for templates/_verdict.html."""
     return verdict.step_parts(text)
+
+
+@bp.app_template_global()
+def share_words(site: Any) -> dict[str, str]:
+    """verdict.js's words, in the page's language (templates/_verdict.html)."""
+    return verdict.share_words(site.vendor.name)
+
+
+@bp.app_template_global()
+def diagnostic_words() -> dict[str, str]:
+    """diagnostic-static.js's words, in the page's language (templates/diagnostic_static.html)."""
+    return verdict.diagnostic_words()
+
+
+@bp.app_template_global()
+def handoff_words() -> dict[str, str]:
+    """handoff.js's words, in the page's language (templates/_handoff.html)."""
+    return verdict.handoff_words()
+
+
+# Werkzeug's names and descriptions of the errors a page can answer with, in buyerkit's words
+# and the page's language (templates/error.html); any other description is shown as given.
+_ERRORS = {
+    400: (lazy_gettext("Bad request"),
+          lazy_gettext("Something in this address or form could not be read. Go back and try "
+                       "again, or start from the home page.")),
+    405: (lazy_gettext("Not possible here"),
+          lazy_gettext("This page cannot be used that way. Open it with a normal link instead.")),
+    413: (lazy_gettext("Too much at once"),
+          lazy_gettext("What was sent to this page is larger than it accepts.")),
+    500: (lazy_gettext("Something went wrong on our side"),
+          lazy_gettext("This page could not be shown because of a mistake on our side. Nothing "
+                       "you entered was stored. Please try again in a moment.")),
+}
+
+
+@bp.app_template_global()
+def error_words(status: int, title: str, description: str) -> tuple[str, str]:
+    """An error page's heading and sentence: buyerkit's own, translated, for Werkzeug's
+    generic ones; a description a view gave itself stays as it is."""
+    known = _ERRORS.get(status)
+    exc = default_exceptions.get(status)
+    if known is None or exc is None:
+        return title, description
+    generic = description in ("", exc.description)
+    return str(known[0]), str(known[1]) if generic else description
 
 
 @bp.app_template_global()

@@ -66,6 +66,11 @@ def reset_locale() -> None:
 def pull_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Take `lang` out of the view arguments; 404 for a language the site does not have."""
     reset_locale()
+    if request.url_rule is None:  # no page here (404, 405): the error speaks the prefix's
+        code = request.path.split("/")[1] if request.path.count("/") > 1 else ""
+        if code in languages()[1:]:  # language, as the page would have
+            request.environ[ENVIRON] = code
+        return
     if values is None or "lang" not in values:
         return
     lang = values.pop("lang")

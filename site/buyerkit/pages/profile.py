@@ -4,13 +4,15 @@ declared inside it (target_profile.answers), so the page and `buyerkit check` re
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext
 
 from buyerkit.content.catalog import get_catalog
 
-# What a question that records a band is called in the profile (else its own text).
-BAND_NAMES = {"size": "Company size", "billing": "How customers pay",
-              "tools": "Where customer records live", "hosting": "Hosting",
-              "industry": "Industry"}
+# What a question that records a band is called in the profile (else its own text), in the
+# page's language.
+BAND_NAMES = {"size": lazy_gettext("Company size"), "billing": lazy_gettext("How customers pay"),
+              "tools": lazy_gettext("Where customer records live"),
+              "hosting": lazy_gettext("Hosting"), "industry": lazy_gettext("Industry")}
 
 
 def target_profile_rows() -> list[tuple[str, tuple[str, ...]]]:
@@ -24,7 +26,7 @@ def target_profile_rows() -> list[tuple[str, tuple[str, ...]]]:
             continue
         for q in d.questions():
             if q.id in questions:
-                row = (BAND_NAMES.get(q.records or "", q.text),
+                row = (str(BAND_NAMES.get(q.records or "", q.text)),
                        tuple(o.label for o in q.options if o.value in questions[q.id]))
                 if row not in rows:
                     rows.append(row)

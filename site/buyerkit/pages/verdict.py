@@ -2,7 +2,8 @@
 list in the order of the roles the prospect ticked, and the links inside each next step.
 
 Served and frozen verdicts render the same blocks from templates/_verdict.html; the frozen one
-fills in the result fragment and the order in the browser (static/verdict.js).
+fills in the result fragment and the order in the browser (static/verdict.js). The scripts'
+own words come with the page as data (`data-words`), in its language (docs/languages.md).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from buyerkit.content.catalog import get_catalog
@@ -121,3 +123,58 @@ def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
         else:
             out.append((words, *step_href(target)))
     return out
+
+
+def share_words(vendor: str) -> dict[str, str]:
+    """verdict.js's words in the page's language: the e-mail drafts and the copy messages.
+    `{role}`, `{title}`, `{name}` and `{url}` are filled in by the script."""
+    return {
+        "kit_subject": gettext("Our decision kit for %(vendor)s", vendor=vendor),
+        "kit_body": gettext("Hi,\n\nHere is one page with every role's guide to %(vendor)s and "
+                            "a checklist of what each of us has to do before we decide:\n\n"
+                            "%(url)s\n\nThere is nothing to sign up for.",
+                            vendor=vendor, url="{url}"),
+        "subject": gettext("For our %(role)s: %(title)s", role="{role}", title="{title}"),
+        "body": gettext("Hi,\n\nI am looking at %(vendor)s. This guide answers the questions our "
+                        "%(role)s will ask, and it opens with my result:\n\n%(url)s\n\nThere "
+                        "is nothing to sign up for.", vendor=vendor, role="{role}", url="{url}"),
+        "copied": gettext("Link copied: %(name)s. Paste it into an e-mail or a chat.",
+                          name="{name}"),
+        "copy_prompt": gettext("Copy this link:"),
+    }
+
+
+def diagnostic_words() -> dict[str, str]:
+    """diagnostic-static.js's words in the page's language: the same sentences the served
+    steps say (scoring.py, diagnostic_step.html), and the scoring service's troubles."""
+    return {
+        "one": gettext("Choose one answer."),
+        "some": gettext("Choose at least one answer."),
+        "alone": gettext("'%(label)s' cannot be combined with other answers.", label="{label}"),
+        "unanswered": gettext("(not answered)"),
+        "step": gettext("Step %(n)s of %(total)s", n="{n}", total="{total}"),
+        "step_title": gettext("step %(n)s of %(total)s", n="{n}", total="{total}"),
+        "see": gettext("See my result"),
+        "next": gettext("Next: %(step)s", step="{step}"),
+        "back": gettext("Back: %(step)s", step="{step}"),
+        "error": gettext("Error:"),
+        "check_one": gettext("Please check this answer"),
+        "check_all": gettext("Please check these answers"),
+        "down": gettext("We could not reach our scoring service, so we cannot show your result "
+                        "yet."),
+        "down403": gettext("This page is not allowed to ask our scoring service for a result (a "
+                           "set-up mistake on our side)."),
+        "down429": gettext("Our scoring service is busy right now."),
+        "kept": gettext("Your answers are still here on this page, and nothing is lost. Try "
+                        "again in a moment."),
+        "result": gettext("Your result: %(verdict)s", verdict="{verdict}"),
+    }
+
+
+def handoff_words() -> dict[str, str]:
+    """handoff.js's words in the page's language (the endpoint words each field's problem)."""
+    return {
+        "unreachable": gettext("We could not reach our team's inbox, so nothing was sent. "
+                               "Try again."),
+        "failed": gettext("Something went wrong, so nothing was sent."),
+    }

@@ -10,7 +10,14 @@ import { readFragment, withFragment } from "./fragment.js";
 import { fillVerdict, setupShare } from "./verdict.js";
 
 const root = document.getElementById("diagnostic");
+// This script's words in the page's language, rendered into the page (verdict.py).
+const W = root ? JSON.parse(root.dataset.words || "{}") : {};
 if (root) start(root);
+
+/** A word with its `{name}` places filled in (one pass: a value is never read again). */
+function say(text, values = {}) {
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
 
 function el(tag, className, text) {
   const e = document.createElement(tag);
@@ -19,16 +26,21 @@ function el(tag, className, text) {
   return e;
 }
 
+/** A page title without the error mark that showErrors put in front of it. */
+function untitled(title) {
+  return title.startsWith(W.error + " ") ? title.slice(W.error.length + 1) : title;
+}
+
 function messageFor(fieldset) {
   const chosen = [...fieldset.querySelectorAll("input:checked")];
   if (!chosen.length) {
     if (fieldset.dataset.required !== "true") return null;
-    return fieldset.dataset.kind === "single" ? "Choose one answer." : "Choose at least one answer.";
+    return fieldset.dataset.kind === "single" ? W.one : W.some;
   }
   const exclusive = chosen.length > 1 && chosen.find((i) => i.dataset.exclusive);
   if (exclusive) {
     const label = document.querySelector(`label[for="${exclusive.id}"]`);
-    return `'${label.textContent.trim()}' cannot be combined with other answers.`;
+    return say(W.alone, { label: label.textContent.trim() });
   }
   return null;
 }
@@ -40,11 +52,7 @@ function holds(json, a, open) {
     (open && open.has(q)) || [].concat(a[q] || []).some((v) => vs.includes(v)));
 }
 
-const DOWN = {
-  0: "We could not reach our scoring service, so we cannot show your result yet.",
-  403: "This page is not allowed to ask our scoring service for a result (a set-up mistake on our side).",
-  429: "Our scoring service is busy right now.",
-};
+const DOWN = { 0: W.down, 403: W.down403, 429: W.down429 };
 
 function start(root) {
   const slug = root.dataset.diagnostic;
@@ -103,7 +111,7 @@ function start(root) {
     for (const e of form.querySelectorAll("[data-pipe]")) {
       e.textContent = e.dataset.pipe.replace(/\{answer:([^{}\s]*)\}/g, (m, q) =>
         [...form.querySelectorAll(`fieldset[data-question="${CSS.escape(q)}"] input:checked`)]
-          .map((i) => document.querySelector(`label[for="${i.id}"]`).textContent.trim()).join(", ") || "(not answered)");
+          .map((i) => document.querySelector(`label[for="${i.id}"]`).textContent.trim()).join(", ") || W.unanswered);
     }
   }
 
@@ -116,7 +124,7 @@ function start(root) {
       else li.removeAttribute("aria-current");
       li.querySelector(".done-mark").hidden = k >= i;
     });
-    label.firstChild.textContent = `Step ${p.indexOf(i) + 1} of ${p.length}`;
+    label.firstChild.textContent = say(W.step, { n: p.indexOf(i) + 1, total: p.length });
     return p;
     label.lastChild.textContent = `: ${steps[i].querySelector("h1").textContent}`;
   }
@@ -145,9 +153,9 @@ function start(root) {
     const at = p.indexOf(i);
     for (const [go, k] of [["next", p[at + 1]], ["back", p[at - 1]]]) {
       const b = steps[i].querySelector(`[data-go="${go}"]`);
-      if (b) b.textContent = k === undefined ? (go === "next" ? "See my result" : b.textContent) : `${go === "next" ? "Next" : "Back"}: ${steps[k].querySelector("h1").textContent}`;
+      if (b) b.textContent = k === undefined ? (go === "next" ? W.see : b.textContent) : say(W[go], { step: steps[k].querySelector("h1").textContent });
     }
-    document.title = `${steps[i].querySelector("h1").textContent} (step ${at + 1} of ${p.length})${suffix}`;
+    document.title = `${steps[i].querySelector("h1").textContent} (${say(W.step_title, { n: at + 1, total: p.length })})${suffix}`;
     if (i + 1 > reached) {
       reached = i + 1;
       send("step_reached", { step: reached });
@@ -164,7 +172,7 @@ function start(root) {
       const q = fs.dataset.question;
       const p = el("p", "field-error");
       p.id = `${q}-error`;
-      p.append(el("span", "visually-hidden", "Error:"), ` ${message}`);
+      p.append(el("span", "visually-hidden", W.error), ` ${message}`);
       const help = fs.querySelector(".hint");
       (help || fs.querySelector("legend")).after(p);
       fs.classList.add("has-error");
@@ -177,9 +185,9 @@ function start(root) {
       li.append(a);
       list.append(li);
     }
-    summary.querySelector("h2").textContent = errors.length === 1 ? "Please check this answer" : "Please check these answers";
+    summary.querySelector("h2").textContent = errors.length === 1 ? W.check_one : W.check_all;
     summary.hidden = false;
-    document.title = "Error: " + document.title.replace(/^Error: /, "");
+    document.title = `${W.error} ${untitled(document.title)}`;
     summary.focus();
   }
 
@@ -205,7 +213,7 @@ function start(root) {
 
   function down(code) {
     status.querySelector("#score-status-text").textContent =
-      `${DOWN[code] || DOWN[0]} Your answers are still here on this page, and nothing is lost. Try again in a moment.`;
+      `${DOWN[code] || DOWN[0]} ${W.kept}`;
     status.hidden = false;
     status.focus();
   }
@@ -249,7 +257,7 @@ function start(root) {
     if (heading) heading.textContent = contact.getAttribute(`data-heading-${v}`) || heading.textContent;
     result.hidden = false;
     const h1 = result.querySelector(`[data-outcome="${v}"] h1`);
-    document.title = `Your result: ${h1.textContent}${brand ? " — " + brand.textContent : ""}`;
+    document.title = say(W.result, { verdict: h1.textContent }) + (brand ? " — " + brand.textContent : "");
     h1.focus();
   }
 
@@ -380,7 +388,7 @@ function pool(slug, journey) {
     input.removeAttribute("aria-invalid");
     input.setAttribute("aria-describedby", "domain-help");
     summary.hidden = true;
-    document.title = document.title.replace(/^Error: /, "");
+    document.title = untitled(document.title);
   }
 
   function error(message) {
@@ -389,13 +397,13 @@ function pool(slug, journey) {
     form.hidden = false;
     const p = el("p", "field-error");
     p.id = "domain-error";
-    p.append(el("span", "visually-hidden", "Error:"), ` ${message}`);
+    p.append(el("span", "visually-hidden", W.error), ` ${message}`);
     input.before(p);
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", "domain-help domain-error");
     document.getElementById("pool-errors-text").textContent = message;
     summary.hidden = false;
-    document.title = "Error: " + document.title;
+    document.title = `${W.error} ${document.title}`;
     summary.focus();
   }
 

@@ -5,6 +5,8 @@
 import { API } from "./outbox.js";
 
 const section = document.querySelector("[data-handoff]");
+// This script's words in the page's language, rendered with the form (verdict.py).
+const W = section ? JSON.parse(section.dataset.words || "{}") : {};
 const contact = document.getElementById("result-contact");
 const answersForm = document.getElementById("diagnostic-form");
 
@@ -50,6 +52,7 @@ if (section && contact && answersForm) {
       diagnostic: section.dataset.handoff, answers: answers(), request_id: requestId,
       email: form.elements.email.value, name: form.elements.name.value,
       note: form.elements.note.value, consent: form.elements.consent.checked,
+      lang: document.documentElement.lang.split("-")[0].toLowerCase() || undefined,
     };
     let r;
     try {
@@ -58,7 +61,7 @@ if (section && contact && answersForm) {
         body: JSON.stringify(body), credentials: "omit",
       });
     } catch (e) {
-      say("handoff", "We could not reach our team's inbox, so nothing was sent. Try again.");
+      say("handoff", W.unreachable);
       document.getElementById("handoff-error").focus();
       return;
     }
@@ -77,7 +80,7 @@ if (section && contact && answersForm) {
       say(id, e.message);
       first = first || document.getElementById(id === "handoff" ? "handoff-error" : id);
     }
-    if (!first) say("handoff", reply.error || "Something went wrong, so nothing was sent.");
+    if (!first) say("handoff", reply.error || W.failed);
     (first || document.getElementById("handoff-error")).focus();
   });
 }

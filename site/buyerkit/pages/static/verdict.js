@@ -32,16 +32,17 @@ function shareLink(li) {
   return withFragment(new URL(a.dataset.base, location.href).href, params);
 }
 
+/** This script's words in the page's language: they come with the share list (verdict.py),
+ *  `{name}` places filled in by one pass (a value is never read again). */
+function words(box, key, values = {}) {
+  const text = JSON.parse(box.dataset.words || "{}")[key] || "";
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
 function draft(box, li, url) {
-  const vendor = box.dataset.vendor || "";
-  if (li.dataset.role === "kit") {
-    return [`Our decision kit for ${vendor}`,
-      `Hi,\n\nHere is one page with every role's guide to ${vendor} and a checklist of what ` +
-      `each of us has to do before we decide:\n\n${url}\n\nThere is nothing to sign up for.`];
-  }
-  return [`For our ${li.dataset.name}: ${li.dataset.title}`,
-    `Hi,\n\nI am looking at ${vendor}. This guide answers the questions our ${li.dataset.name} ` +
-    `will ask, and it opens with my result:\n\n${url}\n\nThere is nothing to sign up for.`];
+  if (li.dataset.role === "kit") return [words(box, "kit_subject"), words(box, "kit_body", { url })];
+  const role = li.dataset.name;
+  return [words(box, "subject", { role, title: li.dataset.title }), words(box, "body", { role, url })];
 }
 
 /** Wire the copy, e-mail and share-sheet actions of every item in the share list. */
@@ -71,9 +72,9 @@ export function setupShare(box) {
       try {
         if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
         await navigator.clipboard.writeText(url);
-        say(`Link copied: ${li.querySelector(".share-name").textContent}. Paste it into an e-mail or a chat.`);
+        say(words(box, "copied", { name: li.querySelector(".share-name").textContent }));
       } catch (e) {
-        window.prompt("Copy this link:", url);
+        window.prompt(words(box, "copy_prompt"), url);
       }
       shared(li, "copy");
     });
