@@ -11,6 +11,7 @@ from buyerkit.content.explain import as_json, as_markdown, as_text, explain
 from buyerkit.content.loading import CONTENT_ROOT, SLUG_NAME, load_yaml, validate
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.schema.site import Site
+from buyerkit.content.translations import sources
 from buyerkit.errors import BuyerkitError, ContentErrors, ContentProblem, display_path
 
 
@@ -21,8 +22,8 @@ def _load(root: Path, slug: str) -> tuple[Diagnostic, Site]:
         raise BuyerkitError(f"content folder not found: {display_path(root)}")
     path = root / "diagnostics" / f"{slug}.yaml"
     if not SLUG_NAME.fullmatch(slug) or not path.is_file():
-        known = ", ".join(sorted(p.stem for p in (root / "diagnostics").glob("*.yaml")
-                                 if SLUG_NAME.fullmatch(p.stem)))  # not translations
+        known = ", ".join(p.stem for p in sources(root / "diagnostics", "*.yaml")
+                          if SLUG_NAME.fullmatch(p.stem))  # translations are no diagnostics
         raise BuyerkitError(f"no diagnostic '{slug}'; the diagnostics are: {known or 'none'}")
     problems: list[ContentProblem] = []
     token = CONTENT_ROOT.set(root.resolve())
