@@ -79,3 +79,28 @@ def test_german_preference_on_an_english_page_is_not_obeyed(client, plain):
     r = client.get("/guides/cfo/", headers={"Accept-Language": "de-DE,de;q=0.9"})
     assert r.status_code == 200 and r.data == plain["/guides/cfo/"][1]
     assert b'<html lang="en">' in r.data
+
+
+def test_the_suggestion_is_offered_only_where_a_translation_exists(tmp_path, content_dir):
+    """The notice's markup (hidden until languages.js finds the browser prefers it): one per
+    other language the page is translated into, in that language's words."""
+    (content_dir / "guides/it.de.md").unlink()
+    site = content_dir / "site.yaml"
+    site.write_text(site.read_text() + "\nuntranslated:\n  de: [guides/it.md]\n")
+    app = make_app(tmp_path, content_dir)
+    c = app.test_client()
+    english = c.get("/guides/cfo/").get_data(as_text=True)
+    assert ('<div class="language-suggestion" lang="de" data-language-suggestion="de" hidden>'
+            in english)
+    assert ('<a href="/de/guides/cfo/" hreflang="de" data-keep-fragment>'
+            "Diese Seite gibt es auch auf Deutsch.</a>") in english
+    assert ">Nein, danke</button>" in english
+    german = c.get("/de/guides/cfo/").get_data(as_text=True)
+    assert ('<a href="/guides/cfo/" hreflang="en" data-keep-fragment>'
+            "This page is also available in English.</a>") in german
+    # the IT guide has no German text: nothing to suggest (the switch still offers it)
+    it = c.get("/guides/it/").get_data(as_text=True)
+    assert "data-language-suggestion" not in it and 'hreflang="de" lang="de"' in it
+    # pages without a language (reports, the API) carry no suggestion
+    assert b"data-language-suggestion" not in c.get("/reports/").data
+    app.extensions["buyerkit.store"].dispose()

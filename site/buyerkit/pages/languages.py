@@ -14,7 +14,7 @@ from typing import Any
 
 from babel import Locale
 from flask import Flask, abort, current_app, g, has_request_context, request, url_for
-from flask_babel import Babel
+from flask_babel import Babel, force_locale, gettext
 from werkzeug.routing import Rule
 
 from buyerkit.content.catalog import get_catalog
@@ -132,6 +132,34 @@ def fallback() -> bool:
     return source.format(**(request.view_args or {})) in get_catalog().fallbacks
 
 
+def translated(lang: str) -> bool:
+    """True when this page has its own text in `lang` (the default language always has)."""
+    if lang == default_language():
+        return True
+    if request.endpoint not in SOURCES:  # a page whose content has no translations yet
+        return False
+    source = SOURCES[request.endpoint]
+    if source is None:  # a page without content text of its own: only interface text
+        return True
+    views = current_app.extensions["buyerkit.catalog"].in_language(lang)
+    return source.format(**(request.view_args or {})) not in views.fallbacks
+
+
+def suggestions(links: list[tuple[str, str]], lang: str) -> list[dict[str, str]]:
+    """This page in each other language it is translated into, with the words of the notice
+    that offers it in that language (static/languages.js shows one when the browser prefers
+    it; nothing on the server reads the visitor's languages)."""
+    out = []
+    for code, url in links:
+        if code == lang or not translated(code):
+            continue
+        with force_locale(code):
+            out.append({"code": code, "url": url, "close": gettext("No, thanks"),
+                        "text": gettext("This page is also available in %(language)s.",
+                                        language=LANGUAGES[code])})
+    return out
+
+
 def _context() -> dict[str, Any]:
     """What base.html needs: <html lang>, hreflang alternates, the switch, the fallback note."""
     try:
@@ -146,6 +174,7 @@ def _context() -> dict[str, Any]:
                                 if code != lang],
             "alternates": [(code, base + url) for code, url in links],
             "language_fallback": fallback(), "language_names": LANGUAGES,
+            "language_suggestions": suggestions(links, lang),
             # the default language named in the page's language ("Englisch" on a German page)
             "default_language_name": Locale.parse(lang).languages.get(default, default)}
 
