@@ -84,7 +84,8 @@ def test_the_german_diagnostic_gives_the_english_verdict(page, live, own_origin_
 
 @pytest.mark.parametrize("path", ["/de/", "/de/diagnostics/renewal-risk-check/",
                                   "/de/guides/cfo/", "/de/calculators/renewal-roi/",
-                                  "/de/guides/it/"])
+                                  "/de/guides/it/", "/de/guides/procurement/",
+                                  "/de/calculators/life-after-harborline/"])
 def test_german_pages_pass_axe_and_say_their_language(page, live, own_origin_only, path):
     page.goto(live.url + path)
     assert page.locator("html").get_attribute("lang") == "de"
