@@ -125,8 +125,8 @@ function start(root) {
       li.querySelector(".done-mark").hidden = k >= i;
     });
     label.firstChild.textContent = say(W.step, { n: p.indexOf(i) + 1, total: p.length });
-    return p;
     label.lastChild.textContent = `: ${steps[i].querySelector("h1").textContent}`;
+    return p;
   }
 
   function clearErrors() {
