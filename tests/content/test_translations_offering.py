@@ -43,8 +43,8 @@ def test_the_demo_translations_keep_plans_alternatives_and_facts():
     en_p, de_p = catalog.pricing, de.pricing
     assert de_p.title == "Preise, und was der Einstieg von Ihnen verlangt"
     assert [(t.id, t.highlight) for t in de_p.tiers] == [(t.id, t.highlight) for t in en_p.tiers]
-    assert [t.price for t in de_p.tiers] == ["2.000 $ im Monat", "4.200 $ im Monat",
-                                             "ab 8.000 $ im Monat"]
+    assert [t.price for t in de_p.tiers] == ["2.000\u00a0$ im Monat", "4.200\u00a0$ im Monat",
+                                             "ab 8.000\u00a0$ im Monat"]
     en_c, de_c = catalog.comparison, de.comparison
     assert [(a.id, a.kind, a.url) for a in de_c.alternatives] == \
         [(a.id, a.kind, a.url) for a in en_c.alternatives]
@@ -59,7 +59,7 @@ def test_the_demo_translations_keep_plans_alternatives_and_facts():
         assert [f.date for f in ger.meta.numbers] == [f.date for f in en.meta.numbers]
         assert ger.quote_original == en.meta.quote  # the customer's own words, kept
     assert [f.after for f in de.references["tidewater-payroll"].meta.numbers] == \
-        ["8,1 %", "71 %"]
+        ["8,1\u00a0%", "71\u00a0%"]
     assert catalog.warnings == ()
 
 
@@ -70,7 +70,7 @@ def test_a_story_translation_may_name_captions_in_its_language():
     assert de.captions_lang == "de" and en.captions_lang == ""
     assert de.meta.video.language == en.meta.video.language == "en"  # the clip speaks English
     assert [c.start for c in de.cues] == [c.start for c in en.cues]
-    assert de.cues[5].text.endswith("von 12,4 % auf 8,1 %.")
+    assert de.cues[5].text.endswith("von 12,4\u00a0% auf 8,1\u00a0%.")
     assert "media/tidewater-payroll.de.vtt" in de.media
     assert "media/tidewater-payroll.de.vtt" in catalog.story_media()
 
@@ -95,13 +95,13 @@ def test_a_figure_may_move_in_the_sentence_but_not_change():
 
 
 def test_a_translated_price_is_a_located_error(content_dir: Path):
-    line = _edit(content_dir, PRICING, "price: 2.000 $ im Monat", "price: 1.800 $ im Monat")
+    line = _edit(content_dir, PRICING, "price: 2.000\u00a0$ im Monat", "price: 1.800 $ im Monat")
     assert f"content/{PRICING}:{line}:12: tiers[1].price: figures differ from the source: " \
         f"expected '$2,000'; found '1.800 $' {WHY}" in _errors(content_dir)
 
 
 def test_a_price_in_another_currency_is_a_located_error(content_dir: Path):
-    line = _edit(content_dir, PRICING, "price: 4.200 $ im Monat", "price: 4.200 € im Monat")
+    line = _edit(content_dir, PRICING, "price: 4.200\u00a0$ im Monat", "price: 4.200 € im Monat")
     assert f"content/{PRICING}:{line}:12: tiers[2].price: figures differ from the source: " \
         f"expected '$4,200'; found '4.200 €' {WHY}" in _errors(content_dir)
 
@@ -110,7 +110,7 @@ def test_a_changed_limit_in_a_list_is_a_located_error(content_dir: Path):
     line = _edit(content_dir, PRICING, "  - Eine Laufzeit von 12 Monaten",
                  "  - Eine Laufzeit von 24 Monaten")
     assert f"content/{PRICING}:{line}:3: terms: figures differ from the source: expected " \
-        "'12', '30', '5%', '90', '8%', '30'; found '24', '30', '5 %', '90', '8 %', '30' " \
+        "'12', '30', '5%', '90', '8%', '30'; found '24', '30', '5\u00a0%', '90', '8\u00a0%', '30' " \
         f"{WHY}" in _errors(content_dir)
 
 
@@ -144,7 +144,7 @@ def test_a_comparison_translation_keeps_kinds_and_figures(content_dir: Path):
 
 def test_a_story_translation_with_another_size_or_number_is_refused(content_dir: Path):
     size = _edit(content_dir, STORY, 'size: "200_999"', 'size: "50_199"')
-    after = _edit(content_dir, STORY, 'after: "8,1 %"', 'after: "7,1 %"')
+    after = _edit(content_dir, STORY, 'after: "8,1\u00a0%"', 'after: "7,1 %"')
     summary = _edit(content_dir, STORY, "mit 340 Beschäftigten", "mit 430 Beschäftigten")
     assert _errors(content_dir) == [
         f"content/{STORY}:{size}:7: size differs from the source: expected '200_999'; found "
