@@ -27,12 +27,12 @@ def test_story_page_player_figures_transcript_and_office_hours(client):
     assert '<video controls preload="none" playsinline width="640" height="360" ' \
            'poster="/customers/files/media/tidewater-payroll-poster.png"' in html
     assert '<track kind="captions" src="/customers/files/media/tidewater-payroll.en.vtt" ' \
-           'srclang="en" label="Captions (en)" default>' in html
+           'srclang="en" label="Captions (English)" default>' in html
     assert "<strong>Demo clip:</strong>" in html
     assert '<p class="story-value"><span class="visually-hidden">from </span>12.4% ' \
            '<span aria-hidden="true">→</span><span class="visually-hidden"> to</span> 8.1%</p>' \
            in html
-    assert "Source: Tidewater&#39;s finance team, from their billing system, 2026-08." in html
+    assert "Source: Tidewater&#39;s finance team, from their billing system, August 2026." in html
     assert '<span class="small">0:28</span> In their words: We did not need more data.' in html
     assert 'href="https://harborline.example/schedule?office-hours=tidewater"' in html
     assert "media-src 'self'" in resp.headers["Content-Security-Policy"]

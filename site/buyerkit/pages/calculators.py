@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask_babel import gettext
 
 from buyerkit.content.calculation import (
     NOT_MEANINGFUL,
@@ -56,9 +57,23 @@ def spec_json(slug: str) -> Response:
     c = comp.model
     data["reads"] = blocked(comp, {f.id for f in (*c.inputs, *c.assumptions)})
     data["headline"] = headline_key(comp)
+    data["messages"].update(page_messages())
     resp = jsonify(data)
     resp.headers["Cache-Control"] = "public, max-age=300"
     return resp
+
+
+def not_worked_out(fields: str) -> str:
+    """What a result says when a bad field holds it back (the page script says it too)."""
+    return gettext("Not worked out: check %(fields)s first.", fields=fields)
+
+
+def page_messages() -> dict[str, str]:
+    """The calculator page script's own words, in the page's language, with its spec."""
+    return {"blocked": not_worked_out("{fields}"), "updated": gettext("Results updated."),
+            "copied": gettext("Link copied."),
+            "copy_failed": gettext("Could not copy: long-press or right-click the link "
+                                   "instead.")}
 
 
 def _refs(node: Any) -> Iterable[str]:
@@ -167,8 +182,8 @@ def show(slug: str) -> Response:
                                "site": get_catalog().site, "scenarios": SCENARIOS,
                                "scenario_info": _scenario_info(comp),
                                "not_meaningful": NOT_MEANINGFUL, "needs": needs,
-                               "blocked_text": {k: "Not worked out: check " + ", ".join(
-                                   labels[f] for f in v) + " first." for k, v in needs.items()}}
+                               "blocked_text": {k: not_worked_out(", ".join(
+                                   labels[f] for f in v)) for k, v in needs.items()}}
     result = compute(comp, values, reading.scenario)
     context["result"] = result
     context["texts"] = {o.id: context["blocked_text"].get(o.id)

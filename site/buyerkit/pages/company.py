@@ -8,6 +8,7 @@ form posts the same fields to the endpoint instead (views/api.py `company`).
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext, lazy_gettext
 
 from buyerkit.content.catalog import get_catalog
 from buyerkit.signals.company import INVALID_DOMAIN, company_given
@@ -17,6 +18,9 @@ from buyerkit.signals.record import record_page
 bp = Blueprint("company", __name__, url_prefix="/company")
 # The static form shows the same sentence before it asks the endpoint (templates/_pool.html).
 bp.add_app_template_global(INVALID_DOMAIN, "POOL_INVALID")
+# signals/ holds the English sentence; marked here so the catalog has it (shown via gettext).
+_MARKED = lazy_gettext("Give your company's web domain, like example.com (not an e-mail "
+                       "address).")
 
 
 @bp.post("/")
@@ -33,8 +37,8 @@ def pool() -> Response:
         event = company_given(current_app.config["DOMAIN_HMAC_KEY"], d.slug, ctx["journey"],
                               ctx["_group"], request.form.get("domain", ""))
     if event is None:
-        error = INVALID_DOMAIN if d is not None and ctx["journey"] else \
-            "This form belongs to a diagnostic result: take the diagnostic first."
+        error = gettext(INVALID_DOMAIN) if d is not None and ctx["journey"] else \
+            gettext("This form belongs to a diagnostic result: take the diagnostic first.")
         html = render_template("company.html", site=catalog.site, d=d, ctx=ctx, error=error,
                                value=request.form.get("domain", "")[:300])
         return Response(html, status=400)

@@ -31,7 +31,10 @@ def absolute_url(site: Site, path: str) -> str:
 _NAMES = (lazy_gettext("Retain and expand customers"), lazy_gettext("Acquire new customers"),
           lazy_gettext("Grow more efficiently"), lazy_gettext("An authority shift"),
           lazy_gettext("A mandate"), lazy_gettext("Personal drive"),
-          lazy_gettext("No trigger yet"))
+          lazy_gettext("No trigger yet"),
+          # content.schema.guide's task kinds, shown as tags in the guides and the kit
+          lazy_gettext("Security review"), lazy_gettext("Legal review"),
+          lazy_gettext("Budget approval"), lazy_gettext("Technical check"), lazy_gettext("Other"))
 
 
 def numbers_labels(catalog: Catalog) -> dict[str, Any]:
@@ -56,7 +59,29 @@ def numbers_labels(catalog: Catalog) -> dict[str, Any]:
                                    "they are left out."),
             "none_read": gettext("The numbers in this link could not be read, so this is the "
                                  "general guide."),
+            **share_words(catalog.site),
         },
+    }
+
+
+def share_words(site: Site) -> dict[str, str]:
+    """The share panel's and the checklist's words for guide.js; {name}, {title}, {url}, {n}
+    and {total} are filled in by the script."""
+    vendor = site.vendor.name
+    kit_subject, kit_body = guide_email(site, None, "{url}")
+    return {
+        "kit_subject": kit_subject, "kit_body": kit_body,
+        "guide_subject": gettext("For our %(role)s: %(title)s", role="{name}", title="{title}"),
+        "guide_body": gettext("Hi,\n\nI am looking at %(vendor)s. This guide answers the "
+                              "questions our %(role)s will ask, and it opens with our numbers:"
+                              "\n\n%(url)s\n\nThere is nothing to sign up for.",
+                              vendor=vendor, role="{name}", url="{url}"),
+        "copied": gettext("Link copied. Paste it into an e-mail or a chat."),
+        "copy_by_hand": gettext("Copying is not available here: the link is selected, press "
+                                "Ctrl+C (or Command+C) to copy it."),
+        "done": gettext("{n} of {total} done."),
+        "done_kept": gettext("{n} of {total} done. The link in your address bar now keeps "
+                             "these ticks."),
     }
 
 

@@ -21,7 +21,8 @@ from buyerkit.content.catalog import get_catalog
 from buyerkit.content.numbers import LANGUAGES
 
 # Blueprints whose pages a prospect reads (and so exist once per language).
-PUBLIC = ("pages", "diagnostics", "calculators", "guides", "offering", "references", "handoff")
+PUBLIC = ("pages", "diagnostics", "calculators", "guides", "offering", "references", "handoff",
+          "company")
 NOT_TRANSLATED = {"references.media", "handoff.send_api"}  # files and the API: one address
 TWINS = "buyerkit.language_twins"
 ENVIRON = "buyerkit.lang"  # the request's language, kept with the request (not in g, which
@@ -117,7 +118,8 @@ SOURCES = {"pages.home": "site.yaml", "guides.guide": "guides/{role}.md",
            "diagnostics.result": "diagnostics/{slug}.yaml", "diagnostics.index": None,
            "offering.pricing": "pricing.yaml", "offering.compare": "comparison.yaml",
            "references.story": "references/{slug}.md", "references.index": None,
-           "calculators.index": None, "guides.index": None, "guides.kit": None}
+           "calculators.index": None, "guides.index": None, "guides.kit": None,
+           "company.pool": None}
 
 
 def fallback() -> bool:

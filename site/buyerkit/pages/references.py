@@ -9,17 +9,23 @@ whose prospect only the browser knows (the fragment of a forwarded guide) get it
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+from babel.dates import format_skeleton
 from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask_babel import get_locale, gettext, lazy_gettext
+from markupsafe import Markup, escape
 
 from buyerkit.content.catalog import Catalog, get_catalog
 from buyerkit.content.matching import SAID, Match, match, match_table
+from buyerkit.content.numbers import date as day_text
 from buyerkit.content.references import FOLDER, defined_values
 from buyerkit.content.schema import BUCKETS, TRIGGERS
-from buyerkit.content.schema.reference import Cue, Reference
+from buyerkit.content.schema.reference import Cue, Reference, TimeToValue
 from buyerkit.content.scoring import Result
 from buyerkit.pages.public import generator
 
@@ -90,16 +96,59 @@ def evidence(result: Any = None, journey: str = "") -> dict[str, Any] | None:
     shown = {slug.split(":")[0] for v in table.values() for slug in v.split()}
     if not shown:
         return None
-    return {"matches": None, "table": table, "said": SAID_CODES,
+    return {"matches": None, "table": table,
+            "said": {code: gettext(text) for code, text in SAID_CODES.items()},
             "stories": [r for r in refs.values() if r.slug in shown]}
 
 
 SAID_CODES = {Match("", s, t).code: text for (s, t), text in SAID.items()}
+# content.matching's sentences, marked for extraction: pages show them through gettext.
+_SAID = (lazy_gettext("A company of your size with the same problem and the same reason to act"),
+         lazy_gettext("A company of your size with the same problem"),
+         lazy_gettext("The same problem and the same reason to act, at a company of another "
+                      "size"),
+         lazy_gettext("The same problem, at a company of another size"),
+         lazy_gettext("A company with the same problem and the same reason to act"),
+         lazy_gettext("A company with the same problem"))
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def story_date(when: str) -> str:
+    """A story's date as written (2026-06 or 2026-06-14) in the page's language: June 2026,
+    Jun 14, 2026 / Juni 2026, 14.06.2026."""
+    parts = [int(p) for p in when.split("-")]
+    if len(parts) == 2:
+        return format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=_locale())
+    return day_text(dt.date(*parts), _locale())
+
+
+def source_line(source: str, when: str | None) -> str:
+    """Where a figure comes from, and when it was measured when the story says so."""
+    if when:
+        return gettext("Source: %(source)s, %(date)s.", source=source, date=story_date(when))
+    return gettext("Source: %(source)s.", source=source)
+
+
+def time_to_value(ttv: TimeToValue) -> Markup:
+    """"5 weeks to the first expansion deal", the time set off for the story cards."""
+    value = Markup('<span class="story-value">%s</span>') % ttv.value
+    # gettext without arguments leaves the %(…)s slots; Markup's % escapes what fills them
+    return escape(gettext("%(time)s to %(goal)s")) % {"time": value, "goal": ttv.to}
+
+
+def language_name(code: str) -> str:
+    """A language code (a clip's captions) named in the page's language."""
+    return Locale.parse(_locale()).languages.get(code, code)
 
 
 @bp.app_context_processor
 def _evidence() -> dict[str, Any]:
-    return {"customer_evidence": evidence, "has_stories": bool(get_catalog().references)}
+    return {"customer_evidence": evidence, "has_stories": bool(get_catalog().references),
+            "time_to_value": time_to_value, "source_line": source_line,
+            "story_date": story_date, "language_name": language_name}
 
 
 def _reference(slug: str) -> Reference:

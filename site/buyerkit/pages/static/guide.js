@@ -32,6 +32,23 @@ function words(labels) {
   return labels.messages;
 }
 
+/** The page's words when no labels are at hand (the share panel, the checklist). */
+function pageWords() {
+  try {
+    return words(JSON.parse(document.getElementById("team-numbers").dataset.labels)) || {};
+  } catch (e) {
+    return {};
+  }
+}
+
+/** A message with its {name} slots filled in one pass (a filled-in value is never re-read). */
+function fill(text, values) {
+  return String(text || "").replace(/\{(\w+)\}/g, (slot, key) => {
+    const v = own(values, key);
+    return v === undefined ? slot : String(v);
+  });
+}
+
 /** The numbers params of a fragment, without the group, the sender or the checklist. */
 function numberParams(params) {
   const out = new URLSearchParams();
@@ -122,7 +139,7 @@ async function personalise() {
   const sender = params.get("from");
   const senderName = sender && SLUG.test(sender) ? own(labels.roles, sender) : undefined;
   from.hidden = !(shown && typeof senderName === "string");
-  if (!from.hidden) from.textContent = words(labels).shared_from.replace("{name}", senderName);
+  if (!from.hidden) from.textContent = fill(words(labels).shared_from, { name: senderName });
   section.hidden = !shown;
 
   if (notice) {
@@ -159,7 +176,7 @@ function setupShare() {
   const fallback = box.querySelector("[data-share-fallback]");
   const linkInput = box.querySelector("[data-share-link]");
   const status = box.querySelector("[data-share-status]");
-  const vendor = box.dataset.vendor || "";
+  const m = pageWords();
   const fromRole = box.dataset.from || null;
 
   box.querySelector("[data-share-target]").hidden = false;
@@ -187,14 +204,9 @@ function setupShare() {
 
   function draft(url) {
     const t = target();
-    if (t.value === "kit") {
-      return [`Our decision kit for ${vendor}`,
-        `Hi,\n\nHere is one page with every role's guide to ${vendor} and a checklist of what ` +
-        `each of us has to do before we decide:\n\n${url}\n\nThere is nothing to sign up for.`];
-    }
-    return [`For our ${t.name}: ${t.title}`,
-      `Hi,\n\nI am looking at ${vendor}. This guide answers the questions our ${t.name} will ` +
-      `ask, and it opens with our numbers:\n\n${url}\n\nThere is nothing to sign up for.`];
+    const values = { name: t.name, title: t.title, url };
+    if (t.value === "kit") return [fill(m.kit_subject, values), fill(m.kit_body, values)];
+    return [fill(m.guide_subject, values), fill(m.guide_body, values)];
   }
 
   function refreshEmail() {
@@ -226,12 +238,12 @@ function setupShare() {
       if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
       await navigator.clipboard.writeText(url);
       fallback.hidden = true;
-      say("Link copied. Paste it into an e-mail or a chat.");
+      say(m.copied);
     } catch (e) {
       fallback.hidden = false;
       linkInput.focus();
       linkInput.select();
-      say("Copying is not available here: the link is selected, press Ctrl+C (or Command+C) to copy it.");
+      say(m.copy_by_hand);
     }
     shared("copy");
   });
@@ -259,12 +271,13 @@ function setupChecklist() {
   if (!boxes.length) return;
   const known = new Set(boxes.map((b) => b.value));
   const status = document.querySelector("[data-checklist-status]");
+  const m = pageWords();
 
   function load() {
     const done = new Set((readFragment().get("done") || "").split(",")
       .filter((v) => known.has(v)));
     for (const b of boxes) b.checked = done.has(b.value);
-    status.textContent = `${done.size} of ${boxes.length} done.`;
+    status.textContent = fill(m.done, { n: done.size, total: boxes.length });
   }
 
   function save() {
@@ -273,8 +286,7 @@ function setupChecklist() {
     if (done.length) params.set("done", done.join(","));
     else params.delete("done");
     history.replaceState(null, "", withFragment(location.href, params));
-    const n = done.length;
-    status.textContent = `${n} of ${boxes.length} done. The link in your address bar now keeps these ticks.`;
+    status.textContent = fill(m.done_kept, { n: done.length, total: boxes.length });
   }
 
   load();
