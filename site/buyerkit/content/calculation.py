@@ -136,7 +136,7 @@ def check_text(raw: str, v: Any, locale: str | None = None
     checkValue): its machine form, the number, or the message to show beside it."""
     loc = locale or language()
     msg = messages(v, loc)
-    if raw.strip(numbers.SPACES + "\t\r\n") == "":
+    if numbers.trim(raw) == "":
         return None, None, msg["empty"]
     text = numbers.parse(raw, loc, is_percent(v))
     if text is None:

@@ -89,7 +89,9 @@ def date(day: dt.date, locale: str) -> str:
 # page locale's own symbols (CLDR: Babel here, Intl there). Spaces (plain, no-break, narrow
 # no-break) group as well as the locale's group symbol; a percentage field may end in `%`.
 SPACES = " \u00a0\u202f"
-_TRIM = re.compile(f"^[{SPACES}\t\r\n]+|[{SPACES}\t\r\n]+$")
+# What JavaScript's String.prototype.trim() removes (WhiteSpace and LineTerminator), exactly.
+TRIMMED = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_TRIM = re.compile(f"^[{TRIMMED}]+|[{TRIMMED}]+\\Z")
 _rules: dict[tuple[str, bool], re.Pattern[str]] = {}
 
 
@@ -112,10 +114,15 @@ def _rule(locale: str, percent: bool) -> re.Pattern[str]:
     return _rules[key]
 
 
+def trim(text: str) -> str:
+    """`text` without the white space around it, as JavaScript's trim() removes it."""
+    return _TRIM.sub("", text)
+
+
 def parse(text: str, locale: str, percent: bool = False) -> str | None:
     """What a person typed on a page in `locale`, as the machine form (`-1200.50`: no grouping,
     `.` before the decimals, the typed digits kept), or None when it is not such a number."""
-    m = _rule(locale, percent).fullmatch(_TRIM.sub("", text))
+    m = _rule(locale, percent).fullmatch(trim(text))
     if m is None:
         return None
     sign, whole, sep, frac = m.groups()

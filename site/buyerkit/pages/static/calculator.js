@@ -3,8 +3,8 @@
 // view (payback band and scenario only). The page works without this module: the server
 // computes the same form (GET).
 import {
-  breakevenText, checkValue, compute, formatValue, loadSpec, localize, machine, outputText,
-  paybackBand, readParams, scenarioLabel, shareParams, SCENARIOS,
+  breakevenText, checkValue, compute, fields as fieldsOf, formatValue, loadSpec, localize,
+  machine, outputText, paybackBand, readParams, scenarioLabel, shareParams, SCENARIOS,
 } from "./formula.js";
 import { readFragment, withFragment } from "./fragment.js";
 import { ensureGroup, journeyId, signal } from "./signals.js";
@@ -19,10 +19,6 @@ let spec = null;
 let signalled = false;
 let statusTimer = null;
 let lastResult = null;
-
-function fieldsOf(s) {
-  return [...s.inputs.map((f) => ["i." + f.id, f, "i"]), ...s.assumptions.map((f) => ["a." + f.id, f, "a"])];
-}
 
 function control(key) {
   return form.elements.namedItem(key);
@@ -42,18 +38,15 @@ function showError(f, prefix, message) {
   else input.removeAttribute("aria-describedby");
 }
 
-/** Read every field as the server does, in the page's language: values, raw texts, their
- *  machine form (for the link) and the first problem, if any. */
+/** Read every field as the server does, in the page's language: values, their machine form
+ *  (for the link) and the fields with a problem. */
 function readForm() {
   const values = new Map();
-  const raw = new Map();
   const machines = new Map();
   const bad = new Set();
-  for (const [key, f, prefix] of fieldsOf(spec)) {
-    const text = control(key).value;
-    raw.set(key, text);
-    const checked = checkValue(text, f, spec.locale);
-    showError(f, prefix, checked.error);
+  for (const [key, f] of fieldsOf(spec)) {
+    const checked = checkValue(control(key).value, f, spec.locale);
+    showError(f, key[0], checked.error);
     if (checked.error) bad.add(f.id);
     else machines.set(key, checked.machine);
     // A bad field's default stands in (never shown): only what reads it is held back.
@@ -61,7 +54,7 @@ function readForm() {
   }
   const checkedScenario = form.querySelector('input[name="s"]:checked');
   const scenario = checkedScenario && SCENARIOS.includes(checkedScenario.value) ? checkedScenario.value : "expected";
-  return { values, raw, machine: machines, scenario, errors: bad.size, bad };
+  return { values, machine: machines, scenario, errors: bad.size, bad };
 }
 
 /** Outputs and series that read a bad field (the server lists what each reads): their fields. */

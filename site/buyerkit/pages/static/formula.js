@@ -6,7 +6,9 @@
 //   evaluate(node, env, prev)             one formula tree -> number
 //   checkValue(raw, field, locale)        {value, machine} or {error: message} (as the server)
 //   parseNumber(text, locale, percent), localize(machine, locale)   typed numbers per locale
+//   fields(spec)                          [["i.<id>" | "a.<id>", field]] inputs, assumptions
 //   compute(spec, values, scenario)       {scenario, outputs, rows, breakeven}
+//   machine(x)                            a number as links carry it
 //   formatValue(value, format, currency), outputText(spec, output, value), paybackBand(spec, r)
 //   readParams(spec, params)              {state: "absent"|"ok"|"malformed", values, raw, scenario}
 //   shareParams(spec, read)               URLSearchParams for a share link (no numbers leave
@@ -24,7 +26,6 @@ const WORDS = {
 };
 const CURRENCY_CODES = { "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", CHF: "CHF" };
 export const SCENARIOS = ["conservative", "expected", "optimistic"];
-const SCENARIO_LABELS = { conservative: "Conservative", expected: "Expected", optimistic: "Optimistic" };
 
 export function roundHalfAway(x, digits = 0) {
   const p = Math.pow(10, digits);
@@ -73,28 +74,6 @@ export function evaluate(node, env, prev) {
   }
 }
 
-function group(digits) {
-  let out = "";
-  while (digits.length > 3) {
-    out = "," + digits.slice(-3) + out;
-    digits = digits.slice(0, -3);
-  }
-  return digits + out;
-}
-
-function fixed(x, decimals, trim) {
-  const p = Math.pow(10, decimals);
-  const k = roundHalfAway(Math.abs(roundHalfAway(x, decimals)) * p, 0);
-  const frac = k % p;
-  let text = group(String((k - frac) / p));
-  if (decimals) {
-    let f = String(frac).padStart(decimals, "0");
-    if (trim) f = f.replace(/0+$/, "");
-    if (f) text += "." + f;
-  }
-  return x < 0 && k !== 0 ? "-" + text : text;
-}
-
 const formats = new Map();
 
 function nf(locale, options) {
@@ -127,9 +106,7 @@ export function formatMoney(units, currency, locale) {
 
 export function formatValue(value, format, currency, locale = WORDS.locale, words = WORDS) {
   if (!Number.isFinite(value) || Math.abs(value) >= SHOW_LIMIT) return words.not_meaningful;
-  if (format === "currency") {
-    return formatMoney(roundHalfAway(roundHalfAway(value, 2), 0), currency, locale);
-  }
+  if (format === "currency") return formatMoney(roundHalfAway(roundHalfAway(value, 2), 0), currency, locale);
   if (format === "percent") return formatPercent(rounded(value * 100, 1), locale);
   if (format === "months") {
     if (value < 0) return words.not_meaningful;
@@ -139,31 +116,24 @@ export function formatValue(value, format, currency, locale = WORDS.locale, word
   return formatNumber(rounded(value, 2), locale, 2);
 }
 
-export function plain(x) {
-  return fixed(x, 6, true);
-}
+// A number in the machine form (calculation.py machine(): its plain() ungrouped), rounded
+// half away from zero to at most six decimals, zeros cut: `12000000`, `0.000001`. A double
+// k / 10^6 (k whole, below 2^53) prints as exactly those digits.
+export const machine = (x) => String(rounded(x, 6));
 
 // Typed numbers: the rule of content/numbers.py parse() and localize(), with the locale's
 // decimal and group symbols from Intl (Babel's CLDR data on the server). Spaces group too;
 // a percentage field may end in "%". The machine form (`-1200.50`) is what links carry.
 const SPACES = " \u00a0\u202f";
-const TRIM = new RegExp(`^[${SPACES}\t\r\n]+|[${SPACES}\t\r\n]+$`, "g");
-const rules = new Map();
-const esc = (t) => t.replace(/[\\^$.*+?()[\]{}|-]/g, "\\$&");
 
-export function symbols(locale) {
-  const parts = nf(locale, {}).formatToParts(1234567.5);
-  return [parts.find((p) => p.type === "decimal").value, parts.find((p) => p.type === "group").value];
-}
+// [decimal, group] as Intl writes them: `10,000.5` in English, `10.000,5` in German.
+export const symbols = (locale) => nf(locale, {}).format(10000.5).match(/(\D)000(\D)/).slice(1).reverse();
 
 export function parseNumber(text, locale, percent = false) {
-  const key = `${locale}:${percent}`;
-  if (!rules.has(key)) {
-    const [decimal, grp] = symbols(locale).map(esc);
-    rules.set(key, new RegExp(`^(-?)([1-9][0-9]{0,2}([${grp}${SPACES}])[0-9]{3}(?:\\3[0-9]{3})*|[0-9]+)` +
-      `(?:${decimal}([0-9]+))?${percent ? `(?:[${SPACES}]?%)?` : ""}$`));
-  }
-  const m = rules.get(key).exec(String(text).replace(TRIM, ""));
+  const [decimal, grp] = symbols(locale).map((t) => t.replace(/\W/g, "\\$&"));
+  // (JavaScript's \d is 0-9 only; Python's would take any script's digits, so it says [0-9].)
+  const m = new RegExp(`^(-?)([1-9]\\d{0,2}([${grp}${SPACES}])\\d{3}(?:\\3\\d{3})*|\\d+)` +
+    `(?:${decimal}(\\d+))?${percent ? `(?:[${SPACES}]?%)?` : ""}$`).exec(String(text).trim());
   if (!m) return null;
   const [, sign, whole, sep, frac] = m;
   return sign + (sep ? whole.split(sep).join("") : whole) + (frac ? "." + frac : "");
@@ -171,24 +141,17 @@ export function parseNumber(text, locale, percent = false) {
 
 export function localize(machine, locale) {
   const [decimal, grp] = symbols(locale);
-  const sign = machine.startsWith("-") ? "-" : "";
-  let [whole, frac] = machine.replace(/^-/, "").split(".");
-  const groups = [];
-  while (whole.length > 3) {
-    groups.unshift(whole.slice(-3));
-    whole = whole.slice(0, -3);
-  }
-  return sign + [whole, ...groups].join(grp) + (frac ? decimal + frac : "");
+  const [whole, frac] = machine.split(".");
+  return whole.replace(/\B(?=([0-9]{3})+$)/g, grp) + (frac ? decimal + frac : "");
 }
 
-export const machine = (x) => plain(x).replaceAll(",", "");
 
 export function checkValue(raw, field, locale = "en") {
   const msg = field.messages;
-  if (String(raw).replace(TRIM, "") === "") return { error: msg.empty };
-  const text = parseNumber(raw, locale, String(field.unit || "").startsWith("%"));
+  if (!String(raw).trim()) return { error: msg.empty };
+  const text = parseNumber(raw, locale, /^%/.test(field.unit));
   if (text === null) return { error: msg.nan };
-  if (text.replace(/[^0-9]/g, "").length > MAX_DIGITS) return { error: msg.long };
+  if (text.replace(/\D/g, "").length > MAX_DIGITS) return { error: msg.long };
   const x = Number(text);
   if (x < field.min || x > field.max) return { error: msg.range };
   return { value: x + 0, machine: text };
@@ -240,9 +203,7 @@ export function paybackBand(spec, result) {
   let months;
   if (spec.payback) {
     const v = result.outputs.get(spec.payback);
-    if (v === null || v === undefined || !Number.isFinite(v) || v < 0 || Math.abs(v) >= SHOW_LIMIT) {
-      return "never";
-    }
+    if (!(Number.isFinite(v) && v >= 0 && v < SHOW_LIMIT)) return "never";  // null: not finite
     months = roundHalfAway(v, 1);
   } else {
     if (result.breakeven === null) {
@@ -260,46 +221,42 @@ export function paybackBand(spec, result) {
 }
 
 export function outputText(spec, output, value) {
-  if (value === null) return output.otherwise || WORDS.not_meaningful;
-  return formatValue(value, output.format, spec.currency, spec.locale || "en",
-    spec.messages.month_one ? spec.messages : WORDS);
+  if (value === null) return output.otherwise || spec.messages.not_meaningful;
+  return formatValue(value, output.format, spec.currency, spec.locale, spec.messages);
 }
 
 export function breakevenText(spec, result) {
   const p = spec.projection;
   if (!p || !p.breakeven) return null;
-  const m = spec.messages || {};
-  if (result.breakeven === null) {
-    return (m.breakeven_none || "not within {n} months at these numbers.").replace("{n}", p.months);
-  }
-  return (m.breakeven_at || "month {m} of {n}.").replace("{m}", result.breakeven).replace("{n}", p.months);
+  const m = spec.messages;
+  if (result.breakeven === null) return m.breakeven_none.replace("{n}", p.months);
+  return m.breakeven_at.replace("{m}", result.breakeven).replace("{n}", p.months);
 }
 
 export function scenarioLabel(spec, name) {
-  return spec.scenarios ? spec.scenarios[name].label : SCENARIO_LABELS[name];
+  return spec.scenarios[name].label;
 }
 
-function fields(spec) {
+export function fields(spec) {
   return [...spec.inputs.map((f) => ["i." + f.id, f]), ...spec.assumptions.map((f) => ["a." + f.id, f])];
 }
 
 // `raw`: each field's text as the page's language writes it; `machine`: as a link carries it.
 export function defaults(spec) {
-  const values = new Map();
-  const raw = new Map();
-  const machines = new Map();
+  const d = { values: new Map(), raw: new Map(), machine: new Map(), scenario: "expected" };
   for (const [key, f] of fields(spec)) {
-    values.set(f.id, f.value);
-    machines.set(key, machine(f.value));
-    raw.set(key, localize(machines.get(key), spec.locale || "en"));
+    d.values.set(f.id, f.value);
+    d.machine.set(key, machine(f.value));
+    d.raw.set(key, localize(machine(f.value), spec.locale));
   }
-  return { values, raw, machine: machines, scenario: "expected" };
+  return d;
 }
 
 // Read a calculator's numbers from URLSearchParams (a share link's fragment). A link with
-// no `calc` is "absent" (numbers in the machine form, read by the English rule whatever the
-// page's language, so a link opens the same in every language); one for another calculator, with an unknown or repeated field, a
+// no `calc` is "absent"; one for another calculator, with an unknown or repeated field, a
 // bad number or an unknown scenario is "malformed", and the page falls back to defaults.
+// Numbers are in the machine form, read by the English rule whatever the page's language,
+// so a link opens with the same numbers in every language (each field shows them its way).
 export function readParams(spec, params) {
   if (!params.has("calc")) return { state: "absent", ...defaults(spec) };
   const bad = { state: "malformed", ...defaults(spec) };
@@ -307,14 +264,14 @@ export function readParams(spec, params) {
   const known = new Map(fields(spec));
   const out = defaults(spec);
   for (const key of new Set(params.keys())) {
-    if (!key.startsWith("i.") && !key.startsWith("a.")) continue;
+    if (!/^[ia]\./.test(key)) continue;
     const f = known.get(key);
     if (!f || params.getAll(key).length !== 1) return bad;
-    const checked = checkValue(params.get(key), f, "en");
+    const checked = checkValue(params.get(key), f);  // the machine form: the English rule
     if (checked.error) return bad;
     out.values.set(f.id, checked.value);
     out.machine.set(key, checked.machine);
-    out.raw.set(key, localize(checked.machine, spec.locale || "en"));
+    out.raw.set(key, localize(checked.machine, spec.locale));
   }
   if (params.has("s")) {
     const s = params.get("s");
@@ -343,7 +300,6 @@ const specs = new Map();
 
 // "de/" on a page under /de/ (its <html lang> and its address agree), else "".
 function languagePrefix() {
-  if (typeof document === "undefined") return "";
   const lang = document.documentElement.lang;
   const root = new URL("../", import.meta.url).pathname;
   return /^[a-z]{2}$/.test(lang) && location.pathname.startsWith(`${root}${lang}/`) ? `${lang}/` : "";
@@ -383,7 +339,7 @@ export async function resultsFromFragment(params) {
   const result = compute(spec, read.values, read.scenario);
   const rows = [];
   if (spec.scenarios) {
-    rows.push({ label: spec.messages.scenario || "Scenario", text: scenarioLabel(spec, read.scenario) });
+    rows.push({ label: spec.messages.scenario, text: scenarioLabel(spec, read.scenario) });
   }
   for (const o of spec.outputs) {
     rows.push({ label: o.label, text: outputText(spec, o, result.outputs.get(o.id)) });
