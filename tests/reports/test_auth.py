@@ -14,8 +14,10 @@ from tests.reports.conftest import PASSWORD
 
 
 def report_rules(app) -> list[Rule]:
+    # The login form and the language switch are open (the login page can be read in
+    # German); the switch stores only a language, CSRF-protected (test_report_language.py).
     return [r for r in app.url_map.iter_rules() if r.rule.startswith("/reports")
-            and r.endpoint != "reports.login"]
+            and r.endpoint not in ("reports.login", "reports.switch_language")]
 
 
 def csrf(client, path: str = "/reports/login") -> str:

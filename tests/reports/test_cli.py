@@ -119,7 +119,8 @@ def test_report_pipeline(runner, instance):
      "Error: --since: The range starts (2026-03-15) after it ends (2026-03-01): swap the "
      "dates."),
     (["--diagnostic", "nope"],
-     "Error: --diagnostic: Unknown diagnostic 'nope': choose one of renewal-risk-check."),
+     "Error: --diagnostic: Unknown diagnostic 'nope': choose one of renewal-risk-check, "
+         "reporting-time-check."),
     (["nope"], "Error: unknown report 'nope': choose from overview, bounces, channels, "
                "segments, groups, weekly, evidence, pipeline (see 'buyerkit report --help')"),
     (["pipeline"], "Error: pipeline needs --revenue, --price and --close-rate"),

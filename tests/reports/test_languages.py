@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from buyerkit.reports.folding import catch_up
 from buyerkit.reports.languages import completions_by_language
 from buyerkit.reports.period import Period
 from buyerkit.signals.events import DiagnosticCompleted, new_id
@@ -64,6 +65,7 @@ def test_reports_split_completions_by_language(app, store):
                 assert record(DiagnosticCompleted(
                     id=new_id(), subject="renewal-risk-check", verdict=verdict, reasons=(),
                     bucket=None, trigger="none", lang=lang, journey=new_id()))
+    catch_up(store)
     today = date.today()
     with store.engine.connect() as conn:
         split = completions_by_language(conn, Period("renewal-risk-check", today, today))

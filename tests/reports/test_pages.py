@@ -48,7 +48,7 @@ def test_json_has_every_table(reader):
     data = reader.get("/reports/segments.json", query_string=RANGE).get_json()
     assert data["since"] == "2026-03-02"
     assert [t["key"] for t in data["reports"][0]["tables"]] == \
-        ["persona", "size", "bucket", "trigger"]
+        ["persona", "size", "bucket", "trigger", "language"]
 
 
 def test_a_completed_diagnostic_reaches_the_report_at_once(rapp, reader):
@@ -72,7 +72,8 @@ BAD = {
     "not-a-date": ({"since": "March"},
                    "'March' is not a date: write it as YYYY-MM-DD, for example 2026-03-01."),
     "unknown-diagnostic": ({"diagnostic": "nope"},
-                           "Unknown diagnostic 'nope': choose one of renewal-risk-check."),
+                           "Unknown diagnostic 'nope': choose one of renewal-risk-check, "
+                           "reporting-time-check."),
     "ancient": ({"since": "1999-01-01"},
                 "1999-01-01 is outside the years this store can hold signals for."),
 }

@@ -17,6 +17,7 @@ from buyerkit.reports.context import Context
 from buyerkit.reports.period import Period, day_of
 from buyerkit.reports.schema import COUNT_TABLES
 from buyerkit.reports.suppress import HIDDEN, SMALL, is_shown
+from buyerkit.signals.store import events
 
 SLUG = "renewal-risk-check"
 START = date(2026, 3, 2)
@@ -43,6 +44,7 @@ CELLS = {
 ENGINE = sa.create_engine("sqlite://")
 with ENGINE.begin() as _conn:
     rollups.create(_conn)
+    events.create(_conn)  # the segments report's language table reads completions' `lang`
 
 
 def render(name: str, cells: dict[tuple, int]):

@@ -7,11 +7,13 @@ Drawn in a 360-unit-wide box so that on a 360 px phone one unit is about one pix
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from markupsafe import Markup, escape
 
+from buyerkit.reports.i18n import ENGLISH, count_text, language, short_day
 from buyerkit.reports.suppress import is_shown
-from buyerkit.reports.tables import Bar
+from buyerkit.reports.tables import Bar, fmt
 
 WIDTH, ROW, LABEL_W, PAD = 360, 30, 164, 6
 
@@ -21,7 +23,9 @@ def _short(text: str, limit: int = 21) -> str:
 
 
 def _summary(bars: Sequence[Bar]) -> str:
-    return "; ".join(f"{b.label}: {b.value}" for b in bars)
+    english = language() == ENGLISH
+    return "; ".join(f"{b.label}: {b.value if english else fmt(b.value, 'count')}"
+                     for b in bars)
 
 
 def bar_chart(title: str, bars: Sequence[Bar]) -> Markup:
@@ -44,9 +48,9 @@ def bar_chart(title: str, bars: Sequence[Bar]) -> Markup:
             w = max(1, round(plot * b.value / top)) if b.value else 0
             parts.append(f'<rect class="bar bar-{escape(b.tone)}" x="{LABEL_W}" y="{y + 5}" '
                          f'width="{w}" height="{ROW - 10}" rx="2"/>')
-            text, x = f"{b.value:,}", LABEL_W + w + 4
+            text, x = count_text(b.value), LABEL_W + w + 4
         else:
-            text, x = str(b.value), LABEL_W + 4
+            text, x = fmt(b.value, "count"), LABEL_W + 4
         parts.append(f'<text class="chart-value" x="{x}" y="{y + 19}">{escape(text)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -74,9 +78,9 @@ def trend_chart(title: str, bars: Sequence[Bar]) -> Markup:
             h = round(112 * b.value / top) if b.value else 0
             parts.append(f'<rect class="bar bar-{escape(b.tone)}" x="{x + step * 0.15:.1f}" '
                          f'y="{base - h}" width="{step * 0.7:.1f}" height="{h}" rx="2"/>')
-            text, y = f"{b.value:,}", base - h - 5
+            text, y = count_text(b.value), base - h - 5
         else:
-            text, y = str(b.value), base - 5
+            text, y = fmt(b.value, "count"), base - 5
         parts.append(f'<text class="chart-value" x="{mid:.1f}" y="{y}" '
                      f'text-anchor="middle">{escape(text)}</text>')
         if (len(bars) - 1 - i) % every == 0:
@@ -93,6 +97,8 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 def _day(label: str) -> str:
     """'2026-03-02…' as '2 Mar' (the week's first day)."""
     try:
+        if language() != ENGLISH:
+            return short_day(date.fromisoformat(label[:10]))
         return f"{int(label[8:10])} {MONTHS[int(label[5:7]) - 1]}"
     except (ValueError, IndexError):
         return _short(label, 8)

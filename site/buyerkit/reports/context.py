@@ -6,23 +6,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from buyerkit.content.schema import BUCKETS, TRIGGERS
+from buyerkit.reports.i18n import N_
 from buyerkit.reports.names import Names
 
+# Labels are marked here and translated where a report shows them (gettext at build time).
 RULES = {
-    "disqualifier": "A hard disqualifier",
-    "problem": "The problem is not one we solve",
-    "profile": "The company is outside the target profile",
-    "urgency": "No reason to act this quarter",
-    "other": "Another reason",
+    "disqualifier": N_("A hard disqualifier"),
+    "problem": N_("The problem is not one we solve"),
+    "profile": N_("The company is outside the target profile"),
+    "urgency": N_("No reason to act this quarter"),
+    "other": N_("Another reason"),
 }
 STAGES = {
-    "identifying_problem": "While identifying the problem",
-    "examining_solutions": "While examining solutions (after pricing, calculators or guides)",
+    "identifying_problem": N_("While identifying the problem"),
+    "examining_solutions": N_("While examining solutions (after pricing, calculators or "
+                              "guides)"),
 }
-VERDICTS = {"fit": "Fit", "not_now": "Not now", "not_a_fit": "Not a fit"}
-DIMENSIONS = {"persona": "Persona", "size": "Segment (company size)",
-              "bucket": "Problem bucket", "trigger": "Urgency trigger"}
+VERDICTS = {"fit": N_("Fit"), "not_now": N_("Not now"), "not_a_fit": N_("Not a fit")}
+DIMENSIONS = {"persona": N_("Persona"), "size": N_("Segment (company size)"),
+              "bucket": N_("Problem bucket"), "trigger": N_("Urgency trigger")}
 
 
 @dataclass(frozen=True)
@@ -59,11 +64,11 @@ class Context:
     def label(self, dim: str, value: str) -> str:
         """A band value as people read it: the option's label from the content."""
         if dim == "bucket":
-            return BUCKETS.get(value, value)
+            return _(BUCKETS[value]) if value in BUCKETS else value
         if dim == "trigger":
-            return TRIGGERS.get(value, value)
+            return _(TRIGGERS[value]) if value in TRIGGERS else value
         if value == "(unknown)":
-            return "Not asked"
+            return _("Not asked")
         if self.diagnostic is not None:
             for q in self.diagnostic.questions():
                 if q.records == dim:

@@ -29,7 +29,7 @@ class Mail:
 
 
 def _change(row: tuple[Any, ...]) -> str:
-    _, now, before, diff, kind = row
+    _label, now, before, diff, kind = row
     if before is None:
         return ""
     if diff is None:

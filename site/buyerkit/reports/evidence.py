@@ -13,8 +13,10 @@ import json
 from collections import defaultdict
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from buyerkit.reports.context import Context
+from buyerkit.reports.i18n import N_
 from buyerkit.reports.period import Period
 from buyerkit.reports.suppress import NOTE, OTHER, count, merge_small, protect
 from buyerkit.reports.tables import Bar, Column, Report, Table
@@ -22,11 +24,11 @@ from buyerkit.signals.store import events
 
 KINDS = ("reference_viewed", "reference_played")
 COLUMNS = (
-    Column("fit_read", "Read by fit prospects"),
-    Column("fit_played", "Clip played (fit)"),
-    Column("fit_finished", "Clip watched to the end (fit)"),
-    Column("not_now_read", "Read by “not now” prospects"),
-    Column("all_read", "Read by anyone"),
+    Column("fit_read", N_("Read by fit prospects")),
+    Column("fit_played", N_("Clip played (fit)")),
+    Column("fit_finished", N_("Clip watched to the end (fit)")),
+    Column("not_now_read", N_("Read by “not now” prospects")),
+    Column("all_read", N_("Read by anyone")),
 )
 
 
@@ -71,17 +73,21 @@ def evidence(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     shown = protect(values, [[(r, k) for r in rows] for k in keys])
     totals = [count(len(set().union(*(cells[s][k] for s in stories)))) if stories else 0
               for k in keys]
-    table_rows = [(r, *(shown[(r, k)] for k in keys)) for r in rows]
-    table_rows.append(("All stories", *totals))
+    def name(r: str) -> str:
+        return _("Other") if r == OTHER else r
+
+    table_rows = [(name(r), *(shown[(r, k)] for k in keys)) for r in rows]
+    table_rows.append((_("All stories"), *totals))
     table = Table(
-        "evidence", "Customer stories by the readers' verdict",
-        (Column("story", "Story", "text"), *COLUMNS), tuple(table_rows),
-        note="Counted in journeys: a prospect who read a story twice counts once. The verdict "
-             "is the one the reader's link carried (from the diagnostic's result, a "
-             "calculator or a forwarded guide); readers who came another way count only "
-             "under “Read by anyone”. " + NOTE,
-        chart=tuple(Bar(r, shown[(r, "fit_read")], "fit") for r in rows),
-        chart_title="Fit prospects who read each story")
-    return Report("evidence", "Customer evidence",
-                  "Which customer stories fit prospects look at, and whether they watch the "
-                  "clip to the end.", (table,))
+        "evidence", _("Customer stories by the readers' verdict"),
+        (Column("story", _("Story"), "text"),
+         *(Column(c.key, _(c.label), c.kind) for c in COLUMNS)), tuple(table_rows),
+        note=_("Counted in journeys: a prospect who read a story twice counts once. The "
+               "verdict is the one the reader's link carried (from the diagnostic's result, a "
+               "calculator or a forwarded guide); readers who came another way count only "
+               "under “Read by anyone”.") + " " + _(NOTE),
+        chart=tuple(Bar(name(r), shown[(r, "fit_read")], "fit") for r in rows),
+        chart_title=_("Fit prospects who read each story"))
+    return Report("evidence", _("Customer evidence"),
+                  _("Which customer stories fit prospects look at, and whether they watch the "
+                    "clip to the end."), (table,))

@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
+from buyerkit.reports.i18n import N_
 from buyerkit.reports.period import Period, date_of, day_of
 from buyerkit.reports.schema import ru_groups, ru_outcomes
 from buyerkit.reports.suppress import Cell, change, count, derived, rate
 
 STATUSES = ("fit", "not_now", "not_a_fit", "abandoned", "in_progress", "filtered")
-LABELS = {"fit": "Fit prospects", "not_now": "Not now", "not_a_fit": "Not a fit",
-          "abandoned": "Left mid-way", "fit_rate": "Fit rate",
-          "groups": "Buying groups forming"}
+LABELS = {"fit": N_("Fit prospects"), "not_now": N_("Not now"), "not_a_fit": N_("Not a fit"),
+          "abandoned": N_("Left mid-way"), "fit_rate": N_("Fit rate"),
+          "groups": N_("Buying groups forming")}
 TREND_WEEKS = 12
 
 
@@ -155,7 +157,7 @@ def headlines(now: Figures, before: Figures | None) -> list[Headline]:
             diff = (a - b) * 100 if isinstance(a, float) and isinstance(b, float) else None
         else:
             diff = change(a, b) if before is not None else None
-        out.append(Headline(key, label, a, b, diff))
+        out.append(Headline(key, _(label), a, b, diff))
     return out
 
 

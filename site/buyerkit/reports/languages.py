@@ -1,8 +1,10 @@
 """Completions split by the language of the page they were made on (docs/languages.md).
 
-A small addition beside the roll-ups: it reads the completions of a period from the event
-store (their `lang` property) and passes the counts through the reports' one suppression
-routine (small languages merged into "Other", complementary cells hidden), as every report.
+The journeys the roll-ups count (ru_journeys: one row per journey, its verdict from the
+completion that decided it) joined to that completion's event for its `lang` property, so
+the split counts exactly the journeys the headline figures count, and its rows add up to
+them. The counts pass through the reports' one suppression routine (small languages merged
+into "Other", complementary cells hidden), as every report.
 """
 
 from __future__ import annotations
@@ -11,32 +13,83 @@ import json
 from collections import Counter
 
 import sqlalchemy as sa
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
+from buyerkit.content.numbers import LANGUAGES
 from buyerkit.reports.context import VERDICTS
 from buyerkit.reports.period import Period
 from buyerkit.reports.queries import suppressed
-from buyerkit.reports.suppress import Cell
+from buyerkit.reports.schema import ru_journeys
+from buyerkit.reports.suppress import OTHER, Cell, derived, rate
+from buyerkit.reports.tables import Bar, Column, Table
 from buyerkit.signals.store import events
 
-UNKNOWN = "unknown"  # completions recorded before pages said their language
+UNKNOWN = "unknown"  # completions recorded before pages said their language, or sent without
+DONE_ID = 11  # ru_journeys.done_key is the deciding completion's hour (10 digits), then its id
 
 
-def completions_by_language(conn: sa.Connection, period: Period) -> dict[str, dict[str, Cell]]:
-    """{language: {verdict: count}} for the diagnostic completions of the period."""
-    query = (sa.select(events.c.verdict, events.c.props)
-             .where(events.c.kind == "diagnostic_completed", events.c.filtered.is_(None),
-                    events.c.subject == period.diagnostic,
-                    events.c.hour.between(period.first_day * 24, period.last_day * 24 + 23)))
+def _counts(conn: sa.Connection, period: Period) -> Counter[tuple[str, str]]:
+    """(language, verdict) -> journeys, for the period's completed, unfiltered journeys."""
+    j = ru_journeys
+    query = (sa.select(j.c.verdict, events.c.props)
+             .select_from(j.join(events, events.c.id == sa.func.substr(j.c.done_key, DONE_ID)))
+             .where(j.c.subject == period.diagnostic, j.c.filtered.is_(None),
+                    j.c.verdict.in_(list(VERDICTS)),
+                    j.c.hour.between(period.first_day * 24, period.last_day * 24 + 23)))
     counts: Counter[tuple[str, str]] = Counter()
     for verdict, props in conn.execute(query):
         try:
-            lang = json.loads(props or "{}").get("lang") or UNKNOWN
+            lang = json.loads(props or "{}").get("lang")
         except (ValueError, AttributeError):
-            lang = UNKNOWN
-        counts[str(lang), verdict] += 1
+            lang = None
+        counts[lang if lang in LANGUAGES else UNKNOWN, verdict] += 1
+    return counts
+
+
+def completions_by_language(conn: sa.Connection, period: Period) -> dict[str, dict[str, Cell]]:
+    """{language code (or "unknown", or OTHER): {verdict: count as shown}} for the period."""
+    counts = _counts(conn, period)
     rows = {lang: [counts[lang, v] for v in VERDICTS]
             for lang in sorted({lang for lang, _ in counts})}
     if not rows:
         return {}
     return {str(lang): dict(zip(VERDICTS, cells, strict=True))
             for lang, cells in suppressed(rows, range(len(VERDICTS)))}
+
+
+def language_name(code: str) -> str:
+    """A language's name in the language the report is read in ("German", "Deutsch")."""
+    if code == OTHER:
+        return _("Other (each fewer than 5)")
+    if code == UNKNOWN:
+        return _("Not recorded")
+    locale = get_locale() or Locale.parse("en")
+    return locale.languages.get(code, code).capitalize()
+
+
+def language_table(conn: sa.Connection, period: Period, totals: list[Cell],
+                   fit_rate: float | None) -> Table:
+    """The segments report's table of verdicts by the page's language; its last row is the
+    period's headline figures (`totals`, in VERDICTS order), as every other segment table."""
+    split = completions_by_language(conn, period)
+    rows = []
+    for code, cells in split.items():
+        values = [cells[v] for v in VERDICTS]
+        rows.append((language_name(code), *values, rate(values[0], derived(values)),
+                     "" if code in (OTHER, UNKNOWN) else code))
+    rows.sort(key=lambda r: (r[-1] == "", -(r[1] if isinstance(r[1], int) else 0)))
+    rows.append((_("All"), *totals, fit_rate, ""))
+    title = _("Language of the page")
+    return Table(
+        "language", title,
+        (Column("value", title, "text"), *(Column(k, _(v)) for k, v in VERDICTS.items()),
+         Column("fit_rate", _("Fit rate"), "rate"),
+         Column("code", _("Language code"), "text")),
+        tuple(rows),
+        note=_("The language of the page each diagnostic was completed on (its URL prefix, "
+               "or what the static page sent). \"Not recorded\": completions from before "
+               "pages said their language, or sent to the API without one."),
+        chart=tuple(Bar(r[0], r[1], "fit") for r in rows[:-1]),
+        chart_title=_("Fit prospects by language"))

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, url_for
+from flask_babel import gettext as _
 
+from buyerkit.reports.i18n import count_text, decimal_text
 from buyerkit.reports.period import Period
 from buyerkit.reports.pipeline import FIELDS as PLAN_FIELDS
 from buyerkit.reports.tables import fmt
@@ -29,19 +31,22 @@ def link(name: str, period: Period | None, **over: str) -> str:
 
 def describe(row: tuple[Any, ...]) -> str:
     """A headline figure's change in words: "+6 on 30 before", "−2.1 points on 41.0%"."""
-    _, now, before, diff, kind = row
+    _label, now, before, diff, kind = row
     if before is None:
-        return "No figure for the previous period"
+        return _("No figure for the previous period")
     was = fmt(before, kind)
     if diff is None:
-        return f"Previous period: {was}; no change shown (fewer than 5 in one of them)"
+        return _("Previous period: %(was)s; no change shown (fewer than 5 in one of them)",
+                 was=was)
+    sign = "+" if diff > 0 else "−"
     if kind == "rate":
         if round(diff, 1) == 0:
-            return f"Same as before ({was})"
-        return f"{'+' if diff > 0 else '−'}{abs(diff):.1f} points on {was} before"
+            return _("Same as before (%(was)s)", was=was)
+        return _("%(change)s points on %(was)s before",
+                 change=sign + decimal_text(abs(diff), 1), was=was)
     if diff == 0:
-        return f"Same as before ({was})"
-    return f"{'+' if diff > 0 else '−'}{abs(diff):,} on {was} before"
+        return _("Same as before (%(was)s)", was=was)
+    return _("%(change)s on %(was)s before", change=sign + count_text(abs(diff)), was=was)
 
 
 def row_links(period: Period | None) -> dict[str, Any]:

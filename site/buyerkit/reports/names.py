@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext as _
+
 from buyerkit.reports.state import DIRECT, NONE
 
 # How a source is spelled in a name (anything else is shown as written, first letter upper).
@@ -38,22 +40,24 @@ def _source(source: str) -> str:
 def default_channel_name(source: str, medium: str) -> str:
     """The documented mapping of a (utm_source, utm_medium) pair to a name a marketer says."""
     if (source, medium) == DIRECT[:2]:
-        return "Direct"
+        return _("Direct")
     medium = medium.lower()
     if medium in EMAIL or source.lower() == "newsletter":
-        return "Newsletter" if source.lower() in ("newsletter", NONE) else \
-            f"{_source(source)} e-mail"
+        return _("Newsletter") if source.lower() in ("newsletter", NONE) else \
+            _("%(source)s e-mail", source=_source(source))
     if medium in PAID:
-        return f"{_source(source)} ads"
+        return _("%(source)s ads", source=_source(source))
     if medium in SOCIAL:
-        return f"{_source(source)} posts"
+        return _("%(source)s posts", source=_source(source))
     if medium in SEARCH:
-        return f"{_source(source)} search"
+        return _("%(source)s search", source=_source(source))
     if medium == "referral":
-        return f"Link from {source}" if source.lower() not in SOURCES else \
-            f"{_source(source)} (link)"
-    if medium in ("partner", "affiliate"):
-        return f"{_source(source)} ({medium})"
+        return _("Link from %(host)s", host=source) if source.lower() not in SOURCES else \
+            _("%(source)s (link)", source=_source(source))
+    if medium == "partner":
+        return _("%(source)s (partner)", source=_source(source))
+    if medium == "affiliate":
+        return _("%(source)s (affiliate)", source=_source(source))
     if medium == NONE:
         return _source(source)
     return f"{_source(source)} / {medium}"

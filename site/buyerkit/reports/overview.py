@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from buyerkit.reports import figures as fig
 from buyerkit.reports.context import Context
+from buyerkit.reports.i18n import day_text
 from buyerkit.reports.period import Period
 from buyerkit.reports.queries import bounces, channels, suppressed, weekly
 from buyerkit.reports.schema import ru_outcomes
@@ -28,13 +30,13 @@ def _headline(period: Period, now: fig.Figures, before: fig.Figures | None) -> T
         rows.append((h.label, h.now, h.before, h.change, kind))
     prev = period.previous()
     return Table(
-        "headline", "The period at a glance",
-        (Column("figure", "Figure", "text"), Column("now", "This period"),
-         Column("before", f"Previous period ({prev.label})"),
-         Column("change", "Change", "change"), Column("kind", "Kind", "text")),
+        "headline", _("The period at a glance"),
+        (Column("figure", _("Figure"), "text"), Column("now", _("This period")),
+         Column("before", _("Previous period (%(period)s)", period=prev.label)),
+         Column("change", _("Change"), "change"), Column("kind", _("Kind"), "text")),
         tuple(rows),
-        note="Fit rate is fit prospects out of completed diagnostics; its change is in "
-             "percentage points. A change is shown where both periods' figures are shown.")
+        note=_("Fit rate is fit prospects out of completed diagnostics; its change is in "
+               "percentage points. A change is shown where both periods' figures are shown."))
 
 
 def _steps(conn: sa.Connection, period: Period) -> Table:
@@ -46,38 +48,40 @@ def _steps(conn: sa.Connection, period: Period) -> Table:
              .group_by(ru_outcomes.c.step).order_by(ru_outcomes.c.step))
     for step, n in conn.execute(query):
         raw[int(step)][0] += int(n or 0)
-    rows = [("Other steps" if k == OTHER else f"Step {k}", cells[0])
+    rows = [(_("Other steps") if k == OTHER else _("Step %(n)s", n=k), cells[0])
             for k, cells in suppressed(dict(raw), (0,))]
     return Table(
-        "abandoned_steps", "Left mid-way, by the step they left at",
-        (Column("step", "Step", "text"), Column("journeys", "Journeys")), tuple(rows),
-        note="A prospect who leaves has learned something too: often that this is not their "
-             "problem yet. Which step they leave at says which question made it clear.",
+        "abandoned_steps", _("Left mid-way, by the step they left at"),
+        (Column("step", _("Step"), "text"), Column("journeys", _("Journeys"))), tuple(rows),
+        note=_("A prospect who leaves has learned something too: often that this is not "
+               "their problem yet. Which step they leave at says which question made it "
+               "clear."),
         chart=tuple(Bar(r[0], r[1], "abandoned") for r in rows),
-        chart_title="Left mid-way, by step")
+        chart_title=_("Left mid-way, by step"))
 
 
 def _outcomes(now: fig.Figures) -> Table:
     started, completed = now.started, now.completed
-    rows = [("Started", started, None), ("Completed", completed, rate(completed, started)),
-            ("Fit", now.cell("fit"), rate(now.cell("fit"), completed)),
-            ("Not now", now.cell("not_now"), rate(now.cell("not_now"), completed)),
-            ("Not a fit", now.cell("not_a_fit"), rate(now.cell("not_a_fit"), completed)),
-            ("Left mid-way", now.cell("abandoned"), rate(now.cell("abandoned"), started)),
-            ("Started, no outcome recorded yet", now.cell("in_progress"),
+    tones = ("", "", "fit", "not_now", "not_a_fit", "abandoned", "", "")
+    rows = [(_("Started"), started, None),
+            (_("Completed"), completed, rate(completed, started)),
+            (_("Fit"), now.cell("fit"), rate(now.cell("fit"), completed)),
+            (_("Not now"), now.cell("not_now"), rate(now.cell("not_now"), completed)),
+            (_("Not a fit"), now.cell("not_a_fit"), rate(now.cell("not_a_fit"), completed)),
+            (_("Left mid-way"), now.cell("abandoned"), rate(now.cell("abandoned"), started)),
+            (_("Started, no outcome recorded yet"), now.cell("in_progress"),
              rate(now.cell("in_progress"), started)),
-            ("Filtered (bots, honeypot), counted apart", count(now.raw.get("filtered", 0)),
+            (_("Filtered (bots, honeypot), counted apart"), count(now.raw.get("filtered", 0)),
              None)]
-    tones = {"Fit": "fit", "Not now": "not_now", "Not a fit": "not_a_fit",
-             "Left mid-way": "abandoned"}
     return Table(
-        "outcomes", "Where journeys ended",
-        (Column("outcome", "Outcome", "text"), Column("journeys", "Journeys"),
-         Column("share", "Share", "rate")),
-        tuple(rows), note="Shares of fit, not now and not a fit are of completed journeys; "
-                          "the others are of started journeys.",
-        chart=tuple(Bar(label, cell, tones[label]) for label, cell, _ in rows if label in tones),
-        chart_title="Where journeys ended")
+        "outcomes", _("Where journeys ended"),
+        (Column("outcome", _("Outcome"), "text"), Column("journeys", _("Journeys")),
+         Column("share", _("Share"), "rate")),
+        tuple(rows), note=_("Shares of fit, not now and not a fit are of completed journeys; "
+                            "the others are of started journeys."),
+        chart=tuple(Bar(row[0], row[1], tone) for row, tone in zip(rows, tones, strict=True)
+                    if tone),
+        chart_title=_("Where journeys ended"))
 
 
 def first_screen(conn: sa.Connection, period: Period, ctx: Context
@@ -102,35 +106,36 @@ def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     """The first screen: headline figures and change, trend, top channels, top reasons."""
     now, before, trend = first_screen(conn, period, ctx)
     since, until = fig.trend_window(period)
-    trend = Table("trend", f"Fit prospects per week ({since.isoformat()} to "
-                           f"{until.isoformat()})", trend.columns, trend.rows[:-1],
-                  note="Whole weeks, Monday to Sunday; the weekly scorecard for these dates "
-                       "shows the same cells.",
-                  chart=trend.chart, chart_title="Fit prospects per week")
+    trend = Table("trend", _("Fit prospects per week (%(since)s to %(until)s)",
+                             since=day_text(since), until=day_text(until)),
+                  trend.columns, trend.rows[:-1],
+                  note=_("Whole weeks, Monday to Sunday; the weekly scorecard for these dates "
+                         "shows the same cells."),
+                  chart=trend.chart, chart_title=_("Fit prospects per week"))
     ch = channels(conn, period, ctx, now).tables[0]
     top_ch = [r for r in ch.rows[:-1] if r[1] != 0][:TOP]
     top_channels = Table(
-        "top_channels", "Top channels by fit prospects",
-        (Column("channel", "Channel", "text"), Column("fit", "Fit prospects"),
-         Column("fit_rate", "Fit rate", "rate")),
+        "top_channels", _("Top channels by fit prospects"),
+        (Column("channel", _("Channel"), "text"), Column("fit", _("Fit prospects")),
+         Column("fit_rate", _("Fit rate"), "rate")),
         tuple((r[0], r[1], r[5]) for r in top_ch),
-        note="The rows of the Channels report with the most fit prospects.")
+        note=_("The rows of the Channels report with the most fit prospects."))
     reasons = bounces(conn, period, ctx, now).tables[1]
     top_reasons = Table(
-        "top_reasons", "Top bounce reasons",
-        (Column("reason", "Reason", "text"), Column("verdict", "Verdict", "text"),
-         Column("journeys", "Journeys")),
+        "top_reasons", _("Top bounce reasons"),
+        (Column("reason", _("Reason"), "text"), Column("verdict", _("Verdict"), "text"),
+         Column("journeys", _("Journeys"))),
         tuple(r[:3] for r in reasons.rows[:TOP]),
-        note="The rows of the Bounce reasons report given most often.")
+        note=_("The rows of the Bounce reasons report given most often."))
     tables = (_headline(period, now, before if period.compare else None), trend,
               top_channels, top_reasons, _outcomes(now), _steps(conn, period))
-    notes = [NOTE]
+    notes = [_(NOTE)]
     why = period.future_note()
     if now.empty:
-        notes.insert(0, why or "No diagnostic was started in this period, so every figure "
-                               "is 0.")
+        notes.insert(0, why or _("No diagnostic was started in this period, so every figure "
+                                 "is 0."))
     elif why:
         notes.insert(0, why)
-    return Report("overview", "Fit and bounce overview",
-                  "Who found a fit, who found out early that they are not one, and where.",
+    return Report("overview", _("Fit and bounce overview"),
+                  _("Who found a fit, who found out early that they are not one, and where."),
                   tables, tuple(notes))

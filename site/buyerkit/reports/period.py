@@ -8,13 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from flask_babel import gettext as _
+
+from buyerkit.reports.i18n import N_, day_text
+
 EPOCH = date(1970, 1, 1)
 MAX_DAYS = 3 * 366  # three years: events are kept 13 months, roll-ups no longer than that
 DEFAULT_DAYS = 30
 EARLIEST = date(2000, 1, 1)
-PRESETS = {"7d": "Last 7 days", "this-week": "This week", "last-week": "Last week",
-           "30d": "Last 30 days", "90d": "Last 90 days", "this-quarter": "This quarter",
-           "custom": "Custom dates"}
+PRESETS = {"7d": N_("Last 7 days"), "this-week": N_("This week"),
+           "last-week": N_("Last week"), "30d": N_("Last 30 days"), "90d": N_("Last 90 days"),
+           "this-quarter": N_("This quarter"), "custom": N_("Custom dates")}
 DEFAULT_PRESET = "7d"
 
 
@@ -65,9 +69,9 @@ class Period:
     @property
     def label(self) -> str:
         """The period as a person says it: "Last 7 days (2026-03-09 to 2026-03-15)"."""
-        span = self.since.isoformat() if self.days == 1 else \
-            f"{self.since.isoformat()} to {self.until.isoformat()}"
-        name = PRESETS.get(self.preset, "")
+        span = day_text(self.since) if self.days == 1 else \
+            _("%(first)s to %(last)s", first=day_text(self.since), last=day_text(self.until))
+        name = _(PRESETS[self.preset]) if self.preset in PRESETS else ""
         return f"{name} ({span})" if self.preset != "custom" else span
 
     def previous(self) -> Period:
@@ -90,10 +94,10 @@ class Period:
     def future_note(self) -> str:
         """One sentence when part of the range has not happened yet, else ""."""
         if self.since > today():
-            return "This range is in the future: no signals can have arrived for it yet."
+            return _("This range is in the future: no signals can have arrived for it yet.")
         if self.until > today():
-            return (f"The range ends after today ({today().isoformat()}): the days still "
-                    "to come have no signals yet.")
+            return _("The range ends after today (%(today)s): the days still to come have no "
+                     "signals yet.", today=day_text(today()))
         return ""
 
 
@@ -114,11 +118,11 @@ def _parse_date(field: str, value: str) -> date:
     try:
         parsed = date.fromisoformat(value.strip())
     except ValueError:
-        raise PeriodError(field, f"'{value[:40]}' is not a date: write it as YYYY-MM-DD, "
-                                 "for example 2026-03-01.") from None
+        raise PeriodError(field, _("'%(value)s' is not a date: write it as YYYY-MM-DD, for "
+                                   "example 2026-03-01.", value=value[:40])) from None
     if parsed < EARLIEST or parsed > today() + timedelta(days=366):
-        raise PeriodError(field, f"{parsed.isoformat()} is outside the years this store can "
-                                 "hold signals for.")
+        raise PeriodError(field, _("%(day)s is outside the years this store can hold signals "
+                                   "for.", day=day_text(parsed)))
     return parsed
 
 
@@ -126,18 +130,19 @@ def parse_period(args: Mapping[str, str], diagnostics: list[str]) -> Period:
     """A Period from form or command-line values (missing ones default to the last 30 days
     of the first diagnostic); raise PeriodError naming the field and the reason."""
     if not diagnostics:
-        raise PeriodError("diagnostic", "There is no diagnostic in content/diagnostics yet.")
+        raise PeriodError("diagnostic", _("There is no diagnostic in content/diagnostics yet."))
     slug = (args.get("diagnostic") or diagnostics[0]).strip()
     if slug not in diagnostics:
-        raise PeriodError("diagnostic", f"Unknown diagnostic '{slug[:64]}': choose one of "
-                                        f"{', '.join(diagnostics)}.")
+        raise PeriodError("diagnostic", _("Unknown diagnostic '%(slug)s': choose one of "
+                                          "%(known)s.", slug=slug[:64],
+                                          known=", ".join(diagnostics)))
     compare = (args.get("compare") or "1").strip() not in ("0", "off", "no")
     preset = (args.get("preset") or "").strip()
     if not preset:
         preset = "custom" if args.get("since") or args.get("until") else DEFAULT_PRESET
     if preset not in PRESETS:
-        raise PeriodError("preset", f"Unknown period '{preset[:40]}': choose one of "
-                                    f"{', '.join(PRESETS)}.")
+        raise PeriodError("preset", _("Unknown period '%(preset)s': choose one of %(known)s.",
+                                      preset=preset[:40], known=", ".join(PRESETS)))
     if preset != "custom":
         since, until = preset_range(preset, today())
         return Period(slug, since, until, preset, compare)
@@ -145,9 +150,11 @@ def parse_period(args: Mapping[str, str], diagnostics: list[str]) -> Period:
     since = _parse_date("since", args["since"]) if args.get("since") \
         else until - timedelta(days=DEFAULT_DAYS - 1)
     if since > until:
-        raise PeriodError("since", f"The range starts ({since.isoformat()}) after it ends "
-                                   f"({until.isoformat()}): swap the dates.")
+        raise PeriodError("since", _("The range starts (%(since)s) after it ends (%(until)s): "
+                                     "swap the dates.", since=day_text(since),
+                                     until=day_text(until)))
     if (until - since).days + 1 > MAX_DAYS:
-        raise PeriodError("since", f"The range is {(until - since).days + 1} days long; "
-                                   f"reports cover at most {MAX_DAYS} days (three years).")
+        raise PeriodError("since", _("The range is %(days)s days long; reports cover at most "
+                                     "%(max)s days (three years).",
+                                     days=(until - since).days + 1, max=MAX_DAYS))
     return Period(slug, since, until, "custom", compare)

@@ -10,9 +10,12 @@ from collections.abc import Hashable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from buyerkit.reports import figures as fig
 from buyerkit.reports.context import DIMENSIONS, RULES, STAGES, VERDICTS, Context
+from buyerkit.reports.i18n import N_, percent_text
 from buyerkit.reports.period import Period
 from buyerkit.reports.schema import (
     ru_channels,
@@ -37,8 +40,8 @@ from buyerkit.reports.suppress import (
 from buyerkit.reports.tables import Bar, Column, Report, Table
 
 OUTCOME_COLS = ("fit", "not_now", "not_a_fit", "abandoned")
-OUTCOME_LABELS = {"fit": "Fit prospects", "not_now": "Not now", "not_a_fit": "Not a fit",
-                  "abandoned": "Left mid-way"}
+OUTCOME_LABELS = {"fit": N_("Fit prospects"), "not_now": N_("Not now"),
+                  "not_a_fit": N_("Not a fit"), "abandoned": N_("Left mid-way")}
 
 
 def _sums(conn: sa.Connection, table: sa.Table, period: Period | None, *keys: str
@@ -88,7 +91,7 @@ def bounces(conn: sa.Connection, period: Period, ctx: Context,
     reason given, by name."""
     names = ctx.names
     if now is None:
-        now, _ = fig.read(conn, period, with_previous=False)
+        now, _before = fig.read(conn, period, with_previous=False)
     grid: dict[str, list[int]] = {r: [0, 0] for r in RULES}
     for verdict, code, stage, n in _sums(conn, ru_decided, period, "verdict", "code", "stage"):
         row = grid[ctx.rule(verdict, code)]
@@ -98,43 +101,49 @@ def bounces(conn: sa.Connection, period: Period, ctx: Context,
     values = {(r, i): grid[r][i] for r in rules for i in (0, 1)}
     cells = protect(values, [[(r, 0) for r in rules],
                              [(r, 0) for r in rules if r != "urgency"]])
-    rule_rows = [(RULES[r], cells[(r, 0)], cells[(r, 1)]) for r in rules]
-    rule_rows.append(("All bounces", now.bounces, None))
+    rule_rows = [(_(RULES[r]), cells[(r, 0)], cells[(r, 1)]) for r in rules]
+    rule_rows.append((_("All bounces"), now.bounces, None))
     decided = Table(
-        "rules", "Which rule decided",
-        (Column("rule", "Rule that decided", "text"), Column("bounces", "Bounces"),
-         Column("examining", "Of them, after pricing, calculators or guides")),
+        "rules", _("Which rule decided"),
+        (Column("rule", _("Rule that decided"), "text"), Column("bounces", _("Bounces")),
+         Column("examining", _("Of them, after pricing, calculators or guides"))),
         tuple(rule_rows),
-        note="Each not-now or not-a-fit journey counts once, under the first rule that decided "
-             "it. " + STAGES["examining_solutions"] + " means the prospect had looked at "
-             "solutions before the verdict.",
+        note=_("Each not-now or not-a-fit journey counts once, under the first rule that "
+               "decided it. %(stage)s means the prospect had looked at solutions before the "
+               "verdict.", stage=_(STAGES["examining_solutions"])),
         chart=tuple(Bar(r[0], r[1], "bounce") for r in rule_rows[:-1]),
-        chart_title="Bounces by the rule that decided")
+        chart_title=_("Bounces by the rule that decided"))
     counts: dict[Hashable, list[int]] = {}
     for verdict, code, n in _sums(conn, ru_reasons, period, "verdict", "code"):
         if not code.endswith("_fits") and not code.startswith("trigger_"):
             counts[(verdict, code)] = [n]
     rows = _by_shown(suppressed(counts, (), merge=True), 0)
     reason_rows = tuple(
-        ("Other reasons", "", r[1][0], "") if r[0] == OTHER
-        else (names.reason(r[0][1]), VERDICTS.get(r[0][0], r[0][0]), r[1][0], r[0][1])
+        (_("Other reasons"), "", r[1][0], "") if r[0] == OTHER
+        else (names.reason(r[0][1]), _(VERDICTS[r[0][0]]) if r[0][0] in VERDICTS
+              else r[0][0], r[1][0], r[0][1])
         for r in rows)
     reasons = Table(
-        "reasons", "Every reason given",
-        (Column("reason", "Reason", "text"), Column("verdict", "Verdict", "text"),
-         Column("journeys", "Journeys"), Column("code", "Reason code", "text")),
+        "reasons", _("Every reason given"),
+        (Column("reason", _("Reason"), "text"), Column("verdict", _("Verdict"), "text"),
+         Column("journeys", _("Journeys")), Column("code", _("Reason code"), "text")),
         reason_rows,
-        note="A journey can give several reasons, so this column does not add up to the "
-             "number of bounces.",
+        note=_("A journey can give several reasons, so this column does not add up to the "
+               "number of bounces."),
         chart=tuple(Bar(r[0], r[2], "bounce") for r in reason_rows[:8]),
-        chart_title="Reasons given")
-    return Report("bounces", "Bounce reasons",
-                  "Prospects who learned early that this is not for them, or not yet: each "
-                  "bounce saved them and sales time, and says which persona or problem does "
-                  "not resonate.", (decided, reasons), (NOTE,))
+        chart_title=_("Reasons given"))
+    return Report("bounces", _("Bounce reasons"),
+                  _("Prospects who learned early that this is not for them, or not yet: each "
+                    "bounce saved them and sales time, and says which persona or problem does "
+                    "not resonate."), (decided, reasons), (_(NOTE),))
 
 
-CHANNEL_OTHER = "Other channels"
+CHANNEL_OTHER = N_("Other channels")
+# Whole sentences per dimension, as a translation needs them (English: "by" + the title).
+CHART_TITLES = {"persona": N_("Fit prospects by persona"),
+                "size": N_("Fit prospects by segment (company size)"),
+                "bucket": N_("Fit prospects by problem bucket"),
+                "trigger": N_("Fit prospects by urgency trigger")}
 
 
 def channels(conn: sa.Connection, period: Period, ctx: Context,
@@ -143,7 +152,7 @@ def channels(conn: sa.Connection, period: Period, ctx: Context,
     prospect where spend is known."""
     names = ctx.names
     if now is None:
-        now, _ = fig.read(conn, period, with_previous=False)
+        now, _before = fig.read(conn, period, with_previous=False)
     raw: dict[Hashable, list[int]] = defaultdict(lambda: [0] * len(OUTCOME_COLS))
     for source, medium, campaign, status, n in _sums(
             conn, ru_channels, period, "source", "medium", "campaign", "status"):
@@ -152,7 +161,7 @@ def channels(conn: sa.Connection, period: Period, ctx: Context,
     for channel in ctx.spend_cents:
         raw[channel]  # noqa: B018 - a channel with spend but no journeys shows its zeros
     raw = dict(sorted(raw.items()))
-    _, merged = merge_small(raw)  # the channels behind OTHER (their spend adds up there)
+    _kept, merged = merge_small(raw)  # the channels behind OTHER (their spend adds up there)
     rows = _by_shown(suppressed(raw, range(len(OUTCOME_COLS)), keep_zero=list(ctx.spend_cents)),
                      0)
     out = []
@@ -162,58 +171,64 @@ def channels(conn: sa.Connection, period: Period, ctx: Context,
         spend = sum(cents) / 100 if cents else None
         fit = cells[0]
         per_fit = spend / fit if spend is not None and is_shown(fit) and fit else None
-        label = CHANNEL_OTHER if key == OTHER else names.channel(*key)
+        label = _(CHANNEL_OTHER) if key == OTHER else names.channel(*key)
         utm = ("", "", "") if key == OTHER else key
         out.append((label, *cells, rate(fit, derived(cells[:3])), spend, per_fit, *utm))
     spend_total = sum(ctx.spend_cents.values()) / 100 if ctx.spend_cents else None
     fit_total = now.cell("fit")
-    out.append(("All channels", *(now.cell(c) for c in OUTCOME_COLS), now.fit_rate,
+    out.append((_("All channels"), *(now.cell(c) for c in OUTCOME_COLS), now.fit_rate,
                 spend_total, spend_total / fit_total
                 if spend_total is not None and is_shown(fit_total) and fit_total else None,
                 "", "", ""))
     table = Table(
-        "channels", "Fit prospects by channel",
-        (Column("channel", "Channel", "text"),
-         *(Column(c, OUTCOME_LABELS[c]) for c in OUTCOME_COLS),
-         Column("fit_rate", "Fit rate", "rate"), Column("spend", "Spend", "money"),
-         Column("cost_per_fit", "Cost per fit prospect", "money"),
+        "channels", _("Fit prospects by channel"),
+        (Column("channel", _("Channel"), "text"),
+         *(Column(c, _(OUTCOME_LABELS[c])) for c in OUTCOME_COLS),
+         Column("fit_rate", _("Fit rate"), "rate"), Column("spend", _("Spend"), "money"),
+         Column("cost_per_fit", _("Cost per fit prospect"), "money"),
          Column("source", "utm_source", "text"), Column("medium", "utm_medium", "text"),
          Column("campaign", "utm_campaign", "text")),
         tuple(out),
-        note="Fit rate is of the channel's completed journeys. Spend is prorated by day within "
-             "each month. Channel names come from content/site.yaml `channels:`, else from "
-             "the source and medium (see the reports documentation).",
+        note=_("Fit rate is of the channel's completed journeys. Spend is prorated by day "
+               "within each month. Channel names come from content/site.yaml `channels:`, "
+               "else from the source and medium (see the reports documentation)."),
         chart=tuple(Bar(r[0], r[1], "fit") for r in out[:-1][:10]),
-        chart_title="Fit prospects by channel")
-    return Report("channels", "By channel",
-                  "Which channels bring prospects who fit, and at what cost per fit prospect.",
-                  (table,), (NOTE,))
+        chart_title=_("Fit prospects by channel"))
+    return Report("channels", _("By channel"),
+                  _("Which channels bring prospects who fit, and at what cost per fit "
+                    "prospect."), (table,), (_(NOTE),))
 
 
 def segments(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     """Verdicts by persona, company size, problem bucket and urgency trigger."""
-    now, _ = fig.read(conn, period, with_previous=False)
+    now, _before = fig.read(conn, period, with_previous=False)
     raw: dict[str, dict[Hashable, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0, 0]))
     for dim, val, status, n in _sums(conn, ru_segments, period, "dim", "value", "status"):
         if status in VERDICTS:
             raw[dim][val][list(VERDICTS).index(status)] += n
     tables = []
-    for dim, title in DIMENSIONS.items():
+    for dim, marked in DIMENSIONS.items():
+        title = _(marked)
         rows = _by_shown(suppressed(dict(sorted(raw[dim].items())), (0, 1, 2)), 0)
-        out = [("Other (each fewer than 5)" if k == OTHER else ctx.label(dim, str(k)),
+        out = [(_("Other (each fewer than 5)") if k == OTHER else ctx.label(dim, str(k)),
                 *cells, rate(cells[0], derived(cells))) for k, cells in rows]
-        out.append(("All", *(now.cell(v) for v in VERDICTS), now.fit_rate))
+        out.append((_("All"), *(now.cell(v) for v in VERDICTS), now.fit_rate))
         tables.append(Table(
             dim, title,
-            (Column("value", title, "text"),
-             *(Column(k, v) for k, v in VERDICTS.items()), Column("fit_rate", "Fit rate", "rate")),
-            tuple(out), note="Fit rate is shown only where every verdict of the row is shown.",
+            (Column("value", title, "text"), *(Column(k, _(v)) for k, v in VERDICTS.items()),
+             Column("fit_rate", _("Fit rate"), "rate")),
+            tuple(out), note=_("Fit rate is shown only where every verdict of the row is "
+                               "shown."),
             chart=tuple(Bar(r[0], r[1], "fit") for r in out[:-1][:10]),
-            chart_title=f"Fit prospects by {title.lower()}"))
-    return Report("segments", "By persona, segment, problem and trigger",
-                  "Which personas and segments the message resonates with, and which "
-                  "problems and triggers bring prospects who fit.", tuple(tables), (NOTE,))
+            chart_title=_(CHART_TITLES[dim])))
+    from buyerkit.reports.languages import language_table  # it builds on `suppressed` here
+
+    tables.append(language_table(conn, period, [now.cell(v) for v in VERDICTS], now.fit_rate))
+    return Report("segments", _("By persona, segment, problem and trigger"),
+                  _("Which personas and segments the message resonates with, and which "
+                    "problems and triggers bring prospects who fit."), tuple(tables),
+                  (_(NOTE),))
 
 
 def _target_hashes(ctx: Context) -> dict[str, str]:
@@ -229,7 +244,7 @@ def groups(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     review asked; penetration of the target account list."""
     names = ctx.names
     finance = names.roles_tagged("finance")
-    now, _ = fig.read(conn, period, with_previous=False)
+    now, _before = fig.read(conn, period, with_previous=False)
     st = ru_group_state
     query = (sa.select(st.c.roles, st.c.verdict, st.c.security, sa.func.count())
              .where(st.c.hour.between(period.first_day * 24, period.last_day * 24 + 23))
@@ -243,23 +258,23 @@ def groups(conn: sa.Connection, period: Period, ctx: Context) -> Report:
         row[2] += n if slugs & finance else 0
         row[3] += n if security else 0
     rows = suppressed(dict(sorted(raw.items())), (0,), size=0)
-    out = [("Other" if k == OTHER else
-            f"{k}+ roles" if k == 7 else f"{k} role{'s' if k != 1 else ''}", *cells)
+    out = [(_("Other") if k == OTHER else _("%(n)s+ roles", n=k) if k == 7 else
+            ngettext("%(num)s role", "%(num)s roles", k), *cells)
            for k, cells in rows]
-    out.append(("All groups", now.cell("groups"), None, None, None))
-    finance_names = names.role_list(finance) or "no guide tagged finance"
+    out.append((_("All groups"), now.cell("groups"), None, None, None))
+    finance_names = names.role_list(finance) or _("no guide tagged finance")
     table = Table(
-        "groups", "Buying groups by number of roles engaged",
-        (Column("roles", "Roles engaged", "text"), Column("groups", "Groups"),
-         Column("fit", "With a fit verdict"),
-         Column("finance", f"Read a finance guide ({finance_names})"),
-         Column("security", "Asked for the security review")),
+        "groups", _("Buying groups by number of roles engaged"),
+        (Column("roles", _("Roles engaged"), "text"), Column("groups", _("Groups")),
+         Column("fit", _("With a fit verdict")),
+         Column("finance", _("Read a finance guide (%(names)s)", names=finance_names)),
+         Column("security", _("Asked for the security review"))),
         tuple(out),
-        note="A buying group forms when a prospect shares a link with colleagues; roles are "
-             "the role guides its members opened or shared from. Finance roles are the guides "
-             "tagged `tag: finance` in content/guides.",
+        note=_("A buying group forms when a prospect shares a link with colleagues; roles are "
+               "the role guides its members opened or shared from. Finance roles are the "
+               "guides tagged `tag: finance` in content/guides."),
         chart=tuple(Bar(r[0], r[1], "fit") for r in out[:-1]),
-        chart_title="Buying groups by roles engaged")
+        chart_title=_("Buying groups by roles engaged"))
     hashes = _target_hashes(ctx)
     engaged: dict[str, int] = defaultdict(int)
     if hashes:
@@ -272,19 +287,22 @@ def groups(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     named = tuple((name, count(engaged[name])) for name in sorted(engaged))
     listed = len(ctx.targets)
     penetration = Table(
-        "penetration", "Target accounts engaged",
-        (Column("measure", "Measure", "text"), Column("value", "Value", "number")),
-        (("Target accounts on the list", listed), ("Target accounts engaged", len(engaged)),
-         ("Penetration", f"{len(engaged) / listed * 100:.1f}%" if listed else None)),
-        note="A company counts as engaged when someone from it told us its web domain and "
-             "that domain is on content/targets.yaml; other companies stay an anonymous hash.")
+        "penetration", _("Target accounts engaged"),
+        (Column("measure", _("Measure"), "text"), Column("value", _("Value"), "number")),
+        ((_("Target accounts on the list"), listed),
+         (_("Target accounts engaged"), len(engaged)),
+         (_("Penetration"), percent_text(len(engaged) / listed) if listed else None)),
+        note=_("A company counts as engaged when someone from it told us its web domain and "
+               "that domain is on content/targets.yaml; other companies stay an anonymous "
+               "hash."))
     targets = Table(
-        "targets", "Target accounts engaged, by name",
-        (Column("target", "Target account", "text"), Column("journeys", "Journeys")), named)
-    return Report("groups", "Buying groups",
-                  "Buying groups forming around shared material: how many roles take part, "
-                  "and how far the target account list is reached.",
-                  (table, penetration, targets), (NOTE,))
+        "targets", _("Target accounts engaged, by name"),
+        (Column("target", _("Target account"), "text"), Column("journeys", _("Journeys"))),
+        named)
+    return Report("groups", _("Buying groups"),
+                  _("Buying groups forming around shared material: how many roles take part, "
+                    "and how far the target account list is reached."),
+                  (table, penetration, targets), (_(NOTE),))
 
 
 def week_label(start: Any, first: Any, last: Any) -> str:
@@ -292,7 +310,9 @@ def week_label(start: Any, first: Any, last: Any) -> str:
     from datetime import timedelta
 
     a, b = max(start, first), min(start + timedelta(days=6), last)
-    return a.isoformat() if a == b else f"{a.isoformat()} to {b.isoformat()}"
+    # ISO dates in every language: a row's link reads its first and last ten characters
+    return a.isoformat() if a == b else _("%(first)s to %(last)s", first=a.isoformat(),
+                                          last=b.isoformat())
 
 
 def weekly(conn: sa.Connection, period: Period, ctx: Context,
@@ -318,18 +338,18 @@ def weekly(conn: sa.Connection, period: Period, ctx: Context,
                     fit_rate, cells[0] - before if is_shown(cells[0]) and is_shown(before)
                     else None))
         before = cells[0]
-    out.append(("Whole period", *(now.cell(c) for c in OUTCOME_COLS), now.fit_rate, None))
+    out.append((_("Whole period"), *(now.cell(c) for c in OUTCOME_COLS), now.fit_rate, None))
     table = Table(
-        "weekly", "Weekly scorecard",
-        (Column("week", "Week (days counted)", "text"),
-         *(Column(c, OUTCOME_LABELS[c]) for c in OUTCOME_COLS),
-         Column("fit_rate", "Fit rate", "rate"),
-         Column("fit_change", "Fit prospects vs the week before", "change")),
+        "weekly", _("Weekly scorecard"),
+        (Column("week", _("Week (days counted)"), "text"),
+         *(Column(c, _(OUTCOME_LABELS[c])) for c in OUTCOME_COLS),
+         Column("fit_rate", _("Fit rate"), "rate"),
+         Column("fit_change", _("Fit prospects vs the week before"), "change")),
         tuple(out),
-        note="Weeks run Monday to Sunday; a week cut by the period counts only the days shown. "
-             "A change is shown where both weeks' counts are shown.",
+        note=_("Weeks run Monday to Sunday; a week cut by the period counts only the days "
+               "shown. A change is shown where both weeks' counts are shown."),
         chart=tuple(Bar(r[0][:10], r[1], "fit") for r in out[:-1]),
-        chart_title="Fit prospects per week")
-    return Report("weekly", "Weekly scorecard",
-                  "Each week's fit and bounce figures next to the week before.", (table,),
-                  (NOTE,))
+        chart_title=_("Fit prospects per week"))
+    return Report("weekly", _("Weekly scorecard"),
+                  _("Each week's fit and bounce figures next to the week before."), (table,),
+                  (_(NOTE),))

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from buyerkit.reports.period import Period
@@ -46,8 +47,8 @@ class Spend:
 def parse_month(text: str, where: str) -> str:
     m = MONTH.match(text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
-        raise SpendError(f"{where}: '{text[:20]}' is not a month; write it as YYYY-MM, "
-                         "for example 2026-03.", "month")
+        raise SpendError(_("%(where)s: '%(text)s' is not a month; write it as YYYY-MM, for "
+                           "example 2026-03.", where=where, text=text[:20]), "month")
     return m.group(0)
 
 
@@ -59,8 +60,9 @@ def parse_amount(text: str, where: str) -> int:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or \
             amount != amount.quantize(Decimal("0.01")):
-        raise SpendError(f"{where}: '{text[:20]}' is not an amount; write a number of at most "
-                         "two decimals, for example 1250.50.", "amount")
+        raise SpendError(_("%(where)s: '%(text)s' is not an amount; write a number of at most "
+                           "two decimals, for example 1250.50.", where=where, text=text[:20]),
+                         "amount")
     return int(amount * 100)
 
 
@@ -68,40 +70,46 @@ def channel_key(source: str, medium: str, campaign: str, where: str) -> tuple[st
     """The channel as the reports name it (the same cleaning as the events' UTM tags)."""
     src = clean_token(source)
     if not src:
-        raise SpendError(f"{where}: the source is empty; write the utm_source, e.g. linkedin.",
-                         "source")
+        raise SpendError(_("%(where)s: the source is empty; write the utm_source, e.g. "
+                           "linkedin.", where=where), "source")
     return src, clean_token(medium) or NONE, clean_token(campaign) or NONE
 
 
 def parse_csv(data: bytes) -> list[Spend]:
     """Every row of a spend CSV, or SpendError naming the first bad row and column."""
     if len(data) > MAX_BYTES:
-        raise SpendError(f"The file is larger than {MAX_BYTES // 1024} KiB.")
+        raise SpendError(_("The file is larger than %(kib)s KiB.", kib=MAX_BYTES // 1024))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise SpendError("The file is not UTF-8 text; save it as CSV (UTF-8).") from None
+        raise SpendError(_("The file is not UTF-8 text; save it as CSV (UTF-8).")) from None
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if sorted(header) != sorted(COLUMNS):
-        raise SpendError(f"Row 1: the header must name the columns {', '.join(COLUMNS)} "
-                         f"(found: {', '.join(header)[:120] or 'nothing'}).")
+        raise SpendError(_("Row 1: the header must name the columns %(columns)s (found: "
+                           "%(found)s).", columns=", ".join(COLUMNS),
+                           found=", ".join(header)[:120] or _("nothing")))
     out: dict[tuple[str, str, str, str], Spend] = {}
     for n, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            raise SpendError(f"Row {n}: {len(values)} values for {len(header)} columns.")
+            raise SpendError(_("Row %(n)s: %(values)s values for %(columns)s columns.", n=n,
+                               values=len(values), columns=len(header)))
         if len(out) >= MAX_ROWS:
-            raise SpendError(f"Row {n}: more than {MAX_ROWS} rows; split the file.")
+            raise SpendError(_("Row %(n)s: more than %(max)s rows; split the file.", n=n,
+                               max=MAX_ROWS))
         cell = dict(zip(header, values, strict=True))
-        month = parse_month(cell["month"], f"Row {n}, column month")
-        source, medium, campaign = channel_key(cell["source"], cell["medium"],
-                                               cell["campaign"], f"Row {n}, column source")
-        cents = parse_amount(cell["amount"], f"Row {n}, column amount")
+        month = parse_month(cell["month"], _("Row %(n)s, column %(column)s", n=n,
+                                             column="month"))
+        source, medium, campaign = channel_key(
+            cell["source"], cell["medium"], cell["campaign"],
+            _("Row %(n)s, column %(column)s", n=n, column="source"))
+        cents = parse_amount(cell["amount"], _("Row %(n)s, column %(column)s", n=n,
+                                               column="amount"))
         out[(month, source, medium, campaign)] = Spend(month, source, medium, campaign, cents)
     if not out:
-        raise SpendError("The file has a header but no rows of spend.")
+        raise SpendError(_("The file has a header but no rows of spend."))
     return list(out.values())
 
 

@@ -19,13 +19,15 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from buyerkit.reports.i18n import N_
+
 THRESHOLD = 5
 SMALL = "<5"
 HIDDEN = "hidden"
 Cell = int | str
 K = TypeVar("K", bound=Hashable)
 
-NOTE = ("<5 means fewer than 5 prospects: too few to show without singling someone out. "
+NOTE = N_("<5 means fewer than 5 prospects: too few to show without singling someone out. "
         "“hidden” is a larger count hidden with a small one, so the small one cannot be worked "
         "out from the totals. Rows with fewer than 5 are added up under “Other” (with the next "
         "smallest row when they add up to fewer than 5 themselves).")

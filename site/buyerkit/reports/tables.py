@@ -56,22 +56,35 @@ class Report:
 
 
 def fmt(value: Any, kind: Kind) -> str:
-    """A cell as text: `<5` and `hidden` as they are, rates as percentages, money to cents."""
+    """A cell as text in the language being written (reports/i18n.py): `<5` and `hidden` as
+    they are (translated), rates as percentages, money to cents."""
+    from buyerkit.reports.i18n import ENGLISH, count_text, decimal_text, language, percent_text
+
+    lang = language()
     if value is None:
         return "–"
     if isinstance(value, str):
         if value.endswith("+") and value[:-1].isdigit():
-            return f"{int(value[:-1]):,}+"
-        return value
+            return f"{count_text(int(value[:-1]), lang)}+"
+        return marker(value) if lang != ENGLISH else value
     if kind == "rate":
-        return f"{value * 100:.1f}%"
+        return percent_text(value, lang)
     if kind == "money":
-        return f"{value:,.2f}"
+        return decimal_text(value, 2, lang)
     if kind == "change":
-        return f"{value:+,}" if isinstance(value, int) else f"{round(value, 1) + 0.0:+,.1f}"
+        if isinstance(value, int):
+            return f"{value:+,}" if lang == ENGLISH else decimal_text(value, 0, lang, sign=True)
+        return decimal_text(round(value, 1) + 0.0, 1, lang, sign=True)
     if kind == "number":
-        return f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+        return decimal_text(value, 1, lang) if isinstance(value, float) else count_text(value, lang)
+    return count_text(value, lang) if isinstance(value, int) else str(value)
+
+
+def marker(value: str) -> str:
+    """The suppression markers in the page's language ("<5" stays; "hidden" is a word)."""
+    from flask_babel import gettext
+
+    return gettext("hidden") if value == "hidden" else value
 
 
 def _raw(value: Any, kind: Kind) -> str:

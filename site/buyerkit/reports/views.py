@@ -28,6 +28,8 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import PasswordField, SelectField, StringField
@@ -40,6 +42,17 @@ from buyerkit.reports import settings as report_settings
 from buyerkit.reports import spend as spend_store
 from buyerkit.reports.charts import bar_chart, trend_chart
 from buyerkit.reports.folding import catch_up
+from buyerkit.reports.i18n import (
+    N_,
+    SESSION_KEY,
+    LanguageForm,
+    check_config,
+    clear_session,
+    in_chosen_language,
+    in_english,
+    language,
+    template_context,
+)
 from buyerkit.reports.links import describe, link, row_links
 from buyerkit.reports.period import PRESETS, Period, PeriodError, parse_period
 from buyerkit.reports.pipeline import FIELDS as PLAN_FIELDS
@@ -54,33 +67,35 @@ from buyerkit.web import api_error
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
 SESSION_HOURS = 12
-PUBLIC = frozenset({"reports.login"})
-TITLES = {"overview": "Overview", "bounces": "Bounce reasons", "channels": "Channels",
-          "segments": "Personas and segments", "groups": "Buying groups",
-          "weekly": "Weekly scorecard", "pipeline": "Pipeline math",
-          "evidence": "Customer evidence"}
+PUBLIC = frozenset({"reports.login", "reports.switch_language"})
+TITLES = {"overview": N_("Overview"), "bounces": N_("Bounce reasons"),
+          "channels": N_("Channels"), "segments": N_("Personas and segments"),
+          "groups": N_("Buying groups"), "weekly": N_("Weekly scorecard"),
+          "pipeline": N_("Pipeline math"), "evidence": N_("Customer evidence")}
 
 
 class LoginForm(FlaskForm):
-    username = StringField("User name", validators=[InputRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
+    username = StringField(_l("User name"), validators=[InputRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)])
 
 
 class LogoutForm(FlaskForm):
     pass
 
 
+
+
 class SpendForm(FlaskForm):
-    month = StringField("Month (YYYY-MM)", validators=[InputRequired()])
-    channel = SelectField("Channel", choices=[], validate_choice=False)
-    source = StringField("Source (utm_source)", validators=[Length(max=200)])
-    medium = StringField("Medium (utm_medium)", validators=[Length(max=200)])
-    campaign = StringField("Campaign (utm_campaign)", validators=[Length(max=200)])
-    amount = StringField("Amount spent", validators=[InputRequired(), Length(max=40)])
+    month = StringField(_l("Month (YYYY-MM)"), validators=[InputRequired()])
+    channel = SelectField(_l("Channel"), choices=[], validate_choice=False)
+    source = StringField(_l("Source (utm_source)"), validators=[Length(max=200)])
+    medium = StringField(_l("Medium (utm_medium)"), validators=[Length(max=200)])
+    campaign = StringField(_l("Campaign (utm_campaign)"), validators=[Length(max=200)])
+    amount = StringField(_l("Amount spent"), validators=[InputRequired(), Length(max=40)])
 
 
 class SpendImportForm(FlaskForm):
-    file = FileField("Spend CSV file")
+    file = FileField(_l("Spend CSV file"))
 
 
 class ReportSessionInterface(SecureCookieSessionInterface):
@@ -144,13 +159,14 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@in_chosen_language
 def login() -> Any:
     form = LoginForm()
     error, status = None, 200
     wait = _throttle().retry_after(_client())
     if request.method == "POST" and wait:
-        error = (f"Too many failed attempts from this connection. Wait {wait} seconds, then "
-                 "try again.")
+        error = _("Too many failed attempts from this connection. Wait %(wait)s seconds, then "
+                  "try again.", wait=wait)
         resp = Response(render_template("reports/login.html", form=form, error=error,
                                         next=request.args.get("next", "")), status=429)
         resp.headers["Retry-After"] = str(wait)
@@ -160,29 +176,43 @@ def login() -> Any:
                                      form.password.data)
         if user is not None:
             _throttle().succeeded(_client())
-            session.clear()
+            clear_session()
             session.permanent = True
             session.update(u=user.username, v=user.session_version, t=int(time.time()))
             return redirect(_safe_next(request.args.get("next")))
         _throttle().failed(_client())
-        error, status = "That user name and password do not match a report user.", 401
+        error, status = _("That user name and password do not match a report user."), 401
     elif request.method == "POST":
         status = 400
-        error = "The form expired or was sent from elsewhere: log in again." \
-            if form.csrf_token.errors else "Enter your user name and password."
+        error = _("The form expired or was sent from elsewhere: log in again.") \
+            if form.csrf_token.errors else _("Enter your user name and password.")
     return Response(render_template("reports/login.html", form=form, error=error,
                                     next=request.args.get("next", "")), status=status)
 
 
 @bp.post("/logout")
+@in_chosen_language
 def logout() -> Any:
     if not LogoutForm().validate_on_submit():
-        return Response(render_template("reports/message.html", title="Log out failed",
-                                        message="The form expired: log out again.",
+        return Response(render_template("reports/message.html", title=_("Log out failed"),
+                                        message=_("The form expired: log out again."),
                                         logout=LogoutForm()), status=400)
     accounts.revoke_sessions(get_store().engine, g.user.username)
-    session.clear()
+    clear_session()
     return redirect(url_for("reports.login"))
+
+
+@bp.post("/language")
+@in_chosen_language
+def switch_language() -> Any:
+    """The language switch: remember the pick in the reports' session, back to the page."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return Response(render_template("reports/message.html", title=_("Language not changed"),
+                                        message=_("The form expired: choose the language "
+                                                  "again."), logout=LogoutForm()), status=400)
+    session[SESSION_KEY] = form.lang.data
+    return redirect(_safe_next(request.form.get("next")))
 
 
 def _period() -> Period:
@@ -190,7 +220,7 @@ def _period() -> Period:
 
 
 def _page(name: str) -> Response:
-    catalog = get_catalog()
+    catalog = get_catalog().in_language(language())  # option labels in the page's language
     errors: dict[str, str] = {}
     reports, period, plan_errors, observed = [], None, {}, None
     try:
@@ -212,7 +242,7 @@ def _page(name: str) -> Response:
         "reports/page.html", name=name, titles=TITLES, reports=reports, period=period,
         errors=errors, plan_errors=plan_errors, plan_fields=PLAN_FIELDS,
         diagnostics=catalog.diagnostics, args=args, fmt=fmt, bar_chart=bar_chart,
-        trend_chart=trend_chart, presets=PRESETS, link=link, note=NOTE, describe=describe,
+        trend_chart=trend_chart, presets=PRESETS, link=link, note=_(NOTE), describe=describe,
         price_note=report_settings.price_source(catalog), close_form=CloseRateForm(),
         observed=observed, handoffs=handoff_counts() if name == "overview" else None,
         logout=LogoutForm(), **row_links(period))
@@ -250,20 +280,23 @@ def _data(name: str, kind: str) -> Response:
 
 def _register(name: str) -> None:
     path = "/" if name == "overview" else f"/{name}"
-    bp.add_url_rule(path, name, lambda: _page(name))
-    bp.add_url_rule(f"/{name}.csv", f"{name}_csv", lambda: _data(name, "csv"))
-    bp.add_url_rule(f"/{name}.json", f"{name}_json", lambda: _data(name, "json"))
+    bp.add_url_rule(path, name, in_chosen_language(lambda: _page(name)))
+    bp.add_url_rule(f"/{name}.csv", f"{name}_csv", in_english(lambda: _data(name, "csv")))
+    bp.add_url_rule(f"/{name}.json", f"{name}_json", in_english(lambda: _data(name, "json")))
 
 
 for _name in NAMES:
     _register(_name)
+bp.context_processor(template_context)  # the language switch on every report page
 
 
 class CloseRateForm(FlaskForm):
-    close_rate = StringField("Close rate, in %", validators=[InputRequired(), Length(max=12)])
+    close_rate = StringField(_l("Close rate, in %"), validators=[InputRequired(),
+                                                                 Length(max=12)])
 
 
 @bp.post("/pipeline/close-rate")
+@in_chosen_language
 def save_close_rate() -> Any:
     """Remember the close rate the pipeline math starts from, for every report user."""
     form = CloseRateForm()
@@ -273,9 +306,10 @@ def save_close_rate() -> Any:
     except ValueError:
         number = -1.0
     if not form.validate_on_submit() or not 0 < number <= 100:
-        message = "The form expired: save the close rate again." if form.csrf_token.errors \
-            else f"'{text[:12]}' is not a close rate: enter a number above 0 and at most 100."
-        return Response(render_template("reports/message.html", title="Close rate not saved",
+        message = _("The form expired: save the close rate again.") if form.csrf_token.errors \
+            else _("'%(text)s' is not a close rate: enter a number above 0 and at most 100.",
+                   text=text[:12])
+        return Response(render_template("reports/message.html", title=_("Close rate not saved"),
                                         message=message, logout=LogoutForm()), status=400)
     report_settings.put(get_store().engine, report_settings.CLOSE_RATE, f"{number:g}")
     return redirect(url_for("reports.pipeline", close_rate=f"{number:g}"))
@@ -296,6 +330,7 @@ def _channels_seen() -> list[tuple[str, str]]:
 
 
 @bp.route("/spend", methods=["GET", "POST"])
+@in_chosen_language
 def spend() -> Any:
     """Spend per channel and month, typed in one at a time or imported from a CSV file."""
     # A CSV may be up to spend.MAX_BYTES: this view alone reads more than MAX_CONTENT_LENGTH
@@ -303,7 +338,7 @@ def spend() -> Any:
     request.max_content_length = spend_store.MAX_BYTES + 16 * 1024
     form, upload = SpendForm(), SpendImportForm()
     seen = _channels_seen()
-    form.channel.choices = [("", "Another channel: type its tags below"), *seen]
+    form.channel.choices = [("", _("Another channel: type its tags below")), *seen]
     errors: dict[str, str] = {}
     done, warning = None, ""
     status = 200
@@ -313,8 +348,8 @@ def spend() -> Any:
         chosen = upload if which == "import" else form
         if not chosen.validate_on_submit():
             errors["csrf" if chosen.csrf_token.errors else "form"] = (
-                "The form expired: send it again." if chosen.csrf_token.errors
-                else "Fill in the month, the source and the amount.")
+                _("The form expired: send it again.") if chosen.csrf_token.errors
+                else _("Fill in the month, the source and the amount."))
         else:
             try:
                 if which == "import":
@@ -325,14 +360,14 @@ def spend() -> Any:
                     picked = (form.channel.data or "").split("|")
                     tags = picked if len(picked) == 3 else \
                         [form.source.data or "", form.medium.data or "", form.campaign.data or ""]
-                    key = spend_store.channel_key(*tags, "Source")
+                    key = spend_store.channel_key(*tags, _("Source"))
                     rows = [spend_store.Spend(
-                        spend_store.parse_month(form.month.data, "Month"), *key,
-                        spend_store.parse_amount(form.amount.data, "Amount"))]
+                        spend_store.parse_month(form.month.data, _("Month")), *key,
+                        spend_store.parse_amount(form.amount.data, _("Amount")))]
                     if "|".join(key) not in {v for v, _ in seen}:
-                        warning = (f"Stored, but no journey has come from "
-                                   f"{' / '.join(key)} yet: check the spelling against the "
-                                   "channel list if you expected one.")
+                        warning = _("Stored, but no journey has come from %(tags)s yet: check "
+                                    "the spelling against the channel list if you expected "
+                                    "one.", tags=" / ".join(key))
                 with get_store().engine.begin() as conn:
                     spend_store.save(conn, rows)
                 done, status = len(rows), 200
@@ -359,4 +394,5 @@ def init_app(app: Flask) -> None:
     app.extensions["buyerkit.login_throttle"] = FailureThrottle(
         int(app.config.get("LOGIN_FAILURES_LIMIT", 10)),
         float(app.config.get("LOGIN_FAILURES_WINDOW", 600)))
+    check_config(app.config)
     app.register_blueprint(bp)
