@@ -63,7 +63,6 @@ function start(root) {
   const summary = document.getElementById("error-summary");
   const status = document.getElementById("score-status");
   const result = document.getElementById("result");
-  const brand = document.querySelector(".brand");
   const suffix = ` — ${root.dataset.title}`;
   const journey = eventBody("diagnostic_started", slug).journey;
   const abandonIds = {};
@@ -257,7 +256,8 @@ function start(root) {
     if (heading) heading.textContent = contact.getAttribute(`data-heading-${v}`) || heading.textContent;
     result.hidden = false;
     const h1 = result.querySelector(`[data-outcome="${v}"] h1`);
-    document.title = say(W.result, { verdict: h1.textContent }) + (brand ? " — " + brand.textContent : "");
+    // The served page's title: the verdict and the vendor (whose brand may be a logo).
+    document.title = `${say(W.result, { verdict: h1.textContent })} — ${root.dataset.vendor}`;
     h1.focus();
   }
 
