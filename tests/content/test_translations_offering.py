@@ -41,7 +41,7 @@ def test_the_demo_translations_keep_plans_alternatives_and_facts():
     catalog = load_catalog(DEMO_CONTENT)
     de = catalog.in_language("de")
     en_p, de_p = catalog.pricing, de.pricing
-    assert de_p.title == "Preise, und was der Einstieg von Ihnen verlangt"
+    assert de_p.title == "Preise – und was der Einstieg von Ihnen verlangt"
     assert [(t.id, t.highlight) for t in de_p.tiers] == [(t.id, t.highlight) for t in en_p.tiers]
     assert [t.price for t in de_p.tiers] == ["2.000\u00a0$ im Monat", "4.200\u00a0$ im Monat",
                                              "ab 8.000\u00a0$ im Monat"]

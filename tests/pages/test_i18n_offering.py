@@ -33,7 +33,7 @@ def test_german_pricing_has_the_same_plans_and_prices(client):
     de, en = page(client, "/de/pricing/"), page(client, "/pricing/")
     assert '<html lang="de"' in de and FALLBACK not in de
     words = text(de)
-    assert "Preise, und was der Einstieg von Ihnen verlangt" in words
+    assert "Preise – und was der Einstieg von Ihnen verlangt" in words
     for price in ("2.000\u00a0$ im Monat", "4.200\u00a0$ im Monat", "ab 8.000\u00a0$ im Monat",
                   "24.000\u00a0$ im Jahr", "99,9\u00a0%"):
         assert price in words, price
