@@ -424,8 +424,8 @@ function pool(slug, journey) {
       endpointAnswered();
       return tell(data.recorded ? "saved" : "declined", focus);
     }
-    const e = (data.errors || []).find((x) => x.field === "domain");
-    error(e ? e.message : form.dataset.invalid);
+    // The endpoint's one sentence for a domain it refuses, as the page words it (its language).
+    error(form.dataset.invalid);
   }
 
   summary.querySelector("a").addEventListener("click", (ev) => { ev.preventDefault(); input.focus(); });
