@@ -5,6 +5,8 @@ suggestion to read another language is made in the browser (static/languages.js)
 
 from __future__ import annotations
 
+import gzip
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -95,6 +97,8 @@ def test_the_suggestion_is_offered_only_where_a_translation_exists(tmp_path, con
     assert ('<a href="/de/guides/cfo/" hreflang="de" data-keep-fragment>'
             "Diese Seite gibt es auch auf Deutsch.</a>") in english
     assert ">Nein, danke</button>" in english
+    notice = re.search(r'<div class="language-suggestion".*?</div>\n</div>', english, re.S)
+    assert notice and len(gzip.compress(notice.group(0).encode())) <= 1024  # issue #21: 1 KB
     german = c.get("/de/guides/cfo/").get_data(as_text=True)
     assert ('<a href="/guides/cfo/" hreflang="en" data-keep-fragment>'
             "This page is also available in English.</a>") in german
