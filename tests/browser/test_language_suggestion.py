@@ -5,13 +5,18 @@ the tab only, in sessionStorage), no cookie, axe-clean on a 360 px phone."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
+from buyerkit.freeze.build import freeze_site
 from tests.browser.conftest import assert_accessible
 from tests.browser.keyboard import active, tab_until
+from tests.browser.test_static_build import free_port, wait_until_up
+from tests.conftest import DEMO_CONTENT, make_app
 
 FRAGMENT = "calc=renewal-roi&i.arr=8000000&s=conservative"
 NOTICE = "[data-language-suggestion]:visible"
@@ -99,3 +104,38 @@ def test_a_reader_of_a_language_the_site_lacks_sees_nothing(reader, live):
         page.goto(live.url + path)
         expect(page.locator("[data-language-suggestion]")).to_have_count(1)
         expect(page.locator(NOTICE)).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def frozen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo frozen and served by a plain static server (no Flask behind the pages)."""
+    tmp = tmp_path_factory.mktemp("frozen-languages")
+    app = make_app(tmp / "app", DEMO_CONTENT)
+    freeze_site(app, tmp / "build", "http://127.0.0.1:9")  # no endpoint: signals are dropped
+    app.extensions["buyerkit.store"].dispose()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
+         str(tmp / "build"), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_frozen_site_suggests_and_reads_german_numbers_too(reader, frozen):
+    page = reader("de-DE")
+    page.goto(f"{frozen}/guides/cfo/#{FRAGMENT}")
+    expect(page.locator(NOTICE)).to_have_count(1)
+    page.locator(NOTICE).get_by_role("link").click()
+    page.wait_for_url(f"{frozen}/de/guides/cfo/#{FRAGMENT}")
+    links = {}
+    for prefix, typed in (("/de", "1.200,50"), ("", "1,200.50")):
+        page.goto(f"{frozen}{prefix}/calculators/renewal-roi/")
+        expect(page.locator("form[data-ready='true']")).to_have_count(1)
+        page.fill("#f-a-setup_cost", typed)
+        expect(page.locator("#f-a-setup_cost-error")).to_be_hidden()
+        links[prefix] = page.locator("#share-link").get_attribute("href").split("#", 1)[1]
+    assert links["/de"] == links[""] and "a.setup_cost=1200.50" in links[""]
