@@ -25,17 +25,25 @@ def choices(q: Question) -> list[tuple[str, ...]]:
 
 
 def answer_sets(d: Diagnostic, only_scored: bool = True) -> Iterator[Answers]:
-    """Every answer set (questions that score nothing and disqualify nothing are answered
-    with their first legal answer when only_scored: they cannot change a verdict)."""
+    """Every answer set, each once (questions that score nothing, disqualify nothing and no
+    condition names are answered with their first legal answer when only_scored: they cannot
+    change a verdict, nor which questions are asked)."""
     qs = d.questions()
+    named = {k for s in d.steps for c in (s.show_if, *(q.show_if for q in s.questions))
+             for k in (c or {})}
     per = []
     for q in qs:
-        matters = q.scores != "none" or any(o.disqualifies for o in q.options)
+        matters = q.scores != "none" or any(o.disqualifies for o in q.options) or q.id in named
         per.append(choices(q) if matters or not only_scored else choices(q)[:1])
+    seen = set()
     for combo in itertools.product(*per):
         a = {q.id: c for q, c in zip(qs, combo, strict=True) if c}
         shown = asked(d, a)  # an answer to a question the others hide is never given
-        yield {k: v for k, v in a.items() if k in shown}
+        a = {k: v for k, v in a.items() if k in shown}
+        key = tuple(sorted(a.items()))
+        if key not in seen:
+            seen.add(key)
+            yield a
 
 
 def scored(d: Diagnostic) -> list[tuple[Answers, Result]]:

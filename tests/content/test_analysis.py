@@ -90,40 +90,47 @@ def test_demo_is_honest():
 CODES = ["r1", "r2"]
 
 
-@st.composite
-def diagnostics(draw) -> Diagnostic:
-    """A small diagnostic of any shape the schema allows: singles and multis, optional
-    questions, exclusive answers, negative points, reasons, triggers and disqualifiers."""
-    questions = []
-    for qi in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["single", "multi"]))
-        scores = draw(st.sampled_from(["problem", "profile", "urgency", "none"]))
-        options = []
-        for oi in range(draw(st.integers(2, 3))):
-            o = {"value": f"v{oi}", "label": f"Answer {oi}"}
-            if scores in DIMENSIONS:
-                o["points"] = draw(st.integers(-3, 3))
-            if scores == "urgency":
-                o["trigger"] = draw(st.sampled_from(
-                    ["authority_shift", "mandate", "personal_drive", "none"]))
-            if draw(st.integers(0, 3)) == 0:
-                o["reason"] = draw(st.sampled_from(CODES))
-            if draw(st.integers(0, 5)) == 0:
-                o["disqualifies"] = "dq"
-            if kind == "multi" and draw(st.integers(0, 3)) == 0:
-                o["exclusive"] = True
-            options.append(o)
-        questions.append({"id": f"q{qi}", "text": "Which?", "kind": kind, "scores": scores,
-                          "required": draw(st.booleans()), "options": options})
+def question(draw, qid: str) -> dict:
+    """One random question: single or multi, optional or not, exclusive answers, negative
+    points, reasons, triggers and disqualifiers."""
+    kind = draw(st.sampled_from(["single", "multi"]))
+    scores = draw(st.sampled_from(["problem", "profile", "urgency", "none"]))
+    options = []
+    for oi in range(draw(st.integers(2, 3))):
+        o = {"value": f"v{oi}", "label": f"Answer {oi}"}
+        if scores in DIMENSIONS:
+            o["points"] = draw(st.integers(-3, 3))
+        if scores == "urgency":
+            o["trigger"] = draw(st.sampled_from(
+                ["authority_shift", "mandate", "personal_drive", "none"]))
+        if draw(st.integers(0, 3)) == 0:
+            o["reason"] = draw(st.sampled_from(CODES))
+        if draw(st.integers(0, 5)) == 0:
+            o["disqualifies"] = "dq"
+        if kind == "multi" and draw(st.integers(0, 3)) == 0:
+            o["exclusive"] = True
+        options.append(o)
+    return {"id": qid, "text": "Which?", "kind": kind, "scores": scores,
+            "required": draw(st.booleans()), "options": options}
+
+
+def build(draw, steps: list[dict]) -> Diagnostic:
+    """A diagnostic of these steps, random thresholds, every reason defined."""
     reasons = {c: f"Because {c}." for c in (*REQUIRED_REASONS, *CODES, "dq")}
     outcome = {"title": "T", "summary": "S"}
     return Diagnostic.model_validate({
-        "title": "Random", "summary": "S", "steps": [{"id": "s", "title": "S",
-                                                      "questions": questions}],
+        "title": "Random", "summary": "S", "steps": steps,
         "scoring": {"thresholds": {"problem": draw(st.integers(-3, 5)),
                                    "profile": draw(st.integers(-3, 5))}, "reasons": reasons},
         "outcomes": {"fit": outcome, "not_now": outcome, "not_a_fit": outcome},
     })
+
+
+@st.composite
+def diagnostics(draw) -> Diagnostic:
+    """A small diagnostic of any shape the schema allows, on one step."""
+    questions = [question(draw, f"q{qi}") for qi in range(draw(st.integers(1, 3)))]
+    return build(draw, [{"id": "s", "title": "S", "questions": questions}])
 
 
 @settings(max_examples=400, deadline=None)

@@ -1,316 +1,132 @@
 """Exact analysis of a diagnostic's scoring rules: what each answer can still lead to.
 
 A verdict compares the problem and profile sums with their thresholds and looks at the best
-urgency trigger; the questions of one dimension add up independently of every other question.
-So each question is reduced to its extreme choices (largest or smallest sum, with one answer
-forced or some answers ruled out), each dimension's achievable sums are a small dynamic
-programme over its questions, and nothing ever enumerates answer sets: 40 multi-choice
-questions of 12 options (2^480 answer sets) take milliseconds. Every "reachable" comes with a
-complete answer set (a witness) that `scoring.score` really scores that way, and every warning
-with a counter-example of answers.
+urgency trigger. Without branching, the questions of one dimension add up independently of
+every other question, so each question is reduced to its extreme choices and each dimension's
+achievable sums are a small dynamic programme over its questions (content/scenarios.py,
+content/sums.py): 40 multi-choice questions of 12 options (2^480 answer sets) take
+milliseconds. With branching (`show_if`), the answers that conditions look at split the answer
+sets into a few paths (content/paths.py), each analysed that way, and the results are merged:
+a question is only asked, and only scores, on the paths where its condition holds.
+
+Every "reachable" comes with a complete answer set (a witness) that respects the conditions
+(a hidden question is unanswered) and that `scoring.score` really scores that way, and every
+warning with a counter-example of answers. Beyond MAX_PATHS paths nothing is claimed: the
+analysis is `skipped` and `buyerkit check` says so where the conditions are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 
+from buyerkit.content.paths import MAX_PATHS, Path, admits, paths, value_lists
+from buyerkit.content.scenarios import PathAnalysis
 from buyerkit.content.schema.diagnostic import Diagnostic, Option, Question
-from buyerkit.content.scoring import TRIGGER_ORDER
+from buyerkit.content.sums import (
+    DIMENSIONS,
+    NO_TRIGGER,
+    RANK,
+    VERDICTS,
+    Answers,
+    Dimension,
+    Forced,
+    Loc,
+    Scenario,
+    _clean,
+    pick,
+    rank,
+    reachable_sums,
+)
 
-Answers = dict[str, tuple[str, ...]]
-Loc = tuple[str | int, ...]
-Allowed = Callable[[Option], bool]
-Need = tuple[str, str | None]
-Scenario = tuple[Need, Need, Need]
-DIMENSIONS = ("problem", "profile")
-VERDICTS = ("fit", "not_now", "not_a_fit")
-RANK = {t: i for i, t in enumerate(TRIGGER_ORDER)}  # a lower rank wins; no trigger ranks last
-NO_TRIGGER = len(TRIGGER_ORDER)
-
-
-def rank(o: Option) -> int:
-    """How strong an option's urgency trigger is (0 strongest); NO_TRIGGER when it has none."""
-    return RANK.get(o.trigger or "none", NO_TRIGGER)
-
-
-def _any(o: Option) -> bool:
-    return True
-
-
-def _clean(o: Option) -> bool:
-    return not o.disqualifies
-
-
-def pick(q: Question, allowed: Allowed = _any, forced: frozenset[str] = frozenset(),
-         sign: int = 0) -> tuple[int, tuple[str, ...]] | None:
-    """One legal answer to q using allowed options and every forced one: the largest sum
-    (sign=1), the smallest (sign=-1) or simply the fewest options (sign=0); None if none."""
-    opts = [o for o in q.options if allowed(o)]
-    if any(v not in {o.value for o in opts} for v in forced):
-        return None
-    lone = [o for o in opts if o.value in forced and (q.kind == "single" or o.exclusive)]
-    cands: list[tuple[Option, ...]]
-    if lone:  # a single answer, or an exclusive one: nothing else may be chosen
-        if len(forced) > 1:
-            return None
-        cands = [(lone[0],)]
-    elif q.kind == "single":
-        cands = [(o,) for o in opts]
-    else:
-        plain = [o for o in opts if not o.exclusive]
-        must = [o for o in plain if o.value in forced]
-        extra = [o for o in plain if o.value not in forced and sign * o.points > 0]
-        keep = {o.value for o in must} | {o.value for o in extra}
-        cands = [(o,) for o in plain] if not keep else [tuple(o for o in plain
-                                                             if o.value in keep)]
-        if not forced:
-            cands += [(o,) for o in opts if o.exclusive]
-    if not q.required and not forced:
-        cands.insert(0, ())
-    if not cands:
-        return None
-    best = max(cands, key=lambda c: (sign * sum(o.points for o in c), -len(c)))
-    order = [o.value for o in q.options]
-    return sum(o.points for o in best), tuple(sorted((o.value for o in best), key=order.index))
-
-
-def _shift(bits: int, by: int) -> int:
-    return bits << by if by >= 0 else bits >> -by
-
-
-def reachable_sums(qs: list[Question], allowed: Allowed = _clean) -> tuple[int, ...]:
-    """Every sum the answers to qs can add up to: a subset-sum programme on a bitset (bit
-    s + offset set when s is reachable), two shifts per option, never a list of answer sets."""
-    offset = sum(max(0, -o.points) for q in qs for o in q.options)
-    acc = 1 << offset
-    for q in qs:
-        opts = [o for o in q.options if allowed(o)]
-        out = acc if not q.required else 0
-        if q.kind == "single":
-            for o in opts:
-                out |= _shift(acc, o.points)
-        else:
-            every, nonempty = acc, 0
-            for o in opts:
-                if o.exclusive:
-                    out |= _shift(acc, o.points)
-                else:
-                    nonempty |= _shift(every, o.points)
-                    every |= _shift(every, o.points)
-            out |= nonempty
-        acc = out
-    text = bin(acc)[2:][::-1]
-    return tuple(i - offset for i, bit in enumerate(text) if bit == "1")
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """One scored dimension: its threshold and the sums its answers can reach."""
-
-    name: str
-    threshold: int
-    low: int
-    high: int
-    reachable: tuple[int, ...]
-
-    @property
-    def always(self) -> bool:
-        return self.low >= self.threshold
-
-    @property
-    def never(self) -> bool:
-        return self.high < self.threshold
+__all__ = ["DIMENSIONS", "NO_TRIGGER", "RANK", "VERDICTS", "Analysis", "Answers", "Dimension",
+           "Loc", "PathAnalysis", "Scenario", "_clean", "pick", "rank", "reachable_sums"]
 
 
 class Analysis:
-    """The exact reachability of verdicts and reasons of one diagnostic."""
+    """The exact reachability of verdicts and reasons of one diagnostic, over every path its
+    conditions allow (`branching=False` analyses it as if every question were asked)."""
 
-    def __init__(self, d: Diagnostic) -> None:
+    def __init__(self, d: Diagnostic, *, branching: bool = True, limit: int = MAX_PATHS) -> None:
         self.d = d
         self.questions = d.questions()
         self.by_id = {q.id: q for q in self.questions}
         t = d.scoring.thresholds
         self.thresholds = {"problem": t.problem, "profile": t.profile}
+        self.lists = value_lists(d) if branching else {}
+        found = paths(d, limit) if branching else [Path(tuple(self.questions))]
+        self.skipped = found is None  # too many paths: nothing is claimed
+        self.paths = [PathAnalysis(d, p) for p in found or []]
 
-    # -- building blocks ---------------------------------------------------------------
+    @property
+    def branching(self) -> bool:
+        return bool(self.lists)
 
-    def _in(self, dim: str) -> list[Question]:
-        return [q for q in self.questions if q.scores == dim]
+    def on(self, fixed: Mapping[str, tuple[str, ...]] | Forced) -> list[PathAnalysis]:
+        """The paths on which these questions are asked (and can have these answers: a
+        tuple is the exact answer, () none; a frozenset is answers that must be included)."""
+        out = []
+        for pa in self.paths:
+            ok = True
+            for qid, values in fixed.items():
+                if isinstance(values, tuple):
+                    ok = admits(pa.path, qid, values, self.lists)
+                else:
+                    ok = pa.path.visible(qid)
+                if not ok:
+                    break
+            if ok:
+                out.append(pa)
+        return out
+
+    def asked(self, qid: str) -> bool:
+        """Whether some answer set leads to question qid."""
+        return any(pa.path.visible(qid) for pa in self.paths)
 
     def dimension(self, dim: str) -> Dimension:
         """Threshold, lowest and highest sum and every reachable sum (no disqualifier chosen)."""
-        total = reachable_sums(self._in(dim))
-        if any(pick(q, _clean) is None for q in self.questions):
-            total = ()  # every answer set disqualifies: no sum is ever compared
+        total = sorted({s for pa in self.paths for s in pa.dimension(dim).reachable})
         return Dimension(dim, self.thresholds[dim], min(total, default=0),
-                         max(total, default=0), total)
+                         max(total, default=0), tuple(total))
 
-    def _fill(self, answers: Answers, forced: Mapping[str, frozenset[str]],
-              qs: list[Question], allowed: Allowed = _clean, sign: int = 0) -> int | None:
-        """Answer each of qs (honouring forced answers) into `answers`; the sum, or None."""
-        total = 0
-        for q in qs:
-            got = pick(q, allowed, forced.get(q.id, frozenset()), sign)
-            if got is None:
-                return None
-            total += got[0]
-            if got[1]:
-                answers[q.id] = got[1]
-        return total
+    def find_on(self, goal: str, forced: Forced | None = None
+                ) -> Iterator[tuple[PathAnalysis, Scenario | None, Answers]]:
+        """Every way `goal` can show, with its path and a complete answer set."""
+        forced = forced or {}
+        for pa in self.on(forced):
+            for scenario, answers in pa.find(goal, forced):
+                yield pa, scenario, answers
 
-    def _dim(self, dim: str, need: str, forced: Mapping[str, frozenset[str]],
-             answers: Answers, code: str | None = None) -> bool:
-        """Answer dimension dim so it passes, fails, fails showing reason `code`, or fails on
-        no specific reason ("plain"), honouring forced answers; False if impossible."""
-        qs, t = self._in(dim), self.thresholds[dim]
-        if need == "any":
-            return self._fill(answers, forced, qs) is not None
-        if need == "pass":
-            total = self._fill(answers, forced, qs, sign=1)
-            return total is not None and total >= t
-        if need == "plain":
-            def plain(o: Option) -> bool:
-                return _clean(o) and not o.reason
-            total = self._fill(answers, forced, qs, plain, sign=-1)
-            return total is not None and total < t
-        if need == "fail" and code is None:
-            total = self._fill(answers, forced, qs, sign=-1)
-            return total is not None and total < t
-        for q in qs:  # fail with one answer carrying `code`
-            for o in q.options:
-                if o.reason != code or o.disqualifies:
-                    continue
-                more = {**forced, q.id: forced.get(q.id, frozenset()) | {o.value}}
-                trial: Answers = {}
-                total = self._fill(trial, more, qs, sign=-1)
-                if total is not None and total < t:
-                    answers.update(trial)
-                    return True
-        return False
+    def find(self, goal: str, forced: Forced | None = None
+             ) -> Iterator[tuple[Scenario | None, Answers]]:
+        """Every way `goal` (a verdict, or a reason code) can show, each with a complete
+        answer set: per path, one per scenario that is possible, then one per disqualifier."""
+        for _, scenario, answers in self.find_on(goal, forced):
+            yield scenario, answers
 
-    def _urgency(self, need: str, forced: Mapping[str, frozenset[str]], answers: Answers,
-                 code: str | None = None) -> bool:
-        """Answer the urgency questions so the best trigger is real, none, none with reason
-        `code`, none without a reason ("plain"), exactly trigger `code` ("best"), or any."""
-        qs = self._in("urgency")
-        if need == "any":
-            return self._fill(answers, forced, qs) is not None
-        if need in ("real", "best"):
-            for q in qs:
-                for o in q.options:
-                    if o.disqualifies or rank(o) == NO_TRIGGER:
-                        continue
-                    if need == "best" and o.trigger != code:
-                        continue
-                    floor = rank(o) if need == "best" else 0
-                    more = {**forced, q.id: forced.get(q.id, frozenset()) | {o.value}}
-                    trial: Answers = {}
-                    if self._fill(trial, more, qs, lambda x, f=floor: _clean(x) and rank(x) >= f) \
-                            is not None:
-                        answers.update(trial)
-                        return True
-            return False
+    def witness(self, goal: str, forced: Forced | None = None) -> Answers | None:
+        """A complete answer set whose verdict is `goal` or whose reasons include `goal`."""
+        return next((answers for _, answers in self.find(goal, forced)), None)
 
-        def calm(o: Option) -> bool:
-            return _clean(o) and rank(o) == NO_TRIGGER and (need != "plain" or not o.reason)
-        if need == "plain" or code is None:
-            return self._fill(answers, forced, qs, calm) is not None
-        for q in qs:
-            for o in q.options:
-                if o.reason == code and calm(o):
-                    more = {**forced, q.id: forced.get(q.id, frozenset()) | {o.value}}
-                    trial: Answers = {}
-                    if self._fill(trial, more, qs, calm) is not None:
-                        answers.update(trial)
-                        return True
-        return False
+    def extreme(self, dim: str, forced: Forced, sign: int) -> tuple[int, Answers] | None:
+        """The largest (sign=1) or smallest (-1) sum of dim with these answers forced."""
+        found = [x for pa in self.on(forced) if (x := pa.extreme(dim, forced, sign))]
+        return max(found, key=lambda x: sign * x[0]) if found else None
 
-    def _scenario(self, problem: Need, profile: Need, urgency: Need,
-                  forced: Mapping[str, frozenset[str]]) -> Answers | None:
-        """A complete answer set meeting one requirement per dimension, or None."""
-        answers: Answers = {}
-        if not self._dim("problem", problem[0], forced, answers, problem[1]):
-            return None
-        if not self._dim("profile", profile[0], forced, answers, profile[1]):
-            return None
-        if not self._urgency(urgency[0], forced, answers, urgency[1]):
-            return None
-        if self._fill(answers, forced, self._in("none")) is None:
-            return None
-        return self.ordered(answers)
+    def disqualifiers(self) -> list[tuple[Question, Option]]:
+        """The disqualifying answers of questions some answer set leads to."""
+        return [(q, o) for q in self.questions for o in q.options
+                if o.disqualifies and self.asked(q.id)]
 
     def ordered(self, answers: Answers) -> Answers:
         """The same answers in question order (how people read them)."""
         return {q.id: answers[q.id] for q in self.questions if q.id in answers}
 
-    def scenarios(self, goal: str) -> Iterator[Scenario]:
-        """The requirements (problem, profile, urgency) under which `goal` (a verdict, or a
-        reason code) shows when no answer disqualifies; disqualifiers are handled apart."""
-        anyone: Need = ("any", None)
-        if goal == "fit":
-            yield ("pass", None), ("pass", None), ("real", None)
-        elif goal == "not_now":
-            yield ("pass", None), ("pass", None), ("none", None)
-        elif goal == "not_a_fit":
-            yield ("fail", None), anyone, anyone
-            yield anyone, ("fail", None), anyone
-        elif goal in ("problem_fits", "profile_fits"):
-            yield ("pass", None), ("pass", None), anyone
-        elif goal.startswith("trigger_") and goal[8:] in RANK:
-            yield ("pass", None), ("pass", None), ("best", goal[8:])
-        elif goal == "no_trigger":
-            yield ("pass", None), ("pass", None), ("plain", None)
-        elif goal == "problem_misses":
-            yield ("plain", None), anyone, anyone
-        elif goal == "profile_misses":
-            yield anyone, ("plain", None), anyone
-        carried = {q.scores for q in self.questions for o in q.options if o.reason == goal}
-        if "problem" in carried:
-            yield ("fail", goal), anyone, anyone
-        if "profile" in carried:
-            yield anyone, ("fail", goal), anyone
-        if "urgency" in carried:
-            yield ("pass", None), ("pass", None), ("none", goal)
-
-    def disqualifiers(self) -> list[tuple[Question, Option]]:
-        return [(q, o) for q in self.questions for o in q.options if o.disqualifies]
-
-    def find(self, goal: str, forced: Mapping[str, frozenset[str]] | None = None
-             ) -> Iterator[tuple[Scenario | None, Answers]]:
-        """Every way `goal` (a verdict, or a reason code) can show, each with a complete
-        answer set: one per scenario that is possible, then one per disqualifying answer."""
-        forced = forced or {}
-        for scenario in self.scenarios(goal):
-            found = self._scenario(*scenario, forced)
-            if found is not None:
-                yield scenario, found
-        for q, o in self.disqualifiers():
-            if goal in ("not_a_fit", o.disqualifies):
-                more = {**forced, q.id: forced.get(q.id, frozenset()) | {o.value}}
-                answers: Answers = {}
-                if self._fill(answers, more, self.questions, _any) is not None:
-                    yield None, self.ordered(answers)
-
-    def witness(self, goal: str,
-                forced: Mapping[str, frozenset[str]] | None = None) -> Answers | None:
-        """A complete answer set whose verdict is `goal` or whose reasons include `goal`."""
-        return next((answers for _, answers in self.find(goal, forced)), None)
-
-    def extreme(self, dim: str, forced: Mapping[str, frozenset[str]],
-                sign: int) -> tuple[int, Answers] | None:
-        """The largest (sign=1) or smallest (-1) sum of dim with these answers forced."""
-        answers: Answers = {}
-        total = self._fill(answers, forced, self._in(dim), sign=sign)
-        others = [q for q in self.questions if q.scores != dim]
-        if total is None or self._fill({}, forced, others) is None:
-            return None  # no answer set without a disqualifier has these answers
-        return total, answers
-
     def terms(self, answers: Answers, dim: str) -> str:
         """`q=value + q=value: 0 + 2 + 1 = 3`: how a dimension's sum comes about."""
         names, points = [], []
-        for q in self._in(dim):
+        for q in self.questions:
+            if q.scores != dim:
+                continue
             for v in answers.get(q.id, ()):
                 o = next(o for o in q.options if o.value == v)
                 names.append(f"{q.id}={v}")

@@ -19,12 +19,15 @@ from buyerkit.content.analysis import (
     VERDICTS,
     Analysis,
     Answers,
+    PathAnalysis,
     Scenario,
     _clean,
     pick,
     rank,
 )
+from buyerkit.content.paths import MAX_PATHS, Path
 from buyerkit.content.schema.diagnostic import Diagnostic, Option, Question
+from buyerkit.errors import BuyerkitError
 
 VERDICT_NAMES = {"fit": "Fit", "not_now": "Not now", "not_a_fit": "Not a fit"}
 
@@ -72,6 +75,16 @@ class DimensionRow:
 
 
 @dataclass(frozen=True)
+class Asked:
+    """When a conditional question is asked: every listed condition holds (a step's, then the
+    question's own), or never, when no answer set leads to it."""
+
+    question: str
+    when: tuple[dict[str, tuple[str, ...]], ...]
+    never: bool
+
+
+@dataclass(frozen=True)
 class Table:
     """The whole verdict table of one diagnostic."""
 
@@ -82,14 +95,17 @@ class Table:
     verdicts: tuple[Row, ...]
     reasons: tuple[Row, ...]
     answers: tuple[Effect, ...]
+    asked: tuple[Asked, ...] = ()
 
 
-def _options(a: Analysis, fixed: Mapping[str, tuple[str, ...]], q: Question) -> list[Option]:
+def _options(a: PathAnalysis, fixed: Mapping[str, tuple[str, ...]], q: Question
+             ) -> list[Option]:
     return [o for o in q.options if o.value in fixed[q.id]]
 
 
-def _forced(a: Analysis, scenario: Scenario, fixed: Mapping[str, tuple[str, ...]]) -> bool:
-    """Whether every completion of `fixed` without a disqualifier meets the scenario."""
+def _forced(a: PathAnalysis, scenario: Scenario, fixed: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether every completion of `fixed` on this path without a disqualifier meets the
+    scenario (a question the path does not ask is not answered, and scores nothing)."""
     for dim, (need, code) in zip(DIMENSIONS, scenario[:2], strict=True):
         if need == "any":
             continue
@@ -103,7 +119,8 @@ def _forced(a: Analysis, scenario: Scenario, fixed: Mapping[str, tuple[str, ...]
                 high += sum(o.points for o in chosen)
                 reasons |= {o.reason for o in chosen if o.reason}
             else:
-                lo, hi = pick(q, _clean, sign=-1), pick(q, _clean, sign=1)
+                must = a.base.get(q.id, frozenset())
+                lo, hi = pick(q, _clean, must, sign=-1), pick(q, _clean, must, sign=1)
                 if lo is None or hi is None:
                     return False
                 low, high = low + lo[0], high + hi[0]
@@ -121,6 +138,8 @@ def _forced(a: Analysis, scenario: Scenario, fixed: Mapping[str, tuple[str, ...]
         return True
     urgent = [q for q in a.questions if q.scores == "urgency"]
     fixed_opts = [o for q in urgent if q.id in fixed for o in _options(a, fixed, q)]
+    fixed_opts += [o for q in urgent if q.id not in fixed for o in q.options
+                   if o.value in a.base.get(q.id, ())]  # a path's must-include answers
     free = [o for q in urgent if q.id not in fixed for o in q.options if _clean(o)]
     best = min((rank(o) for o in fixed_opts), default=NO_TRIGGER)
     if need == "real":
@@ -136,9 +155,19 @@ def _forced(a: Analysis, scenario: Scenario, fixed: Mapping[str, tuple[str, ...]
     return True
 
 
-def smallest(a: Analysis, scenario: Scenario | None, witness: Answers) -> Answers:
+def _certain(a: Analysis, scenario: Scenario, fixed: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether every answer set with these answers (() is no answer) and no disqualifier
+    meets the scenario, on every path on which they can be given (and there is one)."""
+    on = a.on(fixed)
+    return bool(on) and all(_forced(pa, scenario, fixed) for pa in on)
+
+
+def smallest(a: Analysis, scenario: Scenario | None, witness: Answers,
+             pa: PathAnalysis | None = None) -> Answers:
     """Drop answers from a witness while the outcome stays certain: an inclusion-minimal set
-    (answers with the fewest points are tried first, so sums keep their strongest parts)."""
+    (answers with the fewest points are tried first, so sums keep their strongest parts).
+    The answers conditions look at start in it too, so that it starts on the witness's own
+    path, and so do questions left blank (()), since leaving one blank is an answer too."""
     if scenario is None:  # a disqualifier: that one answer decides
         q, o = next((q, o) for q in a.questions for o in q.options
                     if o.disqualifies and o.value in witness.get(q.id, ()))
@@ -146,13 +175,18 @@ def smallest(a: Analysis, scenario: Scenario | None, witness: Answers) -> Answer
     dims = {"problem": scenario[0][0], "profile": scenario[1][0], "urgency": scenario[2][0]}
     fixed = {q.id: witness[q.id] for q in a.questions
              if dims.get(q.scores, "any") != "any" and q.id in witness}
+    if pa is not None:  # the path the witness was found on; a blank answer is one too
+        fixed |= {qid: witness.get(qid, ()) for qid in a.lists if pa.path.visible(qid)}
+        fixed |= {q.id: () for q in pa.questions
+                  if dims.get(q.scores, "any") != "any" and q.id not in witness}
 
     def weight(qid: str) -> tuple[int, int]:
         q = a.by_id[qid]
-        return abs(sum(o.points for o in _options(a, fixed, q))), -a.questions.index(q)
+        return abs(sum(o.points for o in q.options if o.value in fixed[qid])), \
+            -a.questions.index(q)
     for qid in sorted(fixed, key=weight):
         trial = {k: v for k, v in fixed.items() if k != qid}
-        if _forced(a, scenario, trial):
+        if _certain(a, scenario, trial):
             fixed = trial
     return a.ordered(dict(fixed))
 
@@ -160,12 +194,18 @@ def smallest(a: Analysis, scenario: Scenario | None, witness: Answers) -> Answer
 def _row(a: Analysis, code: str, name: str) -> Row:
     from buyerkit.content.scoring import score
 
-    ways, verdicts = [], []
-    for scenario, w in a.find(code):
-        small = smallest(a, scenario, w)
+    ways, verdicts, done = [], [], set()
+    order = list(PathAnalysis(a.d, Path(tuple(a.questions))).scenarios(code))
+    found = sorted(a.find_on(code), key=lambda x: order.index(x[1]) if x[1] in order
+                   else len(order))  # scenario by scenario, as without branching
+    for pa, scenario, w in found:
+        verdicts.append(score(a.d, w).verdict)
+        if scenario is not None and scenario in done:
+            continue  # one way per scenario: the first path's (the table stays readable)
+        done.add(scenario)
+        small = smallest(a, scenario, w, pa)
         if Way(small) not in ways:
             ways.append(Way(small))
-        verdicts.append(score(a.d, w).verdict)
     if code in ("problem_fits", "profile_fits"):  # with either verdict that passes both
         verdicts = [v for v in ("fit", "not_now") if a.witness(v) is not None]
     return Row(code, name, tuple(v for v in VERDICTS if v in verdicts), tuple(ways))
@@ -198,6 +238,9 @@ def _effect(a: Analysis, q: Question, o: Option, profile: Mapping[str, tuple[str
 def explain(d: Diagnostic, profile: Mapping[str, tuple[str, ...]] | None = None) -> Table:
     """The verdict table of d; `profile` marks the answers inside the target profile."""
     a, profile = Analysis(d), profile or {}
+    if a.skipped:
+        raise BuyerkitError(f"diagnostic '{d.slug}' has more than {MAX_PATHS} paths through "
+                            "its conditions, too many to analyse; `buyerkit check` says where")
     dims = tuple(DimensionRow(x.name, x.threshold, x.low, x.high, x.reachable)
                  for x in (a.dimension(n) for n in DIMENSIONS))
     disq: dict[str, tuple[str, ...]] = {}
@@ -209,22 +252,33 @@ def explain(d: Diagnostic, profile: Mapping[str, tuple[str, ...]] | None = None)
                     for code, text in d.scoring.reasons.items())
     effects = tuple(_effect(a, q, o, profile) for q in a.questions for o in q.options
                     if q.scores != "none" or o.disqualifies or q.id in profile)
-    return Table(d.slug, d.title, dims, disq, verdicts, reasons, effects)
+    asked = tuple(Asked(q.id, tuple(dict(c) for c in (step.show_if, q.show_if) if c),
+                        not a.asked(q.id))
+                  for step in d.steps for q in step.questions
+                  if step.show_if is not None or q.show_if is not None)
+    return Table(d.slug, d.title, dims, disq, verdicts, reasons, effects, asked)
 
 
 def as_json(t: Table) -> str:
     return json.dumps(asdict(t), indent=2, ensure_ascii=False)
 
 
-def _said(d: Diagnostic, answers: Mapping[str, tuple[str, ...]]) -> str:
+def _said(d: Diagnostic, answers: Mapping[str, tuple[str, ...]], join: str = " + ") -> str:
     """Answers as a person reads them: `size = "Fewer than 50"`."""
     parts = []
     for qid, values in answers.items():
         q = d.question(qid)
         labels = [next(o.label for o in q.options if o.value == v) for v in values] if q \
             else list(values)
-        parts.append(f"{qid} = " + " + ".join(f'"{x}"' for x in labels))
+        parts.append(f"{qid} = " + (join.join(f'"{x}"' for x in labels) or "(left blank)"))
     return "; ".join(parts)
+
+
+def _when(d: Diagnostic, a: Asked) -> str:
+    """`symptom = "A" or "B"`: when a question is asked, as a person reads it."""
+    if a.never:
+        return "never (no answer set leads to it; `buyerkit check` says why)"
+    return "; ".join(_said(d, c, " or ") for c in a.when)
 
 
 def _verdicts(vs: tuple[str, ...]) -> str:
@@ -254,9 +308,11 @@ def _lines(d: Diagnostic, t: Table) -> list[tuple[str, list[str]]]:
             lines.append(head + where)
             lines += [f"  - {_said(d, w.answers)}" for w in r.ways] or ["  - never"]
         rows.append((title, lines))
+    asked = [("Asked only when (a skipped question is not scored)",
+              [f"{x.question}: {_when(d, x)}" for x in t.asked])] if t.asked else []
     return [("Scores (a dimension passes when its sum reaches its threshold)", dims),
             ("Disqualifiers: 'not a fit' whatever else is answered; every other row assumes "
-             "none of them", [disq]), *rows]
+             "none of them", [disq]), *asked, *rows]
 
 
 def as_text(d: Diagnostic, t: Table) -> str:
@@ -283,6 +339,11 @@ def as_markdown(d: Diagnostic, t: Table) -> str:
     out += [f"| {x.name} | {x.threshold} | {x.low} | {x.high} |" for x in t.dimensions]
     out += ["", f"Disqualifiers ('not a fit' whatever else is answered; every other row "
             f"assumes none of them): {_md(_said(d, t.disqualifiers) or 'none')}", ""]
+    if t.asked:
+        out += ["| question | asked only when (a skipped question is not scored) |",
+                "| --- | --- |"]
+        out += [f"| `{x.question}` | {_md(_when(d, x))} |" for x in t.asked]
+        out.append("")
     for title, group in (("verdict", t.verdicts), ("reason", t.reasons)):
         out += [f"| {title} | shown with | smallest answer sets that lead to it |",
                 "| --- | --- | --- |"]

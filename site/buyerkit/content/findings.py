@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from buyerkit.content import detours
 from buyerkit.content.analysis import DIMENSIONS, VERDICTS, Analysis, Answers, Loc, rank
+from buyerkit.content.paths import MAX_PATHS
 from buyerkit.content.schema.diagnostic import REQUIRED_REASONS, Diagnostic
 from buyerkit.content.scoring import score
 
@@ -25,6 +27,7 @@ KINDS = {
                                "'not a fit', so it is never shown for it",
     "threshold-never-decides": "every answer set meets this threshold",
     "threshold-never-met": "no answer set meets this threshold",
+    **detours.KINDS,
 }
 
 
@@ -174,6 +177,18 @@ def findings(d: Diagnostic, profile: Mapping[str, tuple[str, ...]] | None = None
     """Every warning about d's scoring rules; `profile` maps question ids to the answers
     inside the target profile (site.yaml's target_profile.answers for this diagnostic)."""
     a = analysis or Analysis(d)
+    if a.skipped:  # too many paths: say so where the conditions are, claim nothing else
+        loc = next(detours.conditions(d))[0]
+        return [Finding("analysis-skipped", loc, "the conditions split the answer sets into "
+                        f"more than {MAX_PATHS} paths, so the verdict analysis was skipped for "
+                        "this diagnostic: none of its verdicts, reasons or thresholds are "
+                        "checked", key=True)]
+    branched = [Finding(kind, loc, message, key=True)
+                for kind, loc, message in detours.never_asked(a)]
+    hidden = detours.hidden_goals(a)
+    branched += [Finding(kind, loc, message, example, key=True)
+                 for kind, loc, message, example, _ in hidden]
+    covered = {goal for *_, goal in hidden}  # one line per mistake: at the condition
     reasons = _reasons(a)
     outside = _profile(a, profile or {})
     # One line per mistake: an answer outside the profile whose own reason cannot decide is
@@ -182,4 +197,6 @@ def findings(d: Diagnostic, profile: Mapping[str, tuple[str, ...]] | None = None
     reasons = [replace(f, message=f"{f.message} (and it is outside the target profile)")
                if f.loc[:-1] in both else f for f in reasons]
     outside = [f for f in outside if f.loc not in both]
-    return [*_thresholds(a), *_reachability(a), *reasons, *outside]
+    reach = [f for f in _reachability(a) if f.kind not in ("unreachable-verdict",
+             "unreachable-reason") or f.loc[-1] not in covered]
+    return [*_thresholds(a), *reach, *reasons, *outside, *branched]
