@@ -10,6 +10,7 @@ signs and symbols, which is where the locales differ.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
@@ -95,6 +96,7 @@ _TRIM = re.compile(f"^[{TRIMMED}]+|[{TRIMMED}]+\\Z")
 _rules: dict[tuple[str, bool], re.Pattern[str]] = {}
 
 
+@functools.cache
 def symbols(locale: str) -> tuple[str, str]:
     """The locale's decimal and group symbols (`.` and `,` in English, `,` and `.` in German)."""
     loc = Locale.parse(locale)
