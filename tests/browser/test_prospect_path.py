@@ -163,8 +163,8 @@ def test_a_problem_card_carries_the_problem_into_step_one(view, live):
     hero = page.locator(".hero .button")
     expect(hero).to_be_in_viewport()
     assert box(page, ".hero .button")["y"] + 44 <= SIZES[page.size]["height"]
-    page.locator(".card a[href$='?symptom=manual_reporting']").click()
-    expect(page.locator("input[name='symptom'][value='manual_reporting']")).to_be_checked()
+    page.locator(".card a[href$='?symptom=surprise_churn']").click()
+    expect(page.locator("input[name='symptom'][value='surprise_churn']")).to_be_checked()
     page.goto(f"{live.url}/diagnostics/{SLUG}/?symptom=no_such_thing")  # stale: starts blank
     expect(page.locator("input[name='symptom']:checked")).to_have_count(0)
 

@@ -241,3 +241,15 @@ def test_the_profile_lists_each_band_once_for_both_checks(client):
     profile = re.search(r'<dl class="facts profile">(.*?)</dl>', page, re.S).group(1)
     names = re.findall(r"<dt>(.*?)</dt>", profile)
     assert len(names) == len(set(names))
+
+
+def test_one_broken_check_is_one_error_not_a_cascade(runner, content_dir):
+    """The other check links to it and the stories name its buckets: neither is reported as
+    well while its own file cannot be read."""
+    path = content_dir / "diagnostics/renewal-risk-check.yaml"
+    path.write_text("title: [\n")
+    r = runner.invoke(["check", content_dir])
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"{path}:2:1: invalid YAML: expected the node content, but found '<stream end>'",
+        "Aborted with 1 content error"]

@@ -240,9 +240,10 @@ def _load_catalog(root: Path) -> Catalog:
                         ("problems", i, "answers", qid),
                         f"'{qid}: {value}' is not a question and answer of '{d.slug}'"))
     has = {name for name, v in (("pricing", pricing), ("compare", comparison)) if v}
+    files = {p.stem for p in sources(root / "diagnostics", "*.yaml")}  # broken ones too
     for slug, d in diagnostics.items():
         _check_links(root / "diagnostics" / f"{slug}.yaml", d, guides, calculators, has,
-                     problems, diagnostics)
+                     problems, files)
     if site is not None:
         check_profile(site_src, site, diagnostics, problems)
     targets = load_targets(root / "targets.yaml", problems)

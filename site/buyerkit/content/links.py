@@ -53,7 +53,7 @@ def target_problem(target: str, guides: Collection[str], calculators: Collection
     if kind == "calculator" and key:
         return None if not calculators or key in calculators else \
             f"unknown calculator '{key}' in link target '{target}'"
-    if kind == "diagnostic" and key:
+    if kind == "diagnostic" and key:  # every diagnostic file's slug, broken ones included
         return None if key in diagnostics else \
             f"unknown diagnostic '{key}' in link target '{target}'"
     return (f"unknown link target '{target}': use guide:<role>, calculator:<slug>, "

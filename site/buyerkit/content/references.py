@@ -103,6 +103,9 @@ def _check_values(src: Source, meta: ReferenceMeta, root: Path,
         return
     if not diagnostics or (meta.diagnostic and meta.diagnostic not in diagnostics):
         return  # the diagnostic itself is broken: its own errors say so
+    if not meta.diagnostic and any(p.stem not in diagnostics
+                                   for p in sources(root / "diagnostics", "*.yaml")):
+        return  # one of several is broken: what it defines is unknown until it loads
     defined = defined_values(diagnostics, meta.diagnostic)
     words = {"size": "size band", "bucket": "problem bucket", "trigger": "trigger"}
     for key, word in words.items():
