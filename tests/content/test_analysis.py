@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buyerkit.content import analysis as analysis_module
+from buyerkit.content import scenarios as scenarios_module
 from buyerkit.content.analysis import DIMENSIONS, VERDICTS, Analysis
 from buyerkit.content.catalog import load_catalog
 from buyerkit.content.findings import findings
@@ -159,16 +159,31 @@ def big() -> Diagnostic:
         "outcomes": {"fit": outcome, "not_now": outcome, "not_a_fit": outcome}})
 
 
+def big_branching() -> Diagnostic:
+    """The 40 x 12 diagnostic with branching: the first question of each step is a
+    single-choice controller (12 answers), and 8 questions of later steps are asked only when
+    a controller's answer is one of three: 2^4 = 16 paths."""
+    raw = big().model_dump(exclude_defaults=True)
+    for s in range(4):
+        q = raw["steps"][0]["questions"][s]
+        q["kind"] = "single"
+        q["options"] = [{**o, "points": j % 3} for j, o in enumerate(q["options"])]
+    for n in range(8):
+        step, at = 1 + n % 3, 2 + n // 3
+        raw["steps"][step]["questions"][at]["show_if"] = {f"q0_{n % 4}": ["a1", "a5", "a9"]}
+    return Diagnostic.model_validate(raw)
+
+
 def test_forty_questions_of_twelve_answers_stay_exact_and_quick(monkeypatch):
     d = big()
     calls = {"pick": 0}
-    real = analysis_module.pick
+    real = scenarios_module.pick
 
     def counted(*args, **kwargs):
         calls["pick"] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(analysis_module, "pick", counted)
+    monkeypatch.setattr(scenarios_module, "pick", counted)
     started = time.process_time()
     a = Analysis(d)
     found = findings(d)
@@ -206,3 +221,26 @@ def test_extreme_points_the_schema_allows_are_analysed(points):
     raw["steps"][2]["questions"][0]["options"][3]["points"] = points  # 1000_plus
     d = Diagnostic.model_validate(raw)
     assert Analysis(d).dimension("profile").high == max(6, points + 4)
+
+
+def test_forty_questions_with_eight_conditional_ones_stay_exact_and_quick():
+    """Four single-choice controllers (points 0, 1, 2 by answer) and 8 follow-ups asked only
+    when a controller's answer is a1, a5 or a9 (1, 2 and 0 points): 16 paths."""
+    d = big_branching()
+    started = time.process_time()
+    a = Analysis(d)
+    found = findings(d, None, a)
+    dims = {n: a.dimension(n) for n in DIMENSIONS}
+    cpu = time.process_time() - started
+    assert len(a.paths) == 16 and not a.skipped
+    # Highest: 18 asked multi-choice questions at 12 and both controllers at a5 (2, in the
+    # list, so every follow-up is asked). Lowest: 18 at -6, both controllers at a9 (0 points,
+    # in the list: the follow-ups are asked, and score -6 each).
+    assert {n: (x.low, x.high) for n, x in dims.items()} == {"problem": (-108, 220),
+                                                             "profile": (-108, 220)}
+    assert set(dims["problem"].reachable) == set(range(-108, 221))
+    assert sum(f.kind == "reason-cannot-decide" for f in found) == 40
+    assert not [f for f in found if f.kind in ("never-asked", "analysis-skipped")]
+    w = a.witness("not_now", {"q1_2": frozenset({"a0"})})  # a follow-up on q0_0
+    assert w is not None and w["q0_0"][0] in ("a1", "a5", "a9")
+    assert cpu < 1.0  # typically under a tenth of a second

@@ -54,8 +54,10 @@ class Analysis:
         self.thresholds = {"problem": t.problem, "profile": t.profile}
         self.lists = value_lists(d) if branching else {}
         found = paths(d, limit) if branching else [Path(tuple(self.questions))]
+        self._dims: dict[str, Dimension] = {}
         self.skipped = found is None  # too many paths: nothing is claimed
-        self.paths = [PathAnalysis(d, p) for p in found or []]
+        memo: dict = {}  # keyed by id(question): every path's questions live as long as this
+        self.paths = [PathAnalysis(d, p, memo) for p in found or []]
 
     @property
     def branching(self) -> bool:
@@ -84,9 +86,11 @@ class Analysis:
 
     def dimension(self, dim: str) -> Dimension:
         """Threshold, lowest and highest sum and every reachable sum (no disqualifier chosen)."""
-        total = sorted({s for pa in self.paths for s in pa.dimension(dim).reachable})
-        return Dimension(dim, self.thresholds[dim], min(total, default=0),
-                         max(total, default=0), tuple(total))
+        if dim not in self._dims:
+            total = sorted({s for pa in self.paths for s in pa.dimension(dim).reachable})
+            self._dims[dim] = Dimension(dim, self.thresholds[dim], min(total, default=0),
+                                        max(total, default=0), tuple(total))
+        return self._dims[dim]
 
     def find_on(self, goal: str, forced: Forced | None = None
                 ) -> Iterator[tuple[PathAnalysis, Scenario | None, Answers]]:

@@ -32,8 +32,10 @@ from buyerkit.content.sums import (
 class PathAnalysis:
     """The exact reachability of verdicts and reasons on one path through a diagnostic."""
 
-    def __init__(self, d: Diagnostic, path: Path) -> None:
+    def __init__(self, d: Diagnostic, path: Path, memo: dict | None = None) -> None:
         self.d, self.path = d, path
+        # One question's extreme answers, shared by every path that asks it unchanged.
+        self.memo: dict = {} if memo is None else memo
         self.questions = list(path.questions)
         self.by_id = {q.id: q for q in self.questions}
         self.base = path.forced  # answers this path's multi-choice controllers include
@@ -59,7 +61,9 @@ class PathAnalysis:
         """Answer each of qs (honouring forced answers) into `answers`; the sum, or None."""
         total = 0
         for q in qs:
-            got = pick(q, allowed, forced.get(q.id, frozenset()), sign)
+            key = (id(q), allowed, forced.get(q.id, frozenset()), sign)
+            got = self.memo[key] if key in self.memo else \
+                self.memo.setdefault(key, pick(q, *key[1:]))
             if got is None:
                 return None
             total += got[0]
