@@ -9,6 +9,7 @@ import gzip
 import html as html_lib
 import json
 import re
+import uuid
 
 import pytest
 
@@ -204,3 +205,30 @@ def test_the_pool_form_answers_in_german(client):
     assert "Bitte prüfen Sie diese Antwort" in html and "Please check" not in html
     assert "take the diagnostic first" in client.post("/company/", data=form).get_data(
         as_text=True)
+    done = client.post("/de/company/", data={**form, "journey": str(uuid.uuid4()),
+                                             "domain": "example.com"})
+    assert done.status_code == 200
+    page = done.get_data(as_text=True)
+    assert "Danke – die Ergebnisse Ihres Teams sind zusammengeführt" in page
+    assert "Zurück zu: " in page and "Thank you" not in page
+
+
+def test_a_german_verdicts_pool_form_posts_to_the_german_twin(client):
+    path = ("/de/diagnostics/renewal-risk-check/result/?symptom=surprise_churn"
+            "&visibility=usage_unread&trigger=new_leader&size=200_999&billing=annual"
+            "&crm=hubspot&hosting=cloud_ok&role=cs_leader&group=cfo")
+    assert 'action="/de/company/"' in client.get(path).get_data(as_text=True)
+
+
+def test_a_german_verdict_names_its_matched_story_in_german(client):
+    answers = ("symptom=surprise_churn&visibility=usage_unread&trigger=new_leader&size=200_999"
+               "&billing=annual&crm=hubspot&hosting=cloud_ok&role=cs_leader&group=cfo")
+    path = "/diagnostics/renewal-risk-check/result/?" + answers
+    en = html_lib.unescape(client.get(path).get_data(as_text=True))
+    de = html_lib.unescape(client.get("/de" + path).get_data(as_text=True))
+    assert "A company of your size with the same problem and the same reason to act" in en
+    assert "A customer like you" in en
+    assert ("Ein Unternehmen Ihrer Größe mit demselben Problem und demselben Anlass zu "
+            "handeln") in de
+    assert "Ein Kunde wie Sie" in de and "same problem" not in de
+    assert re.search(r'<span class="story-value">[^<]+</span> bis ', de)
