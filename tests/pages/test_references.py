@@ -63,7 +63,8 @@ def test_freeze_writes_every_story_its_media_and_sitemap_entries(tmp_path):
         assert (build / "customers" / slug / "index.html").is_file()
     media = build / "customers/files/media"
     assert sorted(p.name for p in media.iterdir()) == [
-        "tidewater-payroll-poster.png", "tidewater-payroll.en.vtt", "tidewater-payroll.webm"]
+        "tidewater-payroll-poster.png", "tidewater-payroll.de.vtt",  # the German story's
+        "tidewater-payroll.en.vtt", "tidewater-payroll.webm"]
     assert (media / "tidewater-payroll.webm").read_bytes() == \
         (DEMO_CONTENT / "references/media/tidewater-payroll.webm").read_bytes()
     assert (media / "tidewater-payroll-poster.png").stat().st_size <= 150 * 1024
