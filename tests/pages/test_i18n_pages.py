@@ -59,7 +59,7 @@ PAGES = [
      ["The three scenarios side by side", ">Month<", "the figures behind the chart",
       "cautious case first", "the marked month", ">Scenario:"],
      ["Die drei Szenarien im Vergleich", ">Monat<", "die Werte hinter dem Diagramm",
-      "vorsichtige Annahme zuerst", "der markierte Monat", ">Szenario:"]),
+      "vorsichtige Annahme zuerst", "markierter Monat", ">Szenario:"]),
     ("/calculators/",
      ["Put in your own numbers and see what the problem costs you today", ">Open<"],
      ["Geben Sie Ihre eigenen Zahlen ein", ">Öffnen<"]),
@@ -181,7 +181,7 @@ def test_story_dates_and_captions_in_the_pages_language(client):
     de = client.get("/de" + STORY).get_data(as_text=True)
     assert ", August 2026.</p>" in en and "given September 14, 2026" not in en
     assert "given Sep 14, 2026." in en
-    assert ", August 2026.</p>" in de and "erteilt am 14.09.2026." in de
+    assert ", August 2026.</p>" in de and "Datum der Zustimmung: 14.09.2026." in de
     assert 'srclang="en" label="Captions (English)"' in en
     # the German story may bring German captions: either way the label names it in German
     assert re.search(r'srclang="(en|de)" label="Untertitel \((Englisch|Deutsch)\)"', de)
