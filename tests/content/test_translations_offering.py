@@ -110,8 +110,8 @@ def test_a_changed_limit_in_a_list_is_a_located_error(content_dir: Path):
     line = _edit(content_dir, PRICING, "  - Eine Laufzeit von 12 Monaten",
                  "  - Eine Laufzeit von 24 Monaten")
     assert f"content/{PRICING}:{line}:3: terms: figures differ from the source: expected " \
-        "'12', '30', '5%', '90', '8%', '30'; found '24', '30', '5\u00a0%', '90', '8\u00a0%', '30' " \
-        f"{WHY}" in _errors(content_dir)
+        "'12', '30', '5%', '90', '8%', '30'; found '24', '30', '5\u00a0%', '90', '8\u00a0%', " \
+        f"'30' {WHY}" in _errors(content_dir)
 
 
 def test_a_translated_plan_id_is_a_located_error(content_dir: Path):
@@ -261,3 +261,17 @@ def test_cli_messages_never_offer_a_translation_as_a_slug(content_dir: Path, run
     result = runner.invoke([*args, "--content", str(content_dir)])
     assert result.exit_code == 1
     assert result.stderr.strip() == message
+
+
+def test_story_translation_file_names_are_checked(content_dir: Path):
+    refs = content_dir / "references"
+    (refs / "tidewater-payroll.xx.md").write_text((refs / "tidewater-payroll.de.md").read_text())
+    (refs / "nobody.de.md").write_text((refs / "tidewater-payroll.de.md").read_text())
+    (content_dir / "pricing.yaml").rename(content_dir / "prices.yaml")
+    errors = _errors(content_dir)
+    assert "content/pricing.de.yaml:1:1: translates 'pricing.yaml', which does not exist" \
+        in errors
+    assert "content/references/nobody.de.md:1:1: translates 'nobody.md', which does not exist" \
+        in errors
+    assert "content/references/tidewater-payroll.xx.md:1:1: unknown language code 'xx' in the " \
+        "file name (buyerkit knows en, de)" in errors
