@@ -155,6 +155,6 @@ def template_context() -> dict[str, Any]:
     lang = language()
     return {"report_language": lang, "language_form": LanguageForm(), "tr": gettext,
             "fmt": fmt,
-            "other_languages": [(code, name) for code, name in LANGUAGES.items()
+            "switch_languages": [(code, name) for code, name in LANGUAGES.items()
                                 if code != lang],
             "language_next": request.full_path.rstrip("?")}
