@@ -184,6 +184,21 @@ def test_the_new_check_says_which_problem_it_is_about(client):
     assert r.get_json()["bucket"] == "efficiency"
 
 
+@pytest.mark.parametrize("slug", sorted(CATALOG.diagnostics))
+def test_a_site_address_in_an_alternative_stays_in_the_pages_language(client, slug):
+    """`url: /compare/#alt-crm-health-h` leads to the comparison in German from a German
+    verdict (the same anchor: its ids are the source's)."""
+    answers = {**CASES[slug, "fit"][0], "size": "under_50"}  # too small yet
+    for prefix in ("", "/de"):
+        _, page = walk(client, f"{prefix}/diagnostics/{slug}/", answers)
+        assert shown(page, CATALOG.diagnostics[slug] if not prefix else
+                     GERMAN.diagnostics[slug])[0] == "not_a_fit"
+        assert f'href="{prefix}/compare/#alt-crm-health-h"' in page
+        other = "/compare/" if prefix else "/de/compare/"
+        assert f'href="{other}' not in page
+        assert 'id="alt-crm-health-h"' in client.get(f"{prefix}/compare/").get_data(as_text=True)
+
+
 def test_an_answer_of_one_check_is_refused_by_the_other(client):
     answers, _ = CASES["renewal-risk-check", "fit"]
     r = client.post("/api/v1/score", json={"diagnostic": NEW, "answers": answers})
@@ -212,6 +227,7 @@ def test_the_freeze_writes_both_checks_in_both_languages(tmp_path):
             for v in ("fit", "not_now", "not_a_fit"):
                 assert getattr(d.outcomes, v).title in page
             assert ENDPOINT in page
+            assert f'href="/{lang}compare/#alt-crm-health-h"' in page  # in its language
     sitemap = (dest / "sitemap.xml").read_text()
     for slug in CATALOG.diagnostics:
         assert f"/diagnostics/{slug}/</loc>" in sitemap

@@ -175,6 +175,12 @@ def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
 
 
 @bp.app_template_global()
+def local_href(url: str) -> str:
+    """A site address from content in the page's language (templates/_verdict.html)."""
+    return verdict.local_href(url)
+
+
+@bp.app_template_global()
 def share_words(site: Any) -> dict[str, str]:
     """verdict.js's words, in the page's language (templates/_verdict.html)."""
     return verdict.share_words(site.vendor.name)

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from buyerkit.content.catalog import get_catalog
 from buyerkit.content.links import followable, parts
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.schema.guide import Guide
 from buyerkit.content.scoring import Answers, Result, check_answers
+from buyerkit.pages.languages import request_language, twins
 from buyerkit.signals.events import is_uuid
 
 JOURNEY, GROUP = "_j", "_g"  # "_" starts no question id (a slug): no collisions
@@ -107,7 +109,24 @@ def step_href(target: str) -> tuple[str, bool]:
         return url_for("offering.pricing"), False
     if target == "compare":
         return url_for("offering.compare"), False
-    return target, False
+    return local_href(target), False
+
+
+def local_href(url: str) -> str:
+    """A site address written in content (`/compare/#alt-x`) in the page's language: under its
+    prefix when it is a buyerkit page that has one per language; any other address as written
+    (the vendor's own pages beside buyerkit have no German twin we know of)."""
+    if not url.startswith("/") or url.startswith("//") or request_language() is None:
+        return url
+    path, hash_, fragment = url.partition("#")
+    path, ask, query = path.partition("?")
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:  # not a page here, or one reached by a redirect
+        return url
+    if endpoint not in twins():
+        return url
+    return url_for(endpoint, **args) + ask + query + hash_ + fragment
 
 
 def step_parts(text: str) -> list[tuple[str, str | None, bool]]:
