@@ -94,9 +94,9 @@ def test_german_pages_pass_axe_and_say_their_language(page, live, own_origin_onl
 
 def test_the_switch_keeps_the_page_and_its_fragment(page, live, own_origin_only):
     page.goto(f"{live.url}/guides/cfo/#{SHARE}")
-    page.get_by_role("link", name="Deutsch").click()
+    page.get_by_role("link", name="Deutsch", exact=True).click()
     page.wait_for_url(f"{live.url}/de/guides/cfo/#{SHARE}")
     expect(page.locator("#team-numbers")).to_contain_text("Ergebnis")
-    page.get_by_role("link", name="English").focus()
+    page.get_by_role("link", name="English", exact=True).focus()
     page.keyboard.press("Enter")  # by keyboard too
     page.wait_for_url(f"{live.url}/guides/cfo/#{SHARE}")
