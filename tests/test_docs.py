@@ -265,6 +265,9 @@ def test_content_examples_pass_check(tmp_path: Path, block: Block,
     if block.lines[0].endswith(", merged"):  # a fragment: its top-level keys replace the demo's
         text = yaml.safe_dump({**yaml.safe_load(target.read_text()), **yaml.safe_load(text)},
                               allow_unicode=True, sort_keys=False)
+    else:  # a whole file replaces the demo's: the demo's translations of it no longer fit
+        for translation in target.parent.glob(f"{target.stem}.*{target.suffix}"):
+            translation.unlink()
     target.write_text(text)
     code = main(["check", str(content)])
     assert code == 0, f"{block.where}: {capsys.readouterr().err}"
