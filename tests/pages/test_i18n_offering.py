@@ -114,10 +114,12 @@ def test_a_missing_translation_falls_back_and_says_so(edited):
     def untranslate(content: Path) -> None:
         (content / "pricing.de.yaml").unlink()
         (content / "references/lanternfish-learning.de.md").unlink()
+        (content / "references/tidewater-payroll.de.md").unlink()
         site = content / "site.yaml"
         site.write_text(site.read_text().replace(
             "\ndefault_language: en\n", "\ndefault_language: en\nuntranslated:\n  de: "
-            "[pricing.yaml, references/lanternfish-learning.md]\n", 1))
+            "[pricing.yaml, references/lanternfish-learning.md,\n"
+            "       references/tidewater-payroll.md]\n", 1))
 
     client = edited(untranslate)
     pricing = page(client, "/de/pricing/")
@@ -125,7 +127,9 @@ def test_a_missing_translation_falls_back_and_says_so(edited):
     assert '<main id="main" class="wrap" lang="en">' in pricing
     story = page(client, "/de/customers/lanternfish-learning/")
     assert FALLBACK in story and "Lanternfish Learning nearly bought too early" in text(story)
-    assert FALLBACK not in page(client, STORY)
+    tidewater = page(client, "/de/customers/tidewater-payroll/")  # the whole page says it
+    assert FALLBACK in tidewater
+    assert "Video, Untertitel und Transkript" not in text(tidewater)
 
 
 def test_the_freeze_writes_the_german_offering(app, tmp_path: Path):
