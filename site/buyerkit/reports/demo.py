@@ -177,14 +177,17 @@ def _asked_only(d: Diagnostic, answers: dict[str, tuple[str, ...]]
     return answers
 
 
-def _scored(d: Diagnostic, answers: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+def _scored(d: Diagnostic, answers: dict[str, tuple[str, ...]], lang: str | None
+            ) -> dict[str, Any]:
     """The completed event's columns for one answer set, from the real scorer."""
     result = score(d, answers)
     props = DiagnosticCompleted(id="-", subject=d.slug, verdict=result.verdict,
                                 reasons=result.codes, bucket=result.bucket,
-                                trigger=result.trigger, bands=dict(result.bands)).properties()
+                                trigger=result.trigger, bands=dict(result.bands),
+                                lang=lang).properties()
     return {"verdict": result.verdict, "reasons": props["reasons"], "bucket": result.bucket,
-            "trigger": result.trigger, "props": _props(bands=props["bands"])}
+            "trigger": result.trigger,
+            "props": _props(**{k: props[k] for k in ("bands", "lang") if k in props})}
 
 
 # id(diagnostic) -> (the diagnostic, kept alive so its id stays its own; answers -> columns):
@@ -192,13 +195,24 @@ def _scored(d: Diagnostic, answers: dict[str, tuple[str, ...]]) -> dict[str, Any
 _SCORED: dict[int, tuple[Diagnostic, dict[tuple, dict[str, Any]]]] = {}
 
 
-def completed(d: Diagnostic, answers: dict[str, tuple[str, ...]]) -> dict[str, Any]:
-    """verdict, reasons, bucket, trigger and props of the diagnostic_completed event."""
+def completed(d: Diagnostic, answers: dict[str, tuple[str, ...]], lang: str | None = None
+              ) -> dict[str, Any]:
+    """verdict, reasons, bucket, trigger and props of the diagnostic_completed event (made
+    on a page in `lang`)."""
     cache = _SCORED.setdefault(id(d), (d, {}))[1]
-    key = tuple(sorted(answers.items()))
+    key = (tuple(sorted(answers.items())), lang)
     if key not in cache:
-        cache[key] = _scored(d, answers)
+        cache[key] = _scored(d, answers, lang)
     return cache[key]
+
+
+GERMAN_SHARE = 56  # of 256: about 22% of demo completions are made on German pages
+
+
+def _language(journey: str) -> str:
+    """The page language of a demo journey, from its random id (so no extra random draw
+    changes the rest of a seeded demo)."""
+    return "de" if int(journey[:2], 16) < GERMAN_SHARE else "en"
 
 
 @lru_cache(maxsize=64)
@@ -243,7 +257,8 @@ def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str],
     for s in range(2, steps + 1):
         add("step_reached", hour, props=_step(s))
     persona, _, persona_fit = _pick(rng, PERSONAS)
-    outcome = completed(d, answer(rng, d, channel_fit * persona_fit, persona))
+    outcome = completed(d, answer(rng, d, channel_fit * persona_fit, persona),
+                        _language(base["journey"]))
     verdict = outcome["verdict"]
     examined = rng.random() < (0.55 if verdict == "fit" else 0.25)
     if examined:
