@@ -8,7 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from buyerkit.content.calculation import format_value
 from buyerkit.content.catalog import load_catalog
 from buyerkit.content.figures import figure_problem, figures
 from buyerkit.errors import ContentErrors
@@ -84,6 +87,20 @@ def test_a_story_translation_may_name_captions_in_its_language():
 ])
 def test_figures_are_read_the_way_their_language_writes_them(text, lang, found):
     assert [f for f, _ in figures(text, lang)] == found
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False),
+       kind=st.sampled_from(["currency", "percent", "number"]),
+       currency=st.sampled_from(["$", "€", "£"]))
+def test_a_figure_written_by_babel_in_either_language_is_the_same_figure(value, kind,
+                                                                        currency):
+    """What the calculators print (Babel, docs/languages.md#numbers) reads back as one figure
+    in English and German, and as another figure once the value changes."""
+    en, de = (format_value(float(value), kind, currency, lang) for lang in ("en", "de"))
+    assert figure_problem(f"costs {en} a year", "en", f"kostet {de} im Jahr", "de") is None
+    other = format_value(float(value) + 1000, kind, currency, "de")
+    assert figure_problem(f"costs {en} a year", "en", f"kostet {other} im Jahr", "de")
 
 
 def test_a_figure_may_move_in_the_sentence_but_not_change():
