@@ -31,10 +31,11 @@ def files_in(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
-def test_every_public_page_and_nothing_private(frozen):
+def test_every_public_page_and_nothing_private(app, frozen):
     files = files_in(frozen)
-    for page in ("index.html", "diagnostics/index.html",
-                 "diagnostics/renewal-risk-check/index.html", "404.html", "sitemap.xml",
+    checks = [f"diagnostics/{slug}/index.html" for slug in app.extensions["buyerkit.catalog"]
+              .diagnostics]  # every check of the content (the demo has two)
+    for page in ("index.html", "diagnostics/index.html", *checks, "404.html", "sitemap.xml",
                  "robots.txt", "static/buyerkit.css", "static/diagnostic-static.js",
                  "static/outbox.js", "static/signals.js", "_headers", "nginx.conf", MARKER):
         assert page in files
@@ -44,17 +45,18 @@ def test_every_public_page_and_nothing_private(frozen):
         assert "/api/" not in text.replace(f"{ENDPOINT}/api", ""), html
 
 
-def test_pages_name_the_endpoint_and_carry_no_random_id(frozen):
+def test_pages_name_the_endpoint_and_carry_no_random_id(app, frozen):
     for html in frozen.rglob("*.html"):
         text = html.read_text()
         if html.name != "404.html":
             assert f'<meta name="buyerkit-endpoint" content="{ENDPOINT}/api">' in text, html
         assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-", text), html
-    page = (frozen / "diagnostics/renewal-risk-check/index.html").read_text()
-    assert 'name="journey"' not in page and 'name="event"' not in page
-    for verdict in ("fit", "not_now", "not_a_fit"):
-        assert f'data-outcome="{verdict}"' in page and f'data-next="{verdict}"' in page
-    assert page.count('class="step"') == 4
+    for slug, d in app.extensions["buyerkit.catalog"].diagnostics.items():
+        page = (frozen / f"diagnostics/{slug}/index.html").read_text()
+        assert 'name="journey"' not in page and 'name="event"' not in page
+        for verdict in ("fit", "not_now", "not_a_fit"):
+            assert f'data-outcome="{verdict}"' in page and f'data-next="{verdict}"' in page
+        assert page.count('class="step"') == len(d.steps), slug
 
 
 def test_sitemap_lists_every_page_and_robots_points_to_it(frozen):
