@@ -129,3 +129,16 @@ def test_a_share_link_opens_with_the_same_numbers_in_either_language(page, live)
     expect(page.locator("dd[data-output]")).to_have_text(server_texts(live, "en", typed_en))
     assert fragment(page) == german_link
     assert german_link["i.arr"] == "3450000.50"
+
+
+def test_the_redrawn_chart_keeps_the_pages_words(page, live):
+    """The script redraws the charts for the screen's width: its axis speaks the page's
+    language, as the server's chart does, and its ticks are German numbers."""
+    page.goto(f"{live.url}/de/calculators/life-after-harborline/")
+    expect(page.locator("form[data-ready='true']")).to_have_count(1)
+    page.fill("#f-i-arr", "45.000.000")
+    axis = page.locator("figure[data-chart] svg text.xlabel")
+    expect(axis.last).to_have_text("Monat")
+    assert "Month" not in axis.all_text_contents()
+    ticks = page.locator("figure[data-chart] svg text.ylabel").all_text_contents()
+    assert any("\u00a0$" in t for t in ticks), ticks  # German: the symbol after the number

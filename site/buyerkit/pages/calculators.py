@@ -71,7 +71,7 @@ def not_worked_out(fields: str) -> str:
 def page_messages() -> dict[str, str]:
     """The calculator page script's own words, in the page's language, with its spec."""
     return {"blocked": not_worked_out("{fields}"), "updated": gettext("Results updated."),
-            "copied": gettext("Link copied."),
+            "copied": gettext("Link copied."), "month": gettext("Month"),  # the charts' axis
             "copy_failed": gettext("Could not copy: long-press or right-click the link "
                                    "instead.")}
 

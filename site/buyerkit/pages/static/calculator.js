@@ -115,7 +115,7 @@ function drawCharts(result) {
     for (let m = 1; m <= n; m++) {
       if (m === 1 || m % every === 0) svg("text", { x: x(m), y: H - BOTTOM + 18, class: "xlabel" }, grid).textContent = m;
     }
-    svg("text", { x: (LEFT + W - RIGHT) / 2, y: H - BOTTOM + 36, class: "xlabel" }, grid).textContent = "Month";
+    svg("text", { x: (LEFT + W - RIGHT) / 2, y: H - BOTTOM + 36, class: "xlabel" }, grid).textContent = spec.messages.month;
     if (result.breakeven !== null && series.some((s) => s.id === p.breakeven)) {
       const bx = x(result.breakeven);
       svg("line", { class: "breakeven-mark", x1: bx, x2: bx, y1: TOP, y2: H - BOTTOM }, chart);
