@@ -315,3 +315,27 @@ def test_a_german_csv_export_has_the_english_headers_of_the_terminal(rapp, engin
     assert german.rows[0][0] == "Deutsch" and german.columns[0].label == "Sprache der Seite"
     assert to_csv(english).splitlines()[0] == \
         "Language of the page,Fit,Not now,Not a fit,Fit rate,Language code"
+
+
+def test_the_digest_is_written_in_the_reports_language(runner, tmp_path, content_dir,
+                                                       monkeypatch):
+    monkeypatch.setenv("BUYERKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("BUYERKIT_CONTENT_DIR", str(content_dir))
+    monkeypatch.delenv("BUYERKIT_DATABASE_URL", raising=False)
+    app = make_app(tmp_path, content_dir)
+    ingest(app.extensions["buyerkit.store"].engine, with_languages(hand_built()), batch=100)
+    app.extensions["buyerkit.store"].dispose()
+    args = ["report", "digest", "--print", "--since", "2026-03-02", "--until", "2026-03-15"]
+    english = runner.invoke(args).stdout.splitlines()
+    assert english[0] == "Subject: Harborline reports: 11 fit prospects, 2026-03-02 to 2026-03-15"
+    monkeypatch.setenv("BUYERKIT_REPORTS_LANGUAGE", '"de"')
+    r = runner.invoke(args)
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == ("Subject: Harborline-Berichte: 11 passende Interessenten, 02.03.2026 bis "
+                        "15.03.2026")
+    assert "Passende Interessenten: 11 (+11 gegenüber 0)" in lines
+    assert "Fit-Quote: 39,3\u00a0%" in lines
+    assert "Stärkste Kanäle nach passenden Interessenten:" in lines
+    assert "  Braucht Neukunden, nicht Verlängerungen: 7" in lines
+    assert any(line.startswith("Die Übersicht: http://localhost:5000/reports/?") for line in lines)

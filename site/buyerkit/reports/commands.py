@@ -99,7 +99,10 @@ def report(names: tuple[str, ...], since: str | None, until: str | None,
 def _digest(since: str | None, until: str | None, diagnostic: str | None,
             preset: str | None, send_mail: bool, print_mail: bool) -> None:
     """`report digest`: compose the weekly digest once; print it or send it."""
+    from flask_babel import force_locale
+
     from buyerkit.reports import digest
+    from buyerkit.reports.i18n import default_language
     from buyerkit.reports.period import PeriodError, parse_period
 
     if send_mail == print_mail:
@@ -115,7 +118,11 @@ def _digest(since: str | None, until: str | None, diagnostic: str | None,
     store = app.extensions["buyerkit.store"]
     catch_up(store)
     base = app.config.get(digest.URL_KEY) or "http://localhost:5000"
-    mail = digest.compose(store.engine, period, catalog, app.config, base)
+    with app.app_context():  # written in the reports' language (REPORTS_LANGUAGE)
+        lang = default_language()
+        with force_locale(lang):
+            mail = digest.compose(store.engine, period, catalog.in_language(lang), app.config,
+                                  base)
     if print_mail:
         click.echo(f"Subject: {mail.subject}\n\n{mail.text}", nl=False)
         return

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from buyerkit.errors import BuyerkitError
 from buyerkit.reports import settings
+from buyerkit.reports.i18n import count_text, decimal_text
 from buyerkit.reports.period import Period
 from buyerkit.reports.service import build
 from buyerkit.reports.suppress import NOTE
@@ -33,36 +36,43 @@ def _change(row: tuple[Any, ...]) -> str:
     if before is None:
         return ""
     if diff is None:
-        return f" (before: {fmt(before, kind)})"
+        return " " + _("(before: %(was)s)", was=fmt(before, kind))
     if kind == "rate":
-        return f" ({diff:+.1f} points on {fmt(before, kind)})"
-    return f" ({diff:+,} on {fmt(before, kind)})"
+        return " " + _("(%(change)s points on %(was)s)",
+                       change=decimal_text(diff, 1, sign=True), was=fmt(before, kind))
+    return " " + _("(%(change)s on %(was)s)", change=fmt(diff, "change"), was=fmt(before, kind))
 
 
 def compose(engine: sa.Engine, period: Period, catalog: Any, config: Mapping[str, Any],
             base_url: str) -> Mail:
-    """The digest for a period: the overview report, written out as plain text."""
+    """The digest for a period: the overview report, written out as plain text (in the
+    language being written: `report digest` writes it in REPORTS_LANGUAGE)."""
     [report] = build(engine, period, catalog, config, ["overview"])
     head = report.table("headline")
-    lines = [f"{period.label}, against {period.previous().label}:", ""]
+    lines = [_("%(period)s, against %(before)s:", period=period.label,
+               before=period.previous().label), ""]
     for row in head.rows:
         lines.append(f"{row[0]}: {fmt(row[1], row[4])}{_change(row)}")
-    for key, title in (("top_channels", "Top channels by fit prospects"),
-                       ("top_reasons", "Top bounce reasons")):
+    for key in ("top_channels", "top_reasons"):
         table = report.table(key)
-        lines += ["", f"{title}:"]
+        lines += ["", f"{table.title}:"]
         col = 1 if key == "top_channels" else 2
         lines += [f"  {r[0]}: {fmt(r[col], 'count')}" for r in table.rows] or \
-            ["  (none in this period)"]
-    lines += [""] + [n for n in report.notes if n != NOTE]
+            ["  " + _("(none in this period)")]
+    note = _(NOTE)
+    lines += [""] + [n for n in report.notes if n != note]
     query = "&".join(f"{k}={v}" for k, v in period.args().items())
-    lines += [f"The overview: {base_url.rstrip('/')}/reports/?{query}", "", NOTE, "",
-              "You get this because a report user opted you in; "
-              "`buyerkit users digest NAME --off` stops it."]
-    fit = fmt(head.rows[0][1], "count")
+    lines += [_("The overview: %(url)s", url=f"{base_url.rstrip('/')}/reports/?{query}"), "",
+              note, "", _("You get this because a report user opted you in; `buyerkit users "
+                          "digest NAME --off` stops it.")]
+    fit = head.rows[0][1]
     site = getattr(getattr(catalog, "site", None), "vendor", None)
-    prefix = f"{site.name} reports: " if site is not None else ""
-    subject = f"{prefix}{fit} fit prospects, {period.label}"
+    prefix = _("%(vendor)s reports: ", vendor=site.name) if site is not None else ""
+    count = fit if isinstance(fit, int) else 2  # "<5 fit prospects": a plural
+    subject = prefix + ngettext("%(fit)s fit prospect, %(period)s",
+                                "%(fit)s fit prospects, %(period)s", count,
+                                fit=count_text(fit) if isinstance(fit, int) else fit,
+                                period=period.label)
     return Mail(subject, "\n".join(line for line in lines if line is not None) + "\n")
 
 
