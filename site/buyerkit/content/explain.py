@@ -142,6 +142,10 @@ def _forced(a: PathAnalysis, scenario: Scenario, fixed: Mapping[str, tuple[str, 
                    if o.value in a.base.get(q.id, ())]  # a path's must-include answers
     free = [o for q in urgent if q.id not in fixed for o in q.options if _clean(o)]
     best = min((rank(o) for o in fixed_opts), default=NO_TRIGGER)
+    for q in urgent:  # an unfixed question that cannot be left blank: its weakest answer
+        if q.id not in fixed and (q.required or a.base.get(q.id)):
+            best = min(best, max((rank(o) for o in q.options if _clean(o)),
+                                 default=NO_TRIGGER))
     if need == "real":
         return best < NO_TRIGGER
     if need == "best":
@@ -158,7 +162,9 @@ def _forced(a: PathAnalysis, scenario: Scenario, fixed: Mapping[str, tuple[str, 
 def _certain(a: Analysis, scenario: Scenario, fixed: Mapping[str, tuple[str, ...]]) -> bool:
     """Whether every answer set with these answers (() is no answer) and no disqualifier
     meets the scenario, on every path on which they can be given (and there is one)."""
-    on = a.on(fixed)
+    on = [pa for pa in a.on(fixed)  # a path whose every completion disqualifies: none count
+          if all(pick(q, _clean, pa.base.get(q.id, frozenset())) is not None
+                 for q in pa.questions if q.id not in fixed)]
     return bool(on) and all(_forced(pa, scenario, fixed) for pa in on)
 
 
