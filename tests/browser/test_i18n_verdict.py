@@ -1,10 +1,13 @@
 """The German diagnostic in a real browser, on a phone's width and by keyboard alone: the
 frozen page's script speaks German (progress, buttons, errors, title, share drafts), reaches
 the verdict English reaches for the same answers, and axe finds nothing on the German result.
-The served (Flask) German result page's share script speaks German too."""
+The served (Flask) German result page's share script speaks German too, and the frozen German
+hand-off gets the endpoint's sentences in German and stores the German consent it showed."""
 
 from __future__ import annotations
 
+import json
+import time
 from urllib.parse import unquote
 
 import pytest
@@ -13,12 +16,14 @@ from playwright.sync_api import expect
 from buyerkit.content.catalog import load_catalog
 from tests.browser.conftest import assert_accessible
 from tests.browser.keyboard import active, choose, press_button, tab_until
+from tests.browser.test_handoff import frozen, hook  # noqa: F401 (frozen site with a target)
 from tests.browser.test_static_build import (
     answer_by_pointer,
     press,
     site,  # noqa: F401 (the frozen site fixture)
 )
 from tests.conftest import DEMO_CONTENT
+from tests.handoff.conftest import EMAIL
 from tests.pages.test_i18n_verdict import ANSWERS, SLUG
 
 GERMAN = load_catalog(DEMO_CONTENT).in_language("de").diagnostics[SLUG]
@@ -120,3 +125,35 @@ def test_the_served_german_result_copies_a_link_in_german(page, live, own_origin
     assert "/de/guides/cfo/#" in copied and "v=fit" in copied
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     assert_accessible(page)
+
+
+def test_the_frozen_german_hand_off_speaks_german_and_sends_what_was_read(page, frozen,  # noqa: F811
+                                                                          hook):  # noqa: F811
+    """handoff.js sends the page's language: the endpoint's sentences come back in German,
+    and the consent stored with the request is the German one the prospect ticked."""
+    hook.requests.clear()
+    page.goto(f"{frozen.url}/de/diagnostics/{SLUG}/")
+    answer_by_pointer(page, ANSWERS["fit"])
+    expect(page.locator("#handoff-h")).to_have_text("Mein Ergebnis an das Team senden")
+    page.locator("#email").fill(EMAIL)
+    tab_until(page, lambda e: e[0] == "BUTTON" and e[4] == "Mein Ergebnis senden")
+    page.keyboard.press("Enter")
+    expect(page.locator("#consent-error")).to_be_visible()
+    said = " ".join(page.locator("#consent-error").text_content().split())
+    assert said == ("Fehler: Kreuzen Sie das Kästchen an, um dem Senden Ihres Ergebnisses an "
+                    "das Team zuzustimmen.")
+    page.keyboard.press("Space")
+    tab_until(page, lambda e: e[0] == "BUTTON" and e[4] == "Mein Ergebnis senden")
+    page.keyboard.press("Enter")
+    sent = page.locator(".handoff-sent")
+    expect(sent).to_be_focused()
+    expect(sent.locator("h3")).to_have_text("An das Team von Harborline gesendet")
+    assert_accessible(page)
+    deadline = time.monotonic() + 10
+    while not hook.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (got,) = hook.requests
+    data = json.loads(got["body"])["data"]
+    assert data["verdict_title"] == GERMAN.outcomes.fit.title
+    assert data["consent"]["text"].startswith("Ich bin einverstanden, dass meine E-Mail-Adresse")
+    assert data["consent"]["text"] == page.locator("label[for='consent']").inner_text()
