@@ -6,10 +6,13 @@ freeze writes both checks in both languages, and `explain` and `embed` know both
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from buyerkit.content.catalog import load_catalog
 from buyerkit.content.scoring import check_answers, score
@@ -269,3 +272,54 @@ def test_one_broken_check_is_one_error_not_a_cascade(runner, content_dir):
     assert r.stderr.splitlines() == [
         f"{path}:2:1: invalid YAML: expected the node content, but found '<stream end>'",
         "Aborted with 1 content error"]
+
+
+def every_answer_set(d) -> list[dict[str, str]]:
+    """Every answer set of a check whose questions are all single-choice and asked."""
+    qs = d.questions()
+    assert all(q.kind == "single" and q.show_if is None for q in qs)
+    return [dict(zip([q.id for q in qs], combo, strict=True))
+            for combo in itertools.product(*([o.value for o in q.options] for q in qs))]
+
+
+def test_the_new_checks_intent_holds_for_every_answer_set():
+    """All 3,840 answer sets, scored: what the reasons promise is what happens."""
+    d = CATALOG.diagnostics[NEW]
+    inside = CATALOG.site.target_profile.answers[NEW]
+    sets = ALL_NEW
+    assert len(sets) == 4 * 4 * 5 * 4 * 3 * 4
+    verdicts = set()
+    for a in sets:
+        r = score(d, check_answers(d, a)[0])
+        verdicts.add(r.verdict)
+        if r.verdict == "fit":
+            assert all(a[q] in values for q, values in inside.items()), a
+            assert a["hours"] != "under_1h" and a["priorities"] != "automated_score", a
+            assert a["trigger"] not in ("no_deadline", "researching"), a
+        if a["billing"] == "one_off":
+            assert (r.verdict, r.codes) == ("not_a_fit", ("no_recurring_revenue",)), a
+        elif a["priorities"] == "automated_score":
+            assert r.verdict == "not_a_fit" and "already_automated" in r.codes, a
+        elif a["hours"] == "under_1h":
+            assert r.verdict == "not_a_fit" and "little_manual_work" in r.codes, a
+        elif a["hours"] in ("3_8h", "over_a_day") and all(a[q] in v for q, v in inside.items()) \
+                and not (a["size"] == "50_199" and a["billing"] == "monthly"):
+            assert r.verdict == ("not_now" if a["trigger"] in ("no_deadline", "researching")
+                                 else "fit"), a
+    assert verdicts == {"fit", "not_now", "not_a_fit"}
+
+
+ALL_NEW = every_answer_set(CATALOG.diagnostics[NEW])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pick=st.integers(min_value=0, max_value=len(ALL_NEW) - 1))
+def test_any_answer_set_of_the_new_check_is_the_same_everywhere(client, pick):
+    d, german = CATALOG.diagnostics[NEW], GERMAN.diagnostics[NEW]
+    answers = ALL_NEW[pick]
+    r = score(d, check_answers(d, answers)[0])
+    expected = (r.verdict, r.codes)
+    assert from_api(client, NEW, answers) == expected
+    assert shown(walk(client, f"/diagnostics/{NEW}/", answers)[1], d) == expected
+    assert shown(walk(client, f"/de/diagnostics/{NEW}/", answers)[1], german) == expected
