@@ -102,7 +102,7 @@ def test_explain_an_unknown_slug_names_the_diagnostics(runner):
     out = runner.invoke(["explain", "no-such-slug", "--content", str(DEMO_CONTENT)])
     assert out.exit_code == 1
     assert out.stderr == "Error: no diagnostic 'no-such-slug'; the diagnostics are: " \
-                         "renewal-risk-check\n"
+                         "renewal-risk-check, reporting-time-check\n"
 
 
 def test_the_docs_show_the_demo_table_as_explain_prints_it():
