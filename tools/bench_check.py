@@ -1,7 +1,8 @@
 """What the exact analysis of diagnostics costs `buyerkit check`, and how fast `explain` is.
 
 Loads the demo content with the analysis off and on, alternating, in the same run, and
-reports the median of each and their ratio (target: at most 1.2); then times the verdict table
+reports the median of each and their ratio, in wall-clock and in CPU time (target: CPU ratio at
+most 1.2, as other jobs on the machine distort wall-clock time); then times the verdict table
 of each diagnostic as `buyerkit explain` makes it, Python's start-up and imports aside (target:
 under 200 ms), the analysis of a diagnostic with 40
 multi-choice questions of 12 answers each (2^480 answer sets; target: under 1 s), and the same
@@ -49,11 +50,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="Content folder (default: the demo).")
     args = parser.parse_args(argv)
     load_catalog(args.content)  # warm imports and caches before anything is timed
-    off, on = [], []
+    off, on, off_cpu, on_cpu = [], [], [], []
     for _ in range(args.rounds):  # alternate, so a noisy neighbour hits both alike
         off += _time(lambda: load_catalog(args.content, analyse=False), 1)
         on += _time(lambda: load_catalog(args.content), 1)
+        off_cpu += _time(lambda: load_catalog(args.content, analyse=False), 1,
+                         time.process_time)
+        on_cpu += _time(lambda: load_catalog(args.content), 1, time.process_time)
     ratio = statistics.median(on) / statistics.median(off)
+    ratio_cpu = statistics.median(on_cpu) / statistics.median(off_cpu)
 
     slugs = sorted(p.stem for p in (args.content / "diagnostics").glob("*.yaml")
                    if SLUG_NAME.fullmatch(p.stem))  # translations (cfo.de.yaml) aside
@@ -88,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("check, analysis off (median)", f"{statistics.median(off) * 1000:.1f} ms", ""),
         ("check, analysis on (median)", f"{statistics.median(on) * 1000:.1f} ms", ""),
-        ("ratio on / off", f"{ratio:.2f}x", "<= 1.2x"),
+        ("wall-clock ratio on / off", f"{ratio:.2f}x", ""),
+        ("check, analysis off / on, CPU (medians)",
+         f"{statistics.median(off_cpu) * 1000:.0f} / {statistics.median(on_cpu) * 1000:.0f} ms",
+         ""),
+        ("ratio on / off (CPU)", f"{ratio_cpu:.2f}x", "<= 1.2x"),
         ("explain, per diagnostic (load + table), wall", f"{explain_s * 1000:.1f} ms", ""),
         ("explain, per diagnostic (load + table), CPU", f"{explain_cpu * 1000:.1f} ms",
          "< 200 ms"),
@@ -103,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(r[0]) for r in rows)
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:>10}  {target}")
-    met = ratio <= 1.2 and explain_cpu < 0.2 and big_cpu < 1.0 and branch_cpu < 1.0
+    met = ratio_cpu <= 1.2 and explain_cpu < 0.2 and big_cpu < 1.0 and branch_cpu < 1.0
     print("all targets met" if met else "a target was missed")
     return 0 if met else 1
 
