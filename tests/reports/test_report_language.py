@@ -339,3 +339,23 @@ def test_the_digest_is_written_in_the_reports_language(runner, tmp_path, content
     assert "Stärkste Kanäle nach passenden Interessenten:" in lines
     assert "  Braucht Neukunden, nicht Verlängerungen: 7" in lines
     assert any(line.startswith("Die Übersicht: http://localhost:5000/reports/?") for line in lines)
+
+
+def test_a_store_made_before_languages_is_migrated_and_its_past_split_counted(rapp, engine):
+    """Store step 5: the journeys' roll-up state gains its `lang` column and the roll-ups are
+    rebuilt, so completions stored before the upgrade that said their language split too."""
+    import sqlalchemy as sa
+
+    from buyerkit.signals.migrations import migrate
+
+    ingest(engine, with_languages(hand_built()), batch=50)
+    with engine.begin() as conn:  # as a store at step 4 was: no lang column, no lang cells
+        conn.exec_driver_sql("ALTER TABLE ru_journeys DROP COLUMN lang")
+        conn.exec_driver_sql("DELETE FROM ru_segments WHERE dim = 'lang'")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version = 5")
+    assert language_rows(rapp, engine).rows == (("All", 11, 5, 12, pytest.approx(11 / 28),
+                                                 ""),)
+    assert migrate(engine) == [5]
+    with engine.connect() as conn:
+        assert "lang" in {c["name"] for c in sa.inspect(conn).get_columns("ru_journeys")}
+    assert [r[0] for r in language_rows(rapp, engine).rows] == ["German", "English", "All"]

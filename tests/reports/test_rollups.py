@@ -72,6 +72,7 @@ def test_rebuild_equals_apply_on_the_demo_signals(rapp):
 
 JOURNEYS = [str(uuid.UUID(int=i + 1, version=4)) for i in range(4)]
 GROUPS = [str(uuid.UUID(int=i + 100, version=4)) for i in range(2)]
+LANGS = ("", ',"lang":"de"', ',"lang":"en"')  # the page language, or none said
 CHANNELS = [(None, None, None, None), ("google", "cpc", None, None),
             ("linkedin", "paid-social", "q1", None), (None, None, None, "g2.com")]
 event_rows = st.builds(
@@ -79,7 +80,7 @@ event_rows = st.builds(
         kind, j, H0 + hour, grp=g,
         subject=role if kind == "guide_viewed" else "renewal-risk-check",
         props=(f'{{"step":{step}}}' if kind in ("step_reached", "diagnostic_abandoned")
-               else '{"bands":{"persona":"revops","size":"50_199"}}'
+               else '{"bands":{"persona":"revops","size":"50_199"}' + LANGS[step % 3] + '}'
                if kind == "diagnostic_completed" else None),
         verdict=verdict if kind == "diagnostic_completed" else None,
         reasons=reasons if kind == "diagnostic_completed" else None,

@@ -26,4 +26,15 @@ def migration(conn: sa.Connection) -> None:
         rollups.rebuild(conn, events)
 
 
+def language_migration(conn: sa.Connection) -> None:
+    """Keep each journey's page language in its roll-up state and count it as a segment
+    (store step 5): a store made before it gets the column and its roll-ups rebuilt, so past
+    completions that said their language are split by it too."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("ru_journeys")}
+    if "lang" not in columns:
+        conn.exec_driver_sql("ALTER TABLE ru_journeys ADD COLUMN lang VARCHAR(8)")
+        rollups.rebuild(conn, events)
+
+
 migrations.provide(3, migration)  # the store's step 3 makes the reports' tables
+migrations.provide(5, language_migration)

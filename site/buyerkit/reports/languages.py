@@ -1,15 +1,14 @@
 """Completions split by the language of the page they were made on (docs/languages.md).
 
-The journeys the roll-ups count (ru_journeys: one row per journey, its verdict from the
-completion that decided it) joined to that completion's event for its `lang` property, so
-the split counts exactly the journeys the headline figures count, and its rows add up to
-them. The counts pass through the reports' one suppression routine (small languages merged
-into "Other", complementary cells hidden), as every report.
+The page language is a segment of the roll-ups like persona or size (ru_segments, dim
+"lang": each journey counted once, under the language of the completion that decided it),
+so the split counts exactly the journeys the headline figures count, its rows add up to
+them, and it costs what the other segment tables cost. The counts pass through the reports'
+one suppression routine (small languages merged into "Other", complementary cells hidden).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import sqlalchemy as sa
@@ -21,30 +20,27 @@ from buyerkit.content.numbers import LANGUAGES
 from buyerkit.reports.context import VERDICTS
 from buyerkit.reports.period import Period
 from buyerkit.reports.queries import suppressed
-from buyerkit.reports.schema import ru_journeys
+from buyerkit.reports.schema import ru_segments
+from buyerkit.reports.state import UNKNOWN as NOT_RECORDED
 from buyerkit.reports.suppress import OTHER, Cell, derived, rate
 from buyerkit.reports.tables import Bar, Column, Table
-from buyerkit.signals.store import events
 
 UNKNOWN = "unknown"  # completions recorded before pages said their language, or sent without
-DONE_ID = 11  # ru_journeys.done_key is the deciding completion's hour (10 digits), then its id
+_SPLIT = (sa.select(ru_segments.c.value, ru_segments.c.status, sa.func.sum(ru_segments.c.n))
+          .where(ru_segments.c.dim == "lang", ru_segments.c.subject == sa.bindparam("subject"),
+                 ru_segments.c.day.between(sa.bindparam("first"), sa.bindparam("last")))
+          .group_by(ru_segments.c.value, ru_segments.c.status))
 
 
 def _counts(conn: sa.Connection, period: Period) -> Counter[tuple[str, str]]:
     """(language, verdict) -> journeys, for the period's completed, unfiltered journeys."""
-    j = ru_journeys
-    query = (sa.select(j.c.verdict, events.c.props)
-             .select_from(j.join(events, events.c.id == sa.func.substr(j.c.done_key, DONE_ID)))
-             .where(j.c.subject == period.diagnostic, j.c.filtered.is_(None),
-                    j.c.verdict.in_(list(VERDICTS)),
-                    j.c.hour.between(period.first_day * 24, period.last_day * 24 + 23)))
     counts: Counter[tuple[str, str]] = Counter()
-    for verdict, props in conn.execute(query):
-        try:
-            lang = json.loads(props or "{}").get("lang")
-        except (ValueError, AttributeError):
-            lang = None
-        counts[lang if lang in LANGUAGES else UNKNOWN, verdict] += 1
+    params = {"subject": period.diagnostic, "first": period.first_day,
+              "last": period.last_day}
+    for value, status, n in conn.execute(_SPLIT, params):
+        if status in VERDICTS and n:
+            lang = value if value in LANGUAGES and value != NOT_RECORDED else UNKNOWN
+            counts[lang, status] += int(n)
     return counts
 
 

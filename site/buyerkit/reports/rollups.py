@@ -40,7 +40,8 @@ SCAN_CHUNK = 20_000  # rows fetched at a time by a rebuild
 BATCH = 50_000  # state rows a rebuild writes at a time
 _CURSORS = count()
 _JOURNEY_FIELDS = ("hour", "subject", "grp", "max_step", "abandoned_step", "done_key",
-                   "verdict", "reasons", "bucket", "trigger", "persona", "size", "filtered")
+                   "verdict", "reasons", "bucket", "trigger", "persona", "size", "filtered",
+                   "lang")
 
 
 def _insert(conn: sa.Connection, table: sa.Table) -> Any:
@@ -286,7 +287,7 @@ def _journey_values(j: Journey) -> tuple[Any, ...]:
     source, medium, campaign = j.channel or (None, None, None)
     return (j.journey, j.hour, j.subject, j.grp, source, medium, campaign, j.max_step,
             j.abandoned_step, j.done_key, j.verdict, j.reasons, j.bucket, j.trigger, j.persona,
-            j.size, int(j.examined), j.filtered)
+            j.size, int(j.examined), j.filtered, j.lang)
 
 
 def _fold_journeys(conn: sa.Connection, events: sa.Table,

@@ -61,6 +61,7 @@ ru_journeys = sa.Table(
     sa.Column("size", S(64)),
     sa.Column("examined", sa.Integer, nullable=False, default=0),
     sa.Column("filtered", S(16)),
+    sa.Column("lang", S(8)),  # the deciding completion's page language (store step 5)
 )
 
 ru_group_state = sa.Table(

@@ -24,7 +24,8 @@ EXAMINING_KINDS = frozenset({"calculator_used", "guide_viewed", "guide_shared", 
 VERDICTS = ("fit", "not_now", "not_a_fit")
 VERDICT_RANK = {"not_a_fit": 1, "not_now": 2, "fit": 3}
 CFO_ROLES = frozenset({"cfo", "finance"})
-SEGMENT_DIMENSIONS = ("persona", "size", "bucket", "trigger")
+# "lang": the language of the page the deciding completion was made on (docs/languages.md)
+SEGMENT_DIMENSIONS = ("persona", "size", "bucket", "trigger", "lang")
 STAGES = ("identifying_problem", "examining_solutions")
 MAX_ROLES = 20
 HOURS_PER_DAY = 24
@@ -71,16 +72,19 @@ def _channel(source: Any, medium: Any, campaign: Any, referrer: Any) -> tuple[st
 # The event columns a journey's state is folded from, in the order `Journey.fold_values` takes.
 FOLD_COLUMNS = ("id", "kind", "hour", "subject", "grp", "filtered", "source", "medium",
                 "campaign", "referrer", "props", "verdict", "reasons", "bucket", "trigger")
-_NO_PROPS: tuple[Any, Any, Any] = (None, None, None)
+_NO_PROPS: tuple[Any, Any, Any, Any] = (None, None, None, None)
 
 
 @lru_cache(maxsize=4096)
-def _journey_props(raw: str) -> tuple[Any, Any, Any]:
-    """(step, persona band, size band) from an event's JSON properties. Cached: the
-    properties are allowlisted values, so a few distinct strings recur millions of times."""
+def _journey_props(raw: str) -> tuple[Any, Any, Any, Any]:
+    """(step, persona band, size band, page language) from an event's JSON properties.
+    Cached: the properties are allowlisted values, so a few distinct strings recur millions
+    of times."""
     props = props_of({"props": raw})
     bands = props.get("bands") if isinstance(props.get("bands"), dict) else {}
-    return props.get("step"), bands.get("persona"), bands.get("size")
+    lang = props.get("lang")
+    return (props.get("step"), bands.get("persona"), bands.get("size"),
+            lang if isinstance(lang, str) and len(lang) <= 8 else None)
 
 
 PROPS_KINDS = frozenset({"step_reached", "diagnostic_abandoned", "diagnostic_completed",
@@ -93,7 +97,7 @@ class Journey:
 
     __slots__ = ("journey", "hour", "subject", "grp", "channel", "max_step", "abandoned_step",
                  "done_key", "verdict", "reasons", "bucket", "trigger", "persona", "size",
-                 "examined", "filtered")
+                 "examined", "filtered", "lang")
 
     def __init__(self, journey: str, hour: int | None = None, subject: str | None = None,
                  grp: str | None = None, channel: tuple[str, str, str] | None = None,
@@ -101,12 +105,12 @@ class Journey:
                  verdict: str | None = None, reasons: str | None = None,
                  bucket: str | None = None, trigger: str | None = None,
                  persona: str | None = None, size: str | None = None, examined: bool = False,
-                 filtered: str | None = None) -> None:
+                 filtered: str | None = None, lang: str | None = None) -> None:
         self.journey, self.hour, self.subject, self.grp = journey, hour, subject, grp
         self.channel, self.max_step, self.abandoned_step = channel, max_step, abandoned_step
         self.done_key, self.verdict, self.reasons = done_key, verdict, reasons
         self.bucket, self.trigger, self.persona, self.size = bucket, trigger, persona, size
-        self.examined, self.filtered = examined, filtered
+        self.examined, self.filtered, self.lang = examined, filtered, lang
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Journey) and all(
@@ -142,7 +146,7 @@ class Journey:
             self.subject = subject
         if kind == "diagnostic_started":
             return self
-        step, persona, size = _journey_props(props) if props else _NO_PROPS
+        step, persona, size, lang = _journey_props(props) if props else _NO_PROPS
         if kind != "diagnostic_completed":
             if isinstance(step, int):
                 self.max_step = max(self.max_step, step)
@@ -153,7 +157,7 @@ class Journey:
         if self.done_key is None or key < self.done_key:
             self.done_key, self.verdict, self.reasons = key, verdict, reasons
             self.bucket, self.trigger = bucket, trigger
-            self.persona, self.size = persona, size
+            self.persona, self.size, self.lang = persona, size, lang
         return self
 
     @property
@@ -170,7 +174,7 @@ class Journey:
         hour = self.hour
         return (self.subject, None if hour is None else hour // HOURS_PER_DAY, self.status,
                 self.abandoned_step, self.channel, self.persona, self.size, self.bucket,
-                self.trigger, self.reasons, self.examined)
+                self.trigger, self.reasons, self.examined, self.lang)
 
     def cells(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """Every roll-up cell (table, key) this journey counts once in."""

@@ -108,6 +108,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "filtered reason, company hash", _v2),
     Migration(3, "report roll-ups, users, spend", None),  # provided by the reports
     Migration(4, "queue of events not yet folded into the roll-ups", _v4),
+    Migration(5, "page language of each journey in the roll-ups", None),  # by the reports
 )
 LATEST = MIGRATIONS[-1].version
 
