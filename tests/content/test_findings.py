@@ -138,7 +138,9 @@ def test_an_allow_comment_silences_one_case_when_it_says_why(content_dir, commen
 PROFILE_ERRORS = {
     "diagnostic": ("    renewal-risk-check:\n      size:", "    renewal-risk:\n      size:",
                    "    renewal-risk:", 5, "unknown diagnostic 'renewal-risk'"),
-    "question": ("      crm: [salesforce", "      tools: [salesforce", "      tools:", 7,
+    # renewal-risk-check's crm line: the one followed by hosting (each check declares crm)
+    "question": ("      crm: [salesforce, hubspot, other_crm]\n      hosting:",
+                 "      tools: [salesforce, hubspot, other_crm]\n      hosting:", "      tools:", 7,
                  "unknown question 'tools' in renewal-risk-check"),
     "value": ("      hosting: [cloud_ok]", "      hosting: [cloud]", "      hosting: [cloud]",
               17, "'cloud' is not an answer of 'hosting' (one of: cloud_ok, on_prem_only)"),
