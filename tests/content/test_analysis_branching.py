@@ -116,6 +116,11 @@ def branches_agree(d: Diagnostic) -> None:
         assert bool(hidden) == truth, code
         plain = [f for f in found if f.kind == "unreachable-reason" and f.loc[-1] == code]
         assert bool(plain) == (not reaches(every, code) and not truth), code
+    for f in found:  # every counter-example is an answer set a prospect can give
+        if f.answers is not None and f.kind not in ("condition-hides-verdict",
+                                                    "condition-hides-reason"):
+            _, errors = check_answers(d, {k: list(v) for k, v in f.answers.items()})
+            assert errors == [], f
     table = explain(d)
     for row in (*table.verdicts, *table.reasons):
         assert bool(row.ways) == reaches(every, row.code), row.code

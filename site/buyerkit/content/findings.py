@@ -71,7 +71,8 @@ def _thresholds(a: Analysis) -> list[Finding]:
         loc: Loc = ("scoring", "thresholds", dim)
         if dm.never:
             high = a.extreme(dim, {}, 1)
-            how = f" ({a.terms(high[1], dim)})" if high and high[1] else ""
+            terms = a.terms(high[1], dim) if high else ""
+            how = f" ({terms})" if terms and not terms.startswith("no answers") else ""
             out.append(Finding("threshold-never-met", loc,
                                f"no answer set meets the {dim} threshold {dm.threshold}: the "
                                f"highest {dim} score is {dm.high}{how}", high and high[1]))

@@ -211,11 +211,12 @@ class PathAnalysis:
 
     def extreme(self, dim: str, forced: Mapping[str, frozenset[str]],
                 sign: int) -> tuple[int, Answers] | None:
-        """The largest (sign=1) or smallest (-1) sum of dim with these answers forced."""
+        """The largest (sign=1) or smallest (-1) sum of dim with these answers forced, and a
+        complete answer set of this path that has it."""
         answers: Answers = {}
         forced = merge(self.base, forced)
         total = self._fill(answers, forced, self._in(dim), sign=sign)
         others = [q for q in self.questions if q.scores != dim]
-        if total is None or self._fill({}, forced, others) is None:
+        if total is None or self._fill(answers, forced, others) is None:
             return None  # no answer set without a disqualifier has these answers
-        return total, answers
+        return total, self.ordered(answers)
