@@ -18,6 +18,8 @@ def test_the_preview_page_shows_the_verdict_table(tmp_path, content_dir):
     assert "<code>too_small_yet</code>: Too small yet (fewer than 50 people)</th>" in page
     assert "<td>Not a fit</td>" in page and "size = “Fewer than 50”" in page
     assert '<meta name="robots" content="noindex">' in page
+    assert "<th scope=\"row\"><code>warning_time</code></th><td>symptom = “Customers we " \
+           "thought were healthy cancelled, and we found out at renewal time”</td>" in page
     assert app.test_client().get("/_preview/explain/no-such/").status_code == 404
     assert "_preview" not in app.test_client().get("/sitemap.xml").get_data(as_text=True)
     app.extensions["buyerkit.store"].dispose()
