@@ -116,13 +116,14 @@ def test_a_forwarded_guide_matches_the_senders_answers(people, live):
     page.goto(live.url + "/guides/security/#v=not_now&b=retain_expand&sz=999&t=x")
     expect(box.locator("li:visible")).to_have_count(2)
     expect(box.locator("li:visible").first).to_contain_text("Tidewater Payroll")
-    # the size in the link is not one we know: nothing is claimed about size
-    expect(box.locator("li:visible").first).to_contain_text("A company with the same problem")
+    # the size in the link is not one we know: the match is made without it, and says so
+    expect(box.locator("li:visible").first).to_contain_text(
+        "The same problem (matched without your company's size)")
     assert active(page)  # the page still answers the keyboard
     page.goto(live.url + "/calculators/renewal-roi/#d=renewal-risk-check&v=fit&b=retain_expand"
               "&t=mandate")
     expect(box.locator("li:visible").first).to_contain_text("Lanternfish Learning")
     expect(box.locator("li:visible").first).to_contain_text(
-        "A company with the same problem and the same reason to act")
+        "The same problem and the same reason to act (matched without your company's size)")
     assert_accessible(page)
     context.close()

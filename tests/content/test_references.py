@@ -159,7 +159,8 @@ def test_matching_prefers_bucket_then_size_then_trigger():
     found = match(refs, "not_now", "retain_expand", "50_199", "authority_shift")
     assert [m.slug for m in found] == ["lanternfish-learning", "tidewater-payroll"]
     assert [(m.slug, m.said) for m in match(refs, "fit", "efficiency", None, None)] == [
-        ("logistics-software-team", "A company with the same problem")]  # size not known
+        ("logistics-software-team",
+         "The same problem (matched without your company's size)")]  # size not known
     assert match(refs, "not_a_fit", "retain_expand", "200_999", "mandate") == ()
     assert match(refs, "fit", None, "200_999", "mandate") == ()
     assert match(refs, "fit", "acquire", "200_999", "mandate") == ()

@@ -58,7 +58,8 @@ def test_every_page_fits_the_budget(build):
         assert total <= PAGE_BUDGET, (page, total)
         if page.parent.name == "renewal-risk-check":
             assert {"/static/diagnostic-static.js", "/static/outbox.js",
-                    "/static/signals.js", "/static/fragment.js", "/static/verdict.js"} == js
+                    "/static/signals.js", "/static/fragment.js", "/static/verdict.js",
+                    "/static/stories.js"} == js
 
 
 def test_build_scripts_are_minified_and_still_valid_modules(build):

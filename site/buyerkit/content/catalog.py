@@ -12,6 +12,7 @@ from flask import Flask, current_app, has_request_context, request
 from buyerkit.content.branching import check_branching
 from buyerkit.content.brand import BrandFiles, load_brand
 from buyerkit.content.calculators import Compiled, load_calculator
+from buyerkit.content.citations import check_citations
 from buyerkit.content.guides import load_comparison, load_guides, load_pricing
 from buyerkit.content.honesty import catalog_warnings, check_profile
 from buyerkit.content.links import LINK, target_problem
@@ -248,6 +249,9 @@ def _load_catalog(root: Path) -> Catalog:
         check_profile(site_src, site, diagnostics, problems)
     targets = load_targets(root / "targets.yaml", problems)
     references = load_references(root, diagnostics, problems)
+    if site is not None:
+        check_citations(root, calculators, references, problems, site.default_language,
+                        site.languages)
     brand = load_brand(root, site_src, site.brand, TEMPLATES, problems) if site else BrandFiles()
     texts, missing = {}, []
     if site is not None:

@@ -16,14 +16,16 @@ from buyerkit.content.schema.reference import Reference
 
 LIMIT = 2
 # The match as the page states it, by (same size band, same trigger); a size of None means
-# the prospect's size is not known (a link without it), so nothing is claimed about it.
+# the prospect's size is not known (a link without it, or with a size band the content does
+# not define), so the sentence says the match was made without it.
 SAID: dict[tuple[bool | None, bool], str] = {
     (True, True): "A company of your size with the same problem and the same reason to act",
     (True, False): "A company of your size with the same problem",
     (False, True): "The same problem and the same reason to act, at a company of another size",
     (False, False): "The same problem, at a company of another size",
-    (None, True): "A company with the same problem and the same reason to act",
-    (None, False): "A company with the same problem",
+    (None, True): "The same problem and the same reason to act (matched without your "
+                  "company's size)",
+    (None, False): "The same problem (matched without your company's size)",
 }
 
 

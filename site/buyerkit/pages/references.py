@@ -16,7 +16,15 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_skeleton
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 
@@ -25,6 +33,7 @@ from buyerkit.content.matching import SAID, Match, match, match_table
 from buyerkit.content.numbers import date as day_text
 from buyerkit.content.references import FOLDER, defined_values
 from buyerkit.content.schema import BUCKETS, TRIGGERS
+from buyerkit.content.schema.calculator import Cites
 from buyerkit.content.schema.reference import Cue, Reference, TimeToValue
 from buyerkit.content.scoring import Result
 from buyerkit.pages.public import generator
@@ -108,8 +117,9 @@ _SAID = (lazy_gettext("A company of your size with the same problem and the same
          lazy_gettext("The same problem and the same reason to act, at a company of another "
                       "size"),
          lazy_gettext("The same problem, at a company of another size"),
-         lazy_gettext("A company with the same problem and the same reason to act"),
-         lazy_gettext("A company with the same problem"))
+         lazy_gettext("The same problem and the same reason to act (matched without your "
+                      "company's size)"),
+         lazy_gettext("The same problem (matched without your company's size)"))
 
 
 def _locale() -> str:
@@ -137,6 +147,20 @@ def time_to_value(ttv: TimeToValue) -> Markup:
     value = Markup('<span class="story-value">%s</span>') % ttv.value
     # gettext without arguments leaves the %(…)s slots; Markup's % escapes what fills them
     return escape(gettext("%(time)s to %(goal)s")) % {"time": value, "goal": ttv.to}
+
+
+@bp.app_template_global()
+def story_cite(cites: Cites) -> Markup:
+    """A calculator number's citation (content/citations.py checked it): the customer, linked
+    to their story, and what the story shows; nothing when the story is gone. A template
+    global, because _calc_field.html's macro is imported without the page's context."""
+    ref = get_catalog().references.get(cites.story)
+    if ref is None:
+        return Markup("")
+    link = Markup('<a href="%s">%s</a>') % (url_for("references.story", slug=ref.slug),
+                                             ref.meta.customer)
+    return escape(gettext("Customer evidence: %(customer)s %(says)s.")) % {
+        "customer": link, "says": cites.says.rstrip(".")}
 
 
 def language_name(code: str) -> str:

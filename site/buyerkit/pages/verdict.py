@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app, url_for
 from flask_babel import gettext
@@ -88,6 +89,8 @@ def result_fragment(d: Diagnostic, result: Result, journey: str = "") -> str:
     frag = f"d={d.slug}&v={result.verdict}"
     if result.bucket:
         frag += f"&b={result.bucket}"
+    if result.bands.get("size"):  # an option value of the size question: stories match on it
+        frag += f"&sz={quote(result.bands['size'], safe='')}"
     frag += f"&t={result.trigger}"
     return frag + (f"&j={journey}" if journey else "")
 

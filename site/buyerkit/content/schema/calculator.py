@@ -16,6 +16,13 @@ LIMIT = 1e12  # no declared value may be larger than this: formatting stays exac
 Formula = Annotated[str, Strict(), Field(min_length=1, max_length=2000)]
 
 
+class Cites(Model):
+    """A customer story a number rests on, and what the story shows, in its own figures."""
+
+    story: Slug
+    says: ShortText  # "went from 14 to 2 hours a week building health reports"
+
+
 class _Ranged(Model):
     id: Slug
     label: ShortText
@@ -24,6 +31,7 @@ class _Ranged(Model):
     max: Number
     step: Annotated[Number, Field(gt=0)] = 1
     help: Text | None = None
+    cites: Cites | None = None  # checked against the story by content/citations.py
 
     def _check_range(self, value: float, what: str) -> None:
         for name, v in (("min", self.min), ("max", self.max), (what, value)):

@@ -8,6 +8,7 @@ import { eventBody, groupToken } from "./signals.js";
 import { API, endpointAnswered, post, queue } from "./outbox.js";
 import { readFragment, withFragment } from "./fragment.js";
 import { fillVerdict, setupShare } from "./verdict.js";
+import { show as showStories } from "./stories.js";
 
 const root = document.getElementById("diagnostic");
 // This script's words in the page's language, rendered into the page (verdict.py).
@@ -247,9 +248,15 @@ function start(root) {
     if (poolBox) poolBox.hidden = v === "not_a_fit";
     const frag = new URLSearchParams({ d: slug, v });
     if (data.bucket) frag.set("b", data.bucket);
+    // The size answer (an option value) travels too, so a forwarded guide matches stories on it.
+    const size = [].concat(answers()[root.dataset.size] || []).join(",");
+    if (size) frag.set("sz", size);
     frag.set("t", data.trigger);
     frag.set("j", journey);
     fillVerdict(result, frag, [...form.querySelectorAll("fieldset[data-roles] input:checked")].map((i) => i.value));
+    // The stories the served result page shows for the same answers (none for "not a fit").
+    const stories = result.querySelector("[data-verdict-stories]");
+    if (stories) showStories(frag, stories);
     const contact = document.getElementById("result-contact");
     contact.hidden = !contact.dataset.show.split(" ").includes(v);
     const heading = contact.querySelector("#contact-h");

@@ -1,30 +1,31 @@
 // The customer stories closest to the prospect whose result this page's fragment carries (a
-// calculator or a forwarded guide), looked up in the table the server made with its one
-// matching function, so browser and server agree. "Not a fit" shows none.
+// calculator or a forwarded guide; the frozen diagnostic passes its verdict), looked up in the
+// table the server made with its one matching function, so browser and server agree. "Not a
+// fit" shows none; a size (sz) the table does not know falls back to the match without size.
 import { readFragment, withFragment } from "./fragment.js";
 import { journeyId } from "./signals.js";
 
 const box = document.querySelector("[data-stories]");
 
-function data(name) {
+function data(el, name) {
   try {
-    return JSON.parse(box.dataset[name]);
+    return JSON.parse(el.dataset[name]);
   } catch (e) {
     return {};
   }
 }
 
-function show() {
-  const table = data("table");
-  const said = data("said");
-  const p = readFragment();
+/** Show in `el` the stories matching the result in `p` (by default this page's box and fragment). */
+export function show(p = readFragment(), el = box) {
+  const table = data(el, "table");
+  const said = data(el, "said");
   const [v, b, sz, t] = ["v", "b", "sz", "t"].map((k) => p.get(k) || "");
   const get = (k) => (Object.hasOwn(table, k) ? table[k] : "");
   const found = ["fit", "not_now"].includes(v) && b
     ? get(`${b}|${sz}|${t}`) || get(`${b}|${sz}|`) || get(`${b}||${t}`) || get(`${b}||`) : "";
   const frag = { v, b, j: journeyId() };
-  const cards = [...box.querySelectorAll("[data-story-card]")];
-  cards.forEach((c) => { c.hidden = true; });
+  const cards = [...el.querySelectorAll("[data-story-card]")];
+  for (const c of cards) c.hidden = true;
   let shown = 0;
   for (const item of found.split(" ").filter(Boolean)) {
     const [slug, code] = item.split(":");
@@ -35,12 +36,12 @@ function show() {
     a.href = withFragment(a.dataset.base, frag);
     card.parentNode.append(card); // in the order of the match
     card.hidden = false;
-    shown += 1;
+    shown++;
   }
-  box.hidden = !shown;
+  el.hidden = !shown;
 }
 
 if (box) {
   show();
-  addEventListener("hashchange", show);
+  addEventListener("hashchange", () => show());
 }
