@@ -39,3 +39,17 @@ def test_the_preview_is_never_frozen(tmp_path, content_dir):
     assert not (tmp_path / "build" / "_preview").exists()
     assert not any("_preview" in str(f) for f in result.files)
     app.extensions["buyerkit.store"].dispose()
+
+
+def test_a_diagnostic_too_branched_to_analyse_says_so(tmp_path, monkeypatch):
+    from buyerkit.content.scaffold import new
+    from tests.content.test_analysis_conditions import many_paths
+
+    new(tmp_path / "site1", ("cfo",), "Example Vendor")
+    (tmp_path / "site1" / "diagnostics" / "many.yaml").write_text(many_paths(8))
+    app = make_app(tmp_path, tmp_path / "site1", PREVIEW=True)
+    resp = app.test_client().get("/_preview/explain/many/")
+    assert resp.status_code == 422
+    assert "diagnostic 'many' has more than 128 paths through its conditions, too many to " \
+           "analyse; `buyerkit check` says where" in html.unescape(resp.get_data(as_text=True))
+    app.extensions["buyerkit.store"].dispose()

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template
 
 from buyerkit.content.catalog import get_catalog
 from buyerkit.content.explain import VERDICT_NAMES, explain
+from buyerkit.errors import BuyerkitError
 
 bp = Blueprint("preview", __name__, url_prefix="/_preview")
 
@@ -18,7 +19,10 @@ def explain_page(slug: str) -> str:
     d = catalog.diagnostics.get(slug)
     if d is None:
         abort(404)
-    table = explain(d, catalog.site.target_profile.answers.get(slug))
+    try:
+        table = explain(d, catalog.site.target_profile.answers.get(slug))
+    except BuyerkitError as e:  # too many paths through its conditions to analyse
+        abort(422, description=e.message)
     return render_template("preview_explain.html", d=d, t=table, site=catalog.site,
                            names=VERDICT_NAMES, warnings=catalog.warnings)
 
