@@ -124,3 +124,53 @@ def test_screenshots_of_the_steps_and_verdicts(browser, site, size, tmp_path):  
         page.screenshot(path=str(out / f"{SLUG}-{verdict}-{size}.png"))
     context.close()
     assert len(list(out.glob(f"{SLUG}-*-{size}.png"))) == len(STEPS) + len(VERDICTS)
+
+
+@pytest.fixture(scope="module")
+def reports_site(tmp_path_factory):
+    """Reports on demo signals of both checks, and a report user."""
+    import shutil
+
+    from buyerkit.reports import accounts
+    from buyerkit.reports import demo as demo_data
+    from buyerkit.signals.store import events
+    from tests.browser.conftest import LiveServer, make_app
+    from tests.browser.test_reports import PASSWORD
+
+    tmp = tmp_path_factory.mktemp("two-reports-live")
+    shutil.copytree(DEMO_CONTENT, tmp / "content")
+    app = make_app(tmp, tmp / "content")
+    engine = app.extensions["buyerkit.store"].engine
+    for i, slug in enumerate(sorted(CATALOG.diagnostics)):
+        demo_data.load(engine, events, demo_data.generate(
+            3000, 30, i + 1, slug, diagnostic=CATALOG.diagnostics[slug]))
+    accounts.add(engine, "marketing", PASSWORD)
+    with LiveServer(app) as server:
+        yield server
+
+
+def test_the_reports_switch_to_the_new_check_by_keyboard_at_360px(phone, reports_site):
+    from tests.browser.test_reports import log_in_by_keyboard
+
+    page = phone
+    log_in_by_keyboard(page, reports_site)
+    first = CATALOG.diagnostics["renewal-risk-check"]
+    expect(page.locator("main .eyebrow").first).to_have_text(first.title)
+    tab_until(page, lambda e: e[0] == "SUMMARY" and e[4].endswith("another diagnostic"))
+    page.keyboard.press("Enter")
+    tab_until(page, lambda e: e[0] == "SELECT" and e[1] == "diagnostic")
+    for _ in range(len(CATALOG.diagnostics)):
+        if active(page)[2] == SLUG:
+            break
+        page.keyboard.press("ArrowDown")
+    assert active(page)[2] == SLUG
+    press_button(page, "Show")
+    expect(page.locator("main .eyebrow").first).to_have_text(D.title)
+    assert "diagnostic=" + SLUG in page.url
+    main = page.locator("main").inner_text()  # its bounce reasons, not the other check's
+    assert D.scoring.labels["already_automated"] in main
+    assert first.scoring.labels["problem_is_acquisition"] not in main
+    assert_accessible(page)
+    fits(page)
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"reports-{SLUG}-360.png"))

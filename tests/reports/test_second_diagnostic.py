@@ -104,6 +104,9 @@ def test_the_report_pages_filter_by_diagnostic(seeded):
         page = client.get("/reports/", query_string={"diagnostic": slug, "preset": "30d"})
         html = page.get_data(as_text=True)
         assert page.status_code == 200
+        # the page says which check its figures are for, above its heading
+        title = html_escape(CATALOG.diagnostics[slug].title)
+        assert re.search(rf'<p class="eyebrow">{re.escape(title)}</p>\s*<h1>', html)
         # the filter offers both checks by title, this one chosen
         for s, d in CATALOG.diagnostics.items():
             chosen = " selected" if s == slug else ""
