@@ -237,3 +237,68 @@ def test_too_many_paths_skip_the_analysis_and_say_so(runner, site):
     assert out.exit_code == 1
     assert out.stderr == "Error: diagnostic 'renewal-tracking' has more than 128 paths through " \
                          "its conditions, too many to analyse; `buyerkit check` says where\n"
+
+
+
+TOGETHER = """\
+title: Two conditions
+summary: Both must go.
+steps:
+  - id: first
+    title: First
+    questions:
+      - id: size
+        text: How big?
+        scores: profile
+        options:
+          - {value: small, label: Small}
+          - {value: large, label: Large, points: 1}
+      - id: cause
+        text: What hurts?
+        scores: problem
+        options:
+          - {value: churn, label: Churn}
+          - {value: renewals, label: Renewals, points: 1}
+      - id: deadline
+        text: Is there a date?
+        scores: urgency
+        options:
+          - {value: board, label: A board target, trigger: mandate}
+          - {value: none, label: Not yet}
+  - id: second
+    title: Second
+    show_if: {size: [small]}
+    questions:
+      - id: detail
+        text: How often?
+        show_if: {cause: [churn]}
+        scores: problem
+        options:
+          - {value: often, label: Often, points: 1}
+          - {value: rarely, label: Rarely}
+scoring:
+  thresholds: {problem: 2, profile: 1}
+""" + TRACKING.split("scoring:\n  thresholds: {problem: 1, profile: 1}\n")[1]
+
+
+def test_conditions_that_hide_a_verdict_only_together():
+    """'fit' and 'not now' need size=large, cause=renewals and detail=often: the step asks
+    detail only of small companies, the question only about churn; lifting one is not enough."""
+    import yaml
+
+    from buyerkit.content.findings import findings
+    from buyerkit.content.schema.diagnostic import Diagnostic
+
+    d = Diagnostic.model_validate(yaml.safe_load(TOGETHER))
+    found = [(f.kind, f.loc, f.message) for f in findings(d)
+             if f.kind.startswith("condition-hides")]
+    assert found == [
+        ("condition-hides-verdict", ("steps", 1, "show_if"), "the conditions together hide "
+         "every path to the verdict 'fit': no answer set leads there, but if every question "
+         "were asked, the answers size=large, cause=renewals, deadline=board, detail=often "
+         "would"),
+        ("condition-hides-verdict", ("steps", 1, "show_if"), "the conditions together hide "
+         "every path to the verdict 'not_now': no answer set leads there, but if every "
+         "question were asked, the answers size=large, cause=renewals, deadline=none, "
+         "detail=often would"),
+    ]

@@ -93,15 +93,15 @@ def hidden_goals(a: Analysis) -> list[tuple[str, Loc, str, Answers, str]]:
         return []
     plain = Analysis(a.d, branching=False)
     conds = list(conditions(a.d))
+    goals = [g for g in goals if plain.witness(g) is not None]  # else the scoring rules' fault
+    lifted = [Analysis(without(a.d, si, qi)) for _, si, qi, _ in conds] if goals else []
     out = []
     for goal in goals:
-        if plain.witness(goal) is None:
-            continue  # the scoring rules themselves never get there: not the conditions'
         kind, noun = ("condition-hides-verdict", "the verdict") if goal in VERDICTS \
             else ("condition-hides-reason", "the reason")
         blamed = []
-        for loc, si, qi, cond in conds:
-            example = Analysis(without(a.d, si, qi)).witness(goal)
+        for (loc, _, _, cond), other in zip(conds, lifted, strict=True):
+            example = other.witness(goal)
             if example is not None:
                 blamed.append((loc, cond, example))
         for loc, cond, example in blamed:
