@@ -79,7 +79,7 @@ def test_german_cfo_guide_by_keyboard_on_a_phone(phone, live, own_origin_only):
     tab_until(page, lambda e: e[0] == "A" and e[4] == "E-Mail-Entwurf öffnen")
     href = page.evaluate("document.activeElement.href")
     draft = parse_qs(urlsplit(href).query)
-    assert draft["subject"] == ["Für unsere CFO: Was Ihre CFO über Harborline wissen will"]
+    assert draft["subject"] == ["Leitfaden: CFO – Was Ihre CFO über Harborline wissen will"]
     body = draft["body"][0]
     assert body.startswith("Hallo,\n\nich sehe mir gerade Harborline an.")
     assert "und zeigt gleich unsere Zahlen:" in body and "/de/guides/cfo/#" in body

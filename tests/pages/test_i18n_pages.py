@@ -151,7 +151,7 @@ def test_the_guide_scripts_share_and_checklist_words_in_german(client):
     m = labels(client.get("/de/kit/").get_data(as_text=True))["messages"]
     assert m["kit_subject"] == "Unser Entscheidungspaket zu Harborline"
     assert m["kit_body"].startswith("Hallo,\n\nhier ist eine Seite") and "{url}" in m["kit_body"]
-    assert m["guide_subject"] == "Für unsere {name}: {title}"
+    assert m["guide_subject"] == "Leitfaden: {name} – {title}"
     assert "Harborline" in m["guide_body"] and "{name}" in m["guide_body"]
     assert m["done"] == "{n} von {total} erledigt."
     assert m["copied"] == "Link kopiert. Fügen Sie ihn in eine E-Mail oder einen Chat ein."

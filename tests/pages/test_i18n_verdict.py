@@ -28,7 +28,7 @@ ANSWERS = {
     "not_now": {**FIT, "trigger": "researching"},
     "not_a_fit": {**FIT, "symptom": "thin_pipeline", "visibility": ["none_of_these"]},
 }
-TITLES_DE = {"fit": "Das passt gut, und der Zeitpunkt ist echt",
+TITLES_DE = {"fit": "Das passt gut, und es gibt einen echten Anlass",
              "not_now": "Passt gut, ist aber noch nicht dringend",
              "not_a_fit": "Harborline ist wahrscheinlich nicht die richtige Antwort für Sie"}
 

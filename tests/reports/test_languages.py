@@ -42,7 +42,7 @@ def stored(store) -> list[dict]:
 
 def test_a_german_completion_records_its_language_and_the_same_verdict(client, store):
     german = run_in(client, "/de/diagnostics/renewal-risk-check/", FIT)
-    assert "Das passt gut, und der Zeitpunkt ist echt" in german.get_data(as_text=True)
+    assert "Das passt gut, und es gibt einen echten Anlass" in german.get_data(as_text=True)
     english = run_in(client, "/diagnostics/renewal-risk-check/", FIT)
     assert "This looks like a good fit" in english.get_data(as_text=True)
     props = stored(store)

@@ -63,12 +63,14 @@ def planned(d: Diagnostic, answers: Mapping[str, tuple[str, ...]], index: int) -
                 and any(could(q.show_if) for q in step.questions))]
 
 
-def pipe(text: str, d: Diagnostic, answers: Mapping[str, tuple[str, ...]]) -> str:
-    """Text with each `{answer:id}` replaced by the label(s) of the answer given there."""
+def pipe(text: str, d: Diagnostic, answers: Mapping[str, tuple[str, ...]],
+         unanswered: str = "(not answered)") -> str:
+    """Text with each `{answer:id}` replaced by the label(s) of the answer given there, or by
+    `unanswered` (the page passes it in its own language: content knows no catalogs)."""
     def label(m: re.Match[str]) -> str:
         q = d.question(m.group(1))
         chosen = [o.label for o in q.options if o.value in answers.get(q.id, ())] if q else []
-        return ", ".join(chosen) or "(not answered)"
+        return ", ".join(chosen) or unanswered
     return PIPE.sub(label, text)
 
 

@@ -43,9 +43,11 @@ def _parser() -> MarkdownIt:
         return renderer.renderToken(tokens, idx, options, env)
 
     def table_open(renderer, tokens: list[Token], idx: int, options, env) -> str:  # noqa: ANN001
-        # A wide table scrolls inside its own focusable region instead of widening the page.
-        return ('<div class="table-wrap" role="region" aria-label="Table" tabindex="0">'
-                + renderer.renderToken(tokens, idx, options, env))
+        # A wide table scrolls inside its own focusable region instead of widening the page;
+        # the region is named in the guide's own language: by the heading above it, else by
+        # its column headers (a fixed English word would be read out on every translation).
+        return (f'<div class="table-wrap" role="region" {_table_name(tokens, idx)} '
+                'tabindex="0">' + renderer.renderToken(tokens, idx, options, env))
 
     def table_close(renderer, tokens: list[Token], idx: int, options, env) -> str:  # noqa: ANN001
         return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
@@ -62,6 +64,21 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+
+
+def _table_name(tokens: list[Token], idx: int) -> str:
+    """The naming attribute of a table's scroll region: the nearest heading above it (by id),
+    else its column headers' text."""
+    for tok in reversed(tokens[:idx]):
+        if tok.type == "heading_open" and tok.attrGet("id"):
+            return f'aria-labelledby="{escapeHtml(str(tok.attrGet("id")))}"'
+    heads: list[str] = []
+    for tok in tokens[idx:]:
+        if tok.type == "thead_close":
+            break
+        if tok.type == "inline" and tok.content.strip():
+            heads.append(tok.content.strip())
+    return f'aria-label="{escapeHtml(", ".join(heads))}"'
 
 
 def heading_id(text: str) -> str:

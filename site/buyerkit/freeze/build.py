@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -161,14 +162,17 @@ def _headers_file(headers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _nginx_file(headers: dict[str, str]) -> str:
+def _nginx_file(headers: dict[str, str], languages: Iterable[str] = ()) -> str:
+    """The nginx snippet: security headers, the 404 page (each language's own under its
+    prefix, e.g. /de/404.html for a miss under /de/), and the build's own files hidden."""
     lines = ["# Security headers for this static build, made by `buyerkit freeze` from",
              "# buyerkit.web.HEADERS. In the site's server { } block, with root set to this",
              "# folder:  include /path/to/build/nginx.conf;",
              "# (nginx drops server-level add_header lines in any location that has its own.)"]
     lines += [f'add_header {k} "{v}" always;' for k, v in headers.items()]
-    lines += ["error_page 404 /404.html;",
-              f"location ~ ^/(\\{MARKER}|{HEADERS_FILE}|nginx\\.conf)$ {{ return 404; }}"]
+    lines += ["error_page 404 /404.html;"]
+    lines += [f"location /{code}/ {{ error_page 404 /{code}/404.html; }}" for code in languages]
+    lines += [f"location ~ ^/(\\{MARKER}|{HEADERS_FILE}|nginx\\.conf)$ {{ return 404; }}"]
     return "\n".join(lines) + "\n"
 
 
@@ -240,7 +244,10 @@ def freeze_site(app: Flask, dest: Path, endpoint: str, *, force: bool = False,
                             for r in unenumerable(app)]
         headers = static_headers(api, app)
         (staging / HEADERS_FILE).write_text(_headers_file(headers))
-        (staging / NGINX_FILE).write_text(_nginx_file(headers))
+        site = app.extensions["buyerkit.catalog"].site
+        prefixed = [c for c in site.languages if c != site.default_language
+                    and (staging / c / "404.html").is_file()]
+        (staging / NGINX_FILE).write_text(_nginx_file(headers, prefixed))
         sizes = dict(freezer.sizes)
         for name in (HEADERS_FILE, NGINX_FILE):
             sizes[name] = (staging / name).stat().st_size

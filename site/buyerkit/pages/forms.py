@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectChoice, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -54,8 +55,9 @@ def step_form(d: Diagnostic, step: Step, formdata: MultiDict | None,
         choices = [SelectChoice(o.value, o.label) for o in q.options]
         earlier = {k: v for k, v in (answers or {}).items() if k != q.id}
         rules = [_SameRulesAsApi(d, q, earlier)]
+        none = gettext("(not answered)")
         text, help_text = (q.text, q.help or "") if answers is None else \
-            (pipe(q.text, d, answers), pipe(q.help or "", d, answers))
+            (pipe(q.text, d, answers, none), pipe(q.help or "", d, answers, none))
         if q.kind == "single":
             field = RadioField(text, choices=choices, validators=rules, validate_choice=False,
                                description=help_text)

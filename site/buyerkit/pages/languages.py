@@ -24,6 +24,9 @@ from buyerkit.content.numbers import LANGUAGES
 PUBLIC = ("pages", "diagnostics", "calculators", "guides", "offering", "references", "handoff",
           "company")
 NOT_TRANSLATED = {"references.media", "handoff.send_api"}  # files and the API: one address
+# Pages of other blueprints that exist once per language too: the static host's 404 page
+# (/de/404.html, which the freeze's server config shows for a miss under /de/).
+ALSO_TWINNED = frozenset({"seo.not_found"})
 TWINS = "buyerkit.language_twins"
 ENVIRON = "buyerkit.lang"  # the request's language, kept with the request (not in g, which
 # a freeze shares between pages): content.catalog.get_catalog reads it too
@@ -119,7 +122,7 @@ SOURCES = {"pages.home": "site.yaml", "guides.guide": "guides/{role}.md",
            "offering.pricing": "pricing.yaml", "offering.compare": "comparison.yaml",
            "references.story": "references/{slug}.md", "references.index": None,
            "calculators.index": None, "guides.index": None, "guides.kit": None,
-           "company.pool": None}
+           "company.pool": None, "seo.not_found": None}
 
 
 def fallback() -> bool:
@@ -188,7 +191,8 @@ def init_app(app: Flask) -> None:
     found = set()
     for rule in list(app.url_map.iter_rules()):
         bp = rule.endpoint.partition(".")[0]
-        if bp not in PUBLIC or rule.endpoint in NOT_TRANSLATED:
+        if (bp not in PUBLIC and rule.endpoint not in ALSO_TWINNED) \
+                or rule.endpoint in NOT_TRANSLATED:
             continue
         app.url_map.add(Rule("/<string(length=2):lang>" + rule.rule, endpoint=rule.endpoint,
                              methods=rule.methods, defaults=rule.defaults,
