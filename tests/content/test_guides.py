@@ -80,8 +80,8 @@ def test_demo_content_loads_every_role_in_order():
 
 def test_content_without_guides_pricing_or_comparison_still_serves(tmp_path, content_dir):
     shutil.rmtree(content_dir / "guides")
-    (content_dir / "pricing.yaml").unlink()
-    (content_dir / "comparison.yaml").unlink()
+    for path in [*content_dir.glob("pricing*.yaml"), *content_dir.glob("comparison*.yaml")]:
+        path.unlink()  # the sources and their translations
     app = make_app(tmp_path, content_dir)
     client = app.test_client()
     home = client.get("/").get_data(as_text=True)

@@ -67,8 +67,9 @@ def test_the_freeze_writes_exactly_the_sitemap_and_the_sitemap_is_the_catalog(ap
 
 
 def test_taking_content_away_takes_its_pages_away(tmp_path, content_dir):
-    (content_dir / "guides/legal.md").unlink()
-    (content_dir / "calculators/life-after-harborline.yaml").unlink()
+    for pattern in ("guides/legal*.md", "calculators/life-after-harborline*.yaml"):
+        for path in content_dir.glob(pattern):  # the source and its translations
+            path.unlink()
     catalog = load_catalog(content_dir)
     assert "legal" not in catalog.guides and "life-after-harborline" not in catalog.calculators
     app = make_app(tmp_path, content_dir)
