@@ -323,3 +323,12 @@ def test_any_answer_set_of_the_new_check_is_the_same_everywhere(client, pick):
     assert from_api(client, NEW, answers) == expected
     assert shown(walk(client, f"/diagnostics/{NEW}/", answers)[1], d) == expected
     assert shown(walk(client, f"/de/diagnostics/{NEW}/", answers)[1], german) == expected
+
+
+def test_the_openapi_document_describes_both_checks(client):
+    """One score request schema per check, each with its own questions."""
+    doc = client.get("/api/openapi.json").get_json()
+    text = str(doc)
+    for slug, d in CATALOG.diagnostics.items():
+        assert f"'diagnostic': {{'const': '{slug}'}}" in text
+        assert all(f"'{q.id}'" in text for q in d.questions())
