@@ -157,7 +157,9 @@ def test_the_demo_translations_load_and_keep_the_scoring(content_dir: Path):
     en_d, de_d = catalog.diagnostics["renewal-risk-check"], de.diagnostics["renewal-risk-check"]
     assert de_d.title == "Ist das Verlängerungsrisiko das Problem, das Sie jetzt lösen müssen?"
     assert de_d.scoring.thresholds == en_d.scoring.thresholds
-    assert de_d.scoring.labels == en_d.scoring.labels  # report names stay in the default
+    # the same reasons, named in German for the reports read in German
+    assert set(de_d.scoring.labels) == set(en_d.scoring.labels) != set()
+    assert de_d.scoring.labels["too_small_yet"] == "Noch zu klein (unter 50 Beschäftigte)"
     for q_en, q_de in zip(en_d.questions(), de_d.questions(), strict=True):
         assert q_en.id == q_de.id and q_en.text != q_de.text or q_en.id == q_de.id
         assert [o.model_dump(exclude={"label"}) for o in q_en.options] == \
