@@ -5,6 +5,7 @@ citation to the story."""
 
 from __future__ import annotations
 
+import gzip
 import html as html_lib
 import json
 import re
@@ -79,6 +80,11 @@ def test_the_frozen_diagnostic_carries_every_story_card_for_its_script(tmp_path)
         assert " hidden data-verdict-stories data-table=" in box and "data-stories " not in box
         assert len(re.findall(r"data-story-card=", box)) == 3
         assert title in box
+        # the match's sentences come with the cards, in the page's language, within the
+        # 1 KB (compressed) that a script's words may add to a page
+        said = re.search(r"data-said='([^']+)'", box).group(1)
+        assert ("Dasselbe Problem (ohne Abgleich" in said) == bool(lang)
+        assert len(gzip.compress(said.encode())) <= 1024
         assert page.index("data-verdict-stories") < page.index('id="result-share"')
 
 

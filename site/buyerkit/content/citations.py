@@ -2,7 +2,8 @@
 the page can show "A logistics software company went from 14 to 2 hours a week" with a link
 to the evidence. `buyerkit check` holds each citation to its story: the story must exist, and
 every figure the citation states must be one of the story's sourced figures (its numbers'
-before and after, its time to value), written the page language's way. docs/calculators.md.
+before and after, its time to value), written the page language's way.
+docs/customer-stories.md, "A calculator number that cites a story".
 """
 
 from __future__ import annotations
