@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "site"))
 from buyerkit.reports import language_migration, languages  # noqa: E402
 from buyerkit.reports.context import VERDICTS, Context  # noqa: E402
 from buyerkit.reports.period import Period, date_of  # noqa: E402
-from buyerkit.reports.queries import segments  # noqa: E402
+from buyerkit.reports.service import REPORTS  # noqa: E402
 from buyerkit.signals.store import events  # noqa: E402
 
 SUBJECT = "renewal-risk-check"
@@ -77,7 +77,8 @@ def main() -> None:
               " raw scan ÷ split")
         for days in (7, 30, 90):
             period = Period(SUBJECT, end - timedelta(days=days - 1), end)
-            base = median_ms(lambda p=period: segments(conn, p, Context()), args.repeat)
+            base = median_ms(lambda p=period: REPORTS["segments"](conn, p, Context()),
+                             args.repeat)
             split = median_ms(lambda p=period: languages.completions_by_language(conn, p),
                               args.repeat)
             raw = median_ms(lambda p=period: raw_scan(conn, p), args.repeat)

@@ -26,7 +26,6 @@ from wtforms import SelectField
 from buyerkit.content.catalog import get_catalog
 from buyerkit.content.numbers import LANGUAGES, number
 from buyerkit.errors import BuyerkitError
-from buyerkit.reports.tables import fmt
 
 SESSION_KEY = "lang"
 CONFIG_KEY = "REPORTS_LANGUAGE"
@@ -154,7 +153,6 @@ def template_context() -> dict[str, Any]:
     (Jinja's `_` formats every string, so a marked "%" would need doubling)."""
     lang = language()
     return {"report_language": lang, "language_form": LanguageForm(), "tr": gettext,
-            "fmt": fmt,
             "switch_languages": [(code, name) for code, name in LANGUAGES.items()
                                 if code != lang],
             "language_next": request.full_path.rstrip("?")}

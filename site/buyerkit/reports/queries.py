@@ -222,9 +222,6 @@ def segments(conn: sa.Connection, period: Period, ctx: Context) -> Report:
                                "shown."),
             chart=tuple(Bar(r[0], r[1], "fit") for r in out[:-1][:10]),
             chart_title=_(CHART_TITLES[dim])))
-    from buyerkit.reports.languages import language_table  # it builds on `suppressed` here
-
-    tables.append(language_table(conn, period, [now.cell(v) for v in VERDICTS], now.fit_rate))
     return Report("segments", _("By persona, segment, problem and trigger"),
                   _("Which personas and segments the message resonates with, and which "
                     "problems and triggers bring prospects who fit."), tuple(tables),

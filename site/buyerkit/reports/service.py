@@ -4,6 +4,7 @@ in one transaction so every table of a page agrees with the others."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from buyerkit.reports import spend
 from buyerkit.reports.context import Context
 from buyerkit.reports.evidence import evidence
+from buyerkit.reports.languages import language_table
 from buyerkit.reports.overview import overview
 from buyerkit.reports.period import Period
 from buyerkit.reports.pipeline import Plan, pipeline
@@ -19,10 +21,21 @@ from buyerkit.reports.schema import ru_outcomes
 from buyerkit.reports.suppress import count
 from buyerkit.reports.tables import Report
 
+
+def segments_and_language(conn: sa.Connection, period: Period, ctx: Context) -> Report:
+    """Personas and segments, ending with the split by the page's language; its "All" row is
+    the other tables' (the headline figures)."""
+    report = segments(conn, period, ctx)
+    totals = report.tables[0].rows[-1]
+    return replace(report, tables=(*report.tables, language_table(
+        conn, period, list(totals[1:4]), totals[4])))
+
+
 # Every report by name (pipeline math, which takes a plan, apart). Kept here, above the
 # queries and the overview that reads some of them, so neither imports the other back.
 REPORTS: dict[str, Callable[[sa.Connection, Period, Context], Report]] = {
-    "overview": overview, "bounces": bounces, "channels": channels, "segments": segments,
+    "overview": overview, "bounces": bounces, "channels": channels,
+    "segments": segments_and_language,
     "groups": groups, "weekly": weekly, "evidence": evidence,
 }
 NAMES = (*REPORTS, "pipeline")

@@ -379,7 +379,7 @@ def spend() -> Any:
             .limit(200)).all()
     html = render_template("reports/spend.html", form=form, upload=upload, errors=errors,
                            done=done, warning=warning, stored=stored, titles=TITLES,
-                           name="spend",
+                           name="spend", fmt=fmt,
                            logout=LogoutForm(), args=request.args)
     return Response(html, status=status)
 
