@@ -201,7 +201,7 @@ def test_the_pool_form_answers_in_german(client):
     de = client.post("/de/company/", data=form)
     assert de.status_code == 400
     html = de.get_data(as_text=True)
-    assert "Dieses Formular gehört zu einem Ergebnis der Selbstprüfung" in html
+    assert "Dieses Formular gehört zu einem Ergebnis aus dem Check" in html
     assert "Bitte prüfen Sie diese Antwort" in html and "Please check" not in html
     assert "take the diagnostic first" in client.post("/company/", data=form).get_data(
         as_text=True)
