@@ -92,7 +92,7 @@ def test_copy_link_and_email_share_a_guide_with_the_result_and_group(view, live)
     expect(page.locator("[data-share-status]")).to_contain_text("Link copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/guides/cfo/#d=renewal-risk-check&v=fit"
-                        r"&b=retain_expand&t=authority_shift&g=[0-9a-f-]{36}", copied)
+                        r"&b=retain_expand&sz=50_199&t=authority_shift&g=[0-9a-f-]{36}", copied)
     email = item.get_by_role("link", name=re.compile("E-mail"))
     email.focus()
     href = email.get_attribute("href")

@@ -7,6 +7,7 @@ a calculator assumption cites a story with a link. Screenshots go to BUYERKIT_SC
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -117,6 +118,12 @@ def test_a_forwarded_guide_matches_on_the_senders_size(people, live):
     expect(cards.nth(1).locator(".eyebrow")).to_have_text(
         "The same problem and the same reason to act, at a company of another size")
     assert_accessible(page)
+    # the guide passes the size on: to the other guides, and from a calculator's share link
+    expect(page.locator("a[data-carry]").first).to_have_attribute(
+        "href", re.compile(r"&sz=50_199&t=authority_shift"))
+    page.goto(live.url + "/calculators/renewal-roi/" + link[link.index("#"):])
+    expect(page.locator("#share-link")).to_have_attribute(
+        "href", re.compile(r"&b=retain_expand&sz=50_199&t=authority_shift"))
     without = link.replace("&sz=50_199", "")
     for size in ("", "&sz=9999", "&sz=__proto__", "&sz=constructor", "&sz=50_199%7C"):
         page.goto(live.url + "/guides/security/")  # a new document each time

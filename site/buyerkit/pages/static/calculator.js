@@ -156,7 +156,7 @@ function fillTable(result) {
 
 // The diagnostic result and group token that brought the prospect here travel on with the
 // numbers, so a CFO opening a shared guide sees both.
-const CARRIED = ["d", "v", "b", "t", "g"];
+const CARRIED = ["d", "v", "b", "sz", "t", "g"];
 let carried = new URLSearchParams();
 
 function linkParams(read) {

@@ -6,7 +6,7 @@ import { ensureGroup, journeyId, signal } from "./signals.js";
 import {} from "./stories.js"; // customer stories matched to the fragment (_stories.html)
 
 // Fragment keys that carry the team's numbers from page to page (the `done` ticks stay on the kit).
-const NUMBER_KEY = /^(d|v|b|t|calc|s|[ia]\.[A-Za-z0-9_-]{1,64})$/;
+const NUMBER_KEY = /^(d|v|b|sz|t|calc|s|[ia]\.[A-Za-z0-9_-]{1,64})$/;
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const VERDICTS = ["fit", "not_now", "not_a_fit"];
 // Where the calculator's `resultsFromFragment(params)` may live; a missing module is fine.

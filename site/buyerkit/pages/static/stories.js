@@ -27,7 +27,7 @@ export function show(p = readFragment(), el = box) {
   const cards = [...el.querySelectorAll("[data-story-card]")];
   for (const c of cards) c.hidden = true;
   let shown = 0;
-  for (const item of found.split(" ").filter(Boolean)) {
+  for (const item of found.split(" ")) { // "" finds no card
     const [slug, code] = item.split(":");
     const card = cards.find((c) => c.dataset.storyCard === slug);
     if (!card || !Object.hasOwn(said, code)) continue; // a story removed since: left out
