@@ -14,11 +14,14 @@ from pathlib import Path
 
 import click
 
+from buyerkit.content.numbers import LANGUAGES
+from buyerkit.content.translations import TRANSLATION
 from buyerkit.errors import BuyerkitError, display_path
 
 STARTER = Path(__file__).parent / "starter"
 ROLE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 DEFAULT_ROLES = ("cfo", "security", "it")
+SOURCE_LANGUAGE = "en"  # the language the starter is written in
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,94 @@ the {name} can ask for (a report, a policy) rather than promising them in a meet
 """
 
 
+# The same roles in German, for `--languages en,de`: name, title, summary, questions, task.
+KNOWN_DE = {
+    "cfo": ("CFO", "Was Ihr CFO fragen wird, bevor die Ausgabe freigegeben wird",
+            "Die Kosten, der Nutzen auf Ihren eigenen Zahlen und was passiert, wenn es nicht "
+            "funktioniert.",
+            ("Was kostet es im ersten Jahr, alles zusammen?",
+             "Was bringt es, gerechnet auf unseren eigenen Zahlen?",
+             "Wie lange dauert es, bis es sich bezahlt macht?",
+             "Welche Vertragsbedingungen gelten, wenn es nicht funktioniert?"),
+            "Das Budget für das erste Jahr freigeben"),
+    "security": ("IT-Sicherheit", "Was Ihr Sicherheitsteam fragen wird, beantwortet",
+                 "Wo die Daten liegen, wer sie sehen kann und wie Sie den SOC-2-Bericht "
+                 "bekommen.",
+                 ("Welche Daten verarbeiten Sie, und wo werden sie gespeichert?",
+                  "Haben Sie einen SOC-2-Type-II-Bericht, und wie bekommen wir ihn?",
+                  "Wie melden sich Nutzer an, und können wir unser Single Sign-on verwenden?",
+                  "Was geschieht mit unseren Daten, wenn wir kündigen?"),
+                 "Den SOC-2-Bericht und die Sicherheitsantworten prüfen"),
+    "ciso": ("CISO", "Was Ihr CISO fragen wird, beantwortet",
+             "Daten, Zugriffe, Zertifizierungen und der Umgang mit Vorfällen, auf einer Seite "
+             "zum Weiterleiten.",
+             ("Welche Daten verarbeiten Sie, und wo werden sie gespeichert?",
+              "Welche Zertifizierungen haben Sie, und wie sehen wir die Berichte ein?",
+              "Wie werden uns Sicherheitsvorfälle gemeldet, und wie schnell?"),
+             "Den SOC-2-Bericht und die Sicherheitsantworten prüfen"),
+    "it": ("IT", "Was Ihr IT-Team für die Anbindung wissen muss",
+           "Woran es angebunden wird, welche Zugriffe es braucht und was es Ihr Team an Zeit "
+           "kostet.",
+           ("Woran wird es angebunden, und mit welchen Berechtigungen?",
+            "Wie viel Zeit unseres Teams kostet die Einrichtung?",
+            "Wer pflegt die Anbindungen, wenn sich etwas ändert?"),
+           "Die Anbindungen und die nötigen Zugriffe prüfen"),
+    "legal": ("Rechtsabteilung", "Worauf Ihre Rechtsabteilung im Vertrag achten wird",
+              "Der Auftragsverarbeitungsvertrag, die Haftung und die Kündigung.",
+              ("Gibt es einen Auftragsverarbeitungsvertrag?",
+               "Wie hoch ist die Haftungsobergrenze?",
+               "Wie verlängert sich der Vertrag, und wie kündigen wir?"),
+              "Den Vertrag und den Auftragsverarbeitungsvertrag prüfen"),
+    "procurement": ("Einkauf", "Was der Einkauf braucht, um uns als Lieferanten anzulegen",
+                    "Lieferantendaten, Zahlungsbedingungen und die Unterlagen, die er anfragt.",
+                    ("Welche Unterlagen brauchen Sie von uns als neuem Lieferanten?",
+                     "Welche Zahlungsbedingungen gelten?",
+                     "Können wir auf Rechnung zahlen, in unserer Währung?"),
+                    "Den Lieferanten anlegen und die Zahlungsbedingungen vereinbaren"),
+    "champion": ("Champion", "Wie Sie intern für die Entscheidung werben",
+                 "Was Sie mit wem in welcher Reihenfolge teilen, damit die Entscheidung nicht "
+                 "ins Stocken gerät.",
+                 ("Wer muss zustimmen, und was wird jede dieser Personen fragen?",
+                  "Was kann ich heute ohne Termin teilen?"),
+                 "Bestätigen, dass der Vorschlag unsere Fragen beantwortet"),
+    "executive": ("Geschäftsleitung", "Was Ihre Geschäftsleitung wissen will",
+                  "Das Ergebnis, die Kosten und das Risiko, auf einer Seite.",
+                  ("Welches Ergebnis bekommen wir, und bis wann?",
+                   "Was kostet es, und was verlangt es vom Team?",
+                   "Welches Risiko gehen wir ein, wenn es nicht funktioniert?"),
+                  "Die Entscheidung unterstützen"),
+}
+
+GUIDE_DE = """---
+# Der Leitfaden auf Deutsch: ein ganzer Leitfaden, weil Prosa sich nicht in Felder teilen
+# lässt. role, tag, order und die ids und Arten der Aufgaben müssen wie in {role}.md sein.
+# TODO: in Ihren eigenen Worten antworten, wie in {role}.md.
+role: {role}
+name: {name}
+{tag}title: {title}
+summary: >-
+  {summary}
+order: {order}
+questions:
+{questions}
+before_decision:
+  - id: {task_id}
+    text: {task}
+    kind: {kind}
+---
+
+## Die kurze Antwort
+
+TODO: zwei oder drei Sätze, die die Fragen oben für jemanden mit wenig Zeit beantworten.
+
+## Im Einzelnen
+
+TODO: ein Abschnitt je Frage, mit den Fakten und woher sie stammen. Verweisen Sie auf
+Unterlagen, die man anfragen kann (einen Bericht, eine Richtlinie), statt sie für einen Termin
+zu versprechen.
+"""
+
+
 def _role(role: str) -> Role:
     """The known role, or a plain outline named after the slug (`head-of-data` -> Head of data)."""
     if role in KNOWN:
@@ -133,6 +224,40 @@ def guide(role: str, order: int) -> str:
                         task_id=f"{role}-review"[:63], task=r.task[0], kind=r.task[1])
 
 
+def _role_de(role: str) -> tuple[str, str, str, tuple[str, ...], str]:
+    """The role in German: a known role's texts, or a plain outline under the English name."""
+    if role in KNOWN_DE:
+        return KNOWN_DE[role]
+    name = _role(role).name
+    return (name, f"Was die Rolle „{name}“ fragen wird, beantwortet",
+            f"Die Fragen der Rolle „{name}“, bevor sie zustimmt, auf einer Seite beantwortet.",
+            ("Was ändert sich dadurch für uns?", "Was verlangt es von uns, und wann?"),
+            "Bestätigen, dass der Vorschlag unsere Fragen beantwortet")
+
+
+def guide_de(role: str, order: int) -> str:
+    """The German translation of `role`'s guide: the same role, tag, order, task id and kind."""
+    r = _role(role)
+    name, title, summary, questions, task = _role_de(role)
+    return GUIDE_DE.format(role=role, name=name, title=title, summary=summary, order=order,
+                           tag=f"tag: {r.tag}\n" if r.tag else "",
+                           questions="\n".join(f"  - {q}" for q in questions),
+                           task_id=f"{role}-review"[:63], task=task, kind=r.task[1])
+
+
+def parse_languages(text: str) -> tuple[str, ...]:
+    """`en,de` as language codes, each once, the starter's own first; an Error line if not."""
+    codes = tuple(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
+    known = ", ".join(LANGUAGES)
+    if not codes or any(c not in LANGUAGES for c in codes):
+        raise BuyerkitError(f"--languages takes the codes buyerkit has interface text for "
+                            f"({known}), comma-separated, not {text!r}")
+    if codes[0] != SOURCE_LANGUAGE:
+        raise BuyerkitError(f"--languages must start with {SOURCE_LANGUAGE}, the language the "
+                            f"starter is written in (e.g. {SOURCE_LANGUAGE},de), not {text!r}")
+    return codes
+
+
 def parse_roles(text: str) -> tuple[str, ...]:
     """`cfo,security,legal` as role slugs, each once, in order; an Error line if any is not."""
     roles = tuple(dict.fromkeys(r.strip() for r in text.split(",") if r.strip()))
@@ -143,28 +268,46 @@ def parse_roles(text: str) -> tuple[str, ...]:
     return roles
 
 
-def new(folder: Path, roles: tuple[str, ...], vendor: str) -> list[Path]:
-    """Write the starter content into `folder` (new or empty); return the files written."""
+def _languages_block(languages: tuple[str, ...]) -> str:
+    """site.yaml's language settings: the list, the first as the default."""
+    return f"languages: [{', '.join(languages)}]\ndefault_language: {languages[0]}"
+
+
+def new(folder: Path, roles: tuple[str, ...], vendor: str,
+        languages: tuple[str, ...] = (SOURCE_LANGUAGE,)) -> list[Path]:
+    """Write the starter content into `folder` (new or empty), with a translation of every file
+    for each language after the first; return the files written."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise BuyerkitError(f"{folder} is not empty: `buyerkit new` writes only into a new or "
                             "empty folder, so nothing of yours is overwritten")
     if not vendor.strip() or any(c in vendor for c in "\n:#\"'"):
         raise BuyerkitError(f"--vendor takes a plain name, not {vendor!r}")
     first = _role(roles[0])
+    names = {"__VENDOR__": vendor.strip(), "__FIRST_ROLE__": roles[0],
+             "__FIRST_ROLE_NAME_DE__": _role_de(roles[0])[0],
+             "__FIRST_ROLE_NAME__": first.name, "__LANGUAGES__": _languages_block(languages)}
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for src in sorted(STARTER.rglob("*.yaml")):
+        m = TRANSLATION.match(src.name)
+        if m and m.group("lang") not in languages:
+            continue
         dest = folder / src.relative_to(STARTER)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        text = src.read_text().replace("__VENDOR__", vendor.strip())
-        text = text.replace("__FIRST_ROLE__", roles[0]).replace("__FIRST_ROLE_NAME__", first.name)
-        dest.write_text(text)
+        text = src.read_text(encoding="utf-8")
+        for placeholder, value in names.items():
+            text = text.replace(placeholder, value)
+        dest.write_text(text, encoding="utf-8")
         written.append(dest)
     (folder / "guides").mkdir()
     for n, role in enumerate(roles):
         dest = folder / "guides" / f"{role}.md"
-        dest.write_text(guide(role, (n + 1) * 10))
+        dest.write_text(guide(role, (n + 1) * 10), encoding="utf-8")
         written.append(dest)
+        if "de" in languages:
+            dest = folder / "guides" / f"{role}.de.md"
+            dest.write_text(guide_de(role, (n + 1) * 10), encoding="utf-8")
+            written.append(dest)
     return written
 
 
@@ -174,10 +317,14 @@ def new(folder: Path, roles: tuple[str, ...], vendor: str) -> list[Path]:
               help="The buying group's roles to write a guide for, comma-separated.")
 @click.option("--vendor", default="Example Vendor", show_default=True,
               help="Your company's name, as the pages should show it.")
-def new_command(folder: Path, roles: str, vendor: str) -> None:
+@click.option("--languages", default=SOURCE_LANGUAGE, show_default=True,
+              help="The site's languages, comma-separated, the default first (en,de writes a "
+                   "German translation beside each file).")
+def new_command(folder: Path, roles: str, vendor: str, languages: str) -> None:
     """Start a content folder: site settings, a diagnostic, a calculator, guides per role."""
     role_list = parse_roles(roles)
-    written = new(folder, role_list, vendor)
+    language_list = parse_languages(languages)
+    written = new(folder, role_list, vendor, language_list)
     click.echo(f"Wrote {len(written)} files to {display_path(folder)}. Next:\n"
                f"  buyerkit serve --content {display_path(folder)}   (edit and watch it change)\n"
                f"  buyerkit check --strict {display_path(folder)}    (before you publish)\n"
