@@ -69,7 +69,8 @@ def own_language(html: str) -> str:
     record kept as the customer gave it, English captions)."""
     html = re.sub(r'<p class="language-switch">.*?</p>', "", html, flags=re.S)
     html = re.sub(r'<div class="language-suggestion".*?</div>\s*</div>', "", html, flags=re.S)
-    html = re.sub(r'<(?!html\b)(\w+)[^>]*\slang="en"[^>]*>.*?</\1>', "", html, flags=re.S)
+    html = re.sub(r'<(?!html\b|main\b)(\w+)[^>]*\slang="en"[^>]*>.*?</\1>', "", html,
+                  flags=re.S)
     return " ".join(html_lib.unescape(html).split())
 
 
@@ -91,6 +92,9 @@ def problems(html: str) -> list[str]:
     found += [f"unfilled slot: {s!r}" for s in re.findall(r"%\([a-z_]+\)[sd]?|\{[a-z_:]+\}",
                                                            text)]
     found += [f"template syntax: {s!r}" for s in ("{{", "{%", "%(") if s in html]
+    found += [f"raw value: {s!r}" for s in re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text)]
+    if re.search(r"<main\b[^>]*\slang=", html):  # every German demo page is translated
+        found.append("shown in the default language")
     return found
 
 
@@ -125,6 +129,9 @@ def test_the_english_list_is_the_catalogs_and_finds_english(app):
     assert problems('<p>7 Wochen bis bis zur ersten Verlängerung</p>') == \
         ["doubled: 'bis bis'"]
     assert problems("<p>Für unsere {role}</p>") == ["unfilled slot: '{role}'"]
+    assert problems("<dd>200_999, annual</dd>") == ["raw value: '200_999'"]
+    assert problems('<main id="main" lang="en"><p>Hallo</p></main>') == \
+        ["shown in the default language"]
 
 
 def test_every_german_page_in_the_sitemap(app):
@@ -192,7 +199,10 @@ def test_the_german_hand_off_form_and_sent_page(app):
     sent = client.post(action, data=MultiDict([*hidden, ("email", "ana@acme.example"),
                                                ("note", "Verlängerungen im Mai."),
                                                ("consent", "y")]))
-    assert sent.status_code == 200 and problems(sent.get_data(as_text=True)) == []
+    html = sent.get_data(as_text=True)
+    assert sent.status_code == 200 and problems(html) == []
+    # What was sent, in words: the answers' labels, never their codes.
+    assert "<li>200 bis 999</li>" in html and "<li>Leitung Customer Success</li>" in html
 
 
 def test_the_german_pool_form_and_its_answers(app):
