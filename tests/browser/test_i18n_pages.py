@@ -45,7 +45,7 @@ def test_german_calculator_by_keyboard_on_a_phone(phone, live, own_origin_only):
     # A bad number: the script holds back what reads it, in German.
     retype(page, "i.csm_count", "abc")
     blocked = page.locator("dd[data-output].blocked").first
-    expect(blocked).to_contain_text("Nicht berechnet: Prüfen Sie zuerst ")
+    expect(blocked).to_contain_text("Nicht berechnet – prüfen Sie zuerst: ")
     expect(page.locator("#results-pending")).to_be_visible()
     assert "Not worked out" not in page.locator("main").inner_text()
     # Put it right: the results come back and screen readers hear it in German.

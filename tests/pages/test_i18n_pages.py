@@ -128,14 +128,14 @@ def test_a_calculators_error_summary_and_blocked_results_in_german(client):
     assert "<title>Error: " in en and "Please check this number" in en
     assert "Not worked out: check " in en
     assert "<title>Fehler: " in de and "Bitte prüfen Sie diese Zahl" in de
-    assert "Nicht berechnet: Prüfen Sie zuerst " in de
+    assert "Nicht berechnet – prüfen Sie zuerst: " in de
     assert "Ergebnisse, die die markierte Zahl brauchen, weisen darauf hin" in de
     assert "Not worked out" not in de and "Please check" not in de
 
 
 def test_the_calculator_scripts_words_come_with_its_spec_in_german(client):
     de = client.get("/de/calculators/renewal-roi.json").get_json()["messages"]
-    assert de["blocked"] == "Nicht berechnet: Prüfen Sie zuerst {fields}."
+    assert de["blocked"] == "Nicht berechnet – prüfen Sie zuerst: {fields}."
     assert de["updated"] == "Ergebnisse aktualisiert."
     assert de["copied"] == "Link kopiert."
     assert de["copy_failed"].startswith("Kopieren nicht möglich")
