@@ -59,3 +59,68 @@ def test_new_refuses_in_one_line_and_writes_nothing(runner, tmp_path, monkeypatc
     assert (done.exit_code, done.stderr) == (1, error + "\n")
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
     assert not Path(tmp_path / "x").exists()
+
+
+def test_new_with_two_languages_passes_check_strict_and_reads_german(runner, tmp_path,
+                                                                     monkeypatch):
+    """`--languages en,de` writes the languages into site.yaml and a German translation (texts
+    only, the source's ids and values) beside every file: valid as written, German under /de/."""
+    monkeypatch.chdir(tmp_path)
+    done = runner.invoke(["new", "mysite", "--roles", "cfo,ciso,legal,head-of-data",
+                          "--languages", "en,de"])
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "Wrote 19 files to mysite. Next:"
+    site = tmp_path / "mysite"
+    assert "\nlanguages: [en, de]\ndefault_language: en\n" in (site / "site.yaml").read_text()
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*.de.*")) == [
+        "calculators/time-saved.de.yaml", "comparison.de.yaml", "diagnostics/fit-check.de.yaml",
+        "guides/cfo.de.md", "guides/ciso.de.md", "guides/head-of-data.de.md",
+        "guides/legal.de.md", "pricing.de.yaml", "site.de.yaml"]
+    strict = runner.invoke(["check", "--strict", "mysite"])
+    assert (strict.exit_code, strict.stdout, strict.stderr) == (0, "", "")
+    legal = (site / "guides" / "legal.de.md").read_text()
+    assert "role: legal\nname: Rechtsabteilung\ntag: legal\n" in legal
+    assert "  - id: legal-review\n" in legal and "    kind: legal_review\n" in legal
+    fit = (site / "diagnostics" / "fit-check.de.yaml").read_text()
+    assert "[den Leitfaden für die Rolle CFO](guide:cfo)" in fit
+    text = "\n".join(p.read_text() for p in site.rglob("*") if p.is_file())
+    assert "harborline" not in text.lower() and "__" not in text  # no placeholder left
+    app = make_app(tmp_path, site)
+    client = app.test_client()
+    for path, german in [("/de/", "Weniger Stunden für einen wöchentlichen Report"),
+                         ("/de/diagnostics/fit-check/", "Schritt 1 von 3"),
+                         ("/de/calculators/time-saved/", "Personen, die am Report arbeiten"),
+                         ("/de/guides/legal/", "Worauf Ihre Rechtsabteilung im Vertrag"),
+                         ("/de/guides/head-of-data/", "Was die Rolle „Head of data“ fragen"),
+                         ("/de/pricing/", "500 $ im Monat"),
+                         ("/de/compare/", "Nichts ändern (die Tabelle behalten)")]:
+        page = client.get(path).get_data(as_text=True)
+        assert '<html lang="de"' in page and german in page, path
+    app.extensions["buyerkit.store"].dispose()
+
+
+def test_one_language_site_names_its_language(runner, tmp_path, monkeypatch):
+    """Without --languages the site is English only, and site.yaml shows where to add one."""
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(["new", "mysite"]).exit_code == 0
+    site_yaml = (tmp_path / "mysite" / "site.yaml").read_text()
+    assert "\nlanguages: [en]\ndefault_language: en\n" in site_yaml
+    assert "--languages en,de" in site_yaml
+    assert not list((tmp_path / "mysite").rglob("*.de.*"))
+
+
+@pytest.mark.parametrize(("languages", "error"), [
+    ("xx", "Error: --languages takes the codes buyerkit has interface text for (en, de), "
+           "comma-separated, not 'xx'"),
+    ("en,fr", "Error: --languages takes the codes buyerkit has interface text for (en, de), "
+              "comma-separated, not 'en,fr'"),
+    ("", "Error: --languages takes the codes buyerkit has interface text for (en, de), "
+         "comma-separated, not ''"),
+    ("de,en", "Error: --languages must start with en, the language the starter is written "
+              "in (e.g. en,de), not 'de,en'"),
+], ids=["unknown", "one-unknown", "empty", "german-first"])
+def test_new_refuses_bad_languages_in_one_line(runner, tmp_path, monkeypatch, languages, error):
+    monkeypatch.chdir(tmp_path)
+    done = runner.invoke(["new", "x", "--languages", languages])
+    assert (done.exit_code, done.stdout, done.stderr) == (1, "", error + "\n")
+    assert not (tmp_path / "x").exists()

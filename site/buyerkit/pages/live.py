@@ -36,6 +36,7 @@ class Problem:
 
     where: str
     quoted: str
+    caret: str = ""  # a `^` under the problem's column, as Vite's code frame shows it
 
 
 @dataclass
@@ -71,15 +72,21 @@ class Live:
             self.thread.join(timeout=5)
 
 
-def _quoted(problem: ContentProblem) -> Problem:
-    """The problem's line, and the line of the file it names (when it can be read)."""
+def _quoted(problem: ContentProblem, seen: set[tuple[str, int]] | None = None) -> Problem:
+    """The problem's line, and the line of the file it names (when it can be read) with a caret
+    under its column; a line already quoted for an earlier problem is not quoted again."""
+    if seen is not None:
+        if (problem.path, problem.line) in seen:
+            return Problem(str(problem), "")
+        seen.add((problem.path, problem.line))
     path = Path(problem.path)
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         quoted = lines[problem.line - 1].rstrip() if 0 < problem.line <= len(lines) else ""
     except OSError:
         quoted = ""
-    return Problem(str(problem), quoted[:300])
+    caret = " " * (problem.col - 1) + "^" if quoted and 0 < problem.col <= 300 else ""
+    return Problem(str(problem), quoted[:300], caret)
 
 
 def reload(app: Flask, live: Live) -> None:
@@ -87,7 +94,8 @@ def reload(app: Flask, live: Live) -> None:
     try:
         catalog = load_catalog(live.content)
     except ContentErrors as e:
-        live.bump(tuple(_quoted(p) for p in e.problems))
+        seen: set[tuple[str, int]] = set()
+        live.bump(tuple(_quoted(p, seen) for p in e.problems))
         return
     except BuyerkitError as e:  # the folder itself went away
         live.bump((Problem(e.format_message(), ""),))
