@@ -68,7 +68,7 @@ def test_german_cfo_guide_by_keyboard_on_a_phone(phone, live, own_origin_only):
     page.goto(f"{live.url}/de/guides/cfo/#{SHARE}")
     expect(page.locator("html")).to_have_attribute("data-guide-ready", "true")
     expect(page.locator("[data-numbers-from]")).to_have_text(
-        "Mit Ihnen geteilt aus dem Leitfaden für Champion.")
+        "Mit Ihnen geteilt aus dem Leitfaden: Champion.")
     fits(page)
     tab_until(page, lambda e: e[0] == "BUTTON" and e[4] == "Link kopieren")
     page.keyboard.press("Enter")
