@@ -171,3 +171,24 @@ def test_check_names_a_cited_figure_the_story_does_not_state(workdir, runner):
         "the story 'logistics-software-team' states: use only its figures (3 weeks, 14, 2, "
         "±18%, ±6%)",
         "Aborted with 2 content errors"]
+
+
+def test_an_input_without_help_shows_its_citation_as_its_description(tmp_path):
+    """An input (not only an assumption) may cite a story; with no `help` of its own the
+    citation becomes the field's description (so a screen reader reads it with the field)."""
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    edit(content / "calculators/renewal-roi.yaml", "    default: 6\n",
+         "    default: 6\n    cites:\n      story: logistics-software-team\n"
+         "      says: built its health reports with a team of four.\n")
+    app = make_app(tmp_path, content)
+    try:
+        page = app.test_client().get("/calculators/renewal-roi/").get_data(as_text=True)
+    finally:
+        app.extensions["buyerkit.store"].dispose()
+    assert ('<p class="hint" id="f-i-csm_count-help"><span class="story-cite">Customer '
+            'evidence: <a href="/customers/logistics-software-team/">A 120-person logistics '
+            "software company in the UK</a> built its health reports with a team of four."
+            "</span></p>") in page
+    assert re.search(r'id="f-i-csm_count" value="6"\s+aria-describedby="f-i-csm_count-help"',
+                     page)
