@@ -31,7 +31,7 @@ README_MAX_BYTES = 12_000
 # Fences that may hold shell commands: run (console), example (sh, checked to parse), or a
 # usage synopsis (text). A `$ ` prompt outside a console block is refused.
 RUN, EXAMPLE = "console", "sh"
-OTHER_FENCES = {"text", "yaml", "markdown", "json", "python", "toml", "csv", "html", "nginx"}
+OTHER_FENCES = {"text", "yaml", "markdown", "json", "python", "toml", "csv", "html", "nginx", "xml"}
 
 
 @dataclass(frozen=True)
