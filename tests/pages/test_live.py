@@ -45,6 +45,22 @@ def test_a_broken_edit_keeps_the_last_good_catalog_and_quotes_the_line(dev, cont
     assert '<section class="bk-live-overlay" role="alert"' in page
     assert "<pre>    domian: keelson.io</pre>" in page
     assert page.rstrip().endswith("</body>\n</html>")  # the page is still whole
+    assert (missing.caret, unknown.caret) == ("    ^", "    ^")
+    assert '<pre class="bk-live-caret" aria-hidden="true">    ^</pre>' in page
+
+
+def test_a_half_saved_file_quotes_each_line_once(dev, content_dir):
+    """A file cut off mid-write: one located problem per missing field, its line quoted once."""
+    live: Live = dev.extensions["buyerkit.live"]
+    (content_dir / "comparison.yaml").write_text("# cut off\ntitle: How we compare\n")
+    reload(dev, live)
+    mine = [p for p in live.problems if "/comparison.yaml:" in p.where]
+    assert [p.where.split("/")[-1] for p in mine] == [
+        "comparison.yaml:2:1: missing required field 'alternatives'",
+        "comparison.yaml:2:1: missing required field 'intro'",
+        "comparison.yaml:2:1: missing required field 'ours'"]
+    assert [(p.quoted, p.caret) for p in mine] == [("title: How we compare", "^"), ("", ""),
+                                                   ("", "")]
 
 
 def test_the_dev_script_goes_on_html_pages_only(dev):
