@@ -120,7 +120,7 @@ def test_the_served_german_result_copies_a_link_in_german(page, live, own_origin
     name = page.locator(".share-item[data-role='cfo'] .share-name").inner_text()
     assert "CFO" in name and "Leitfaden" in name
     expect(page.locator("[data-share-status]")).to_have_text(
-        f"Link kopiert: {name}. Fügen Sie ihn in eine E-Mail oder einen Chat ein.")
+        f"Link zu „{name}“ kopiert. Fügen Sie ihn in eine E-Mail oder einen Chat ein.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "/de/guides/cfo/#" in copied and "v=fit" in copied
     assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]

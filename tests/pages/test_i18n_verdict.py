@@ -137,8 +137,8 @@ def test_the_german_share_words_are_the_pages_words(client):
     de, en = words(finish(client, FIT)), words(finish(client, FIT, prefix=""))
     assert de.keys() == en.keys()
     assert all(de[k] != en[k] for k in de), [k for k in de if de[k] == en[k]]
-    assert de["copied"] == ("Link kopiert: {name}. Fügen Sie ihn in eine E-Mail oder einen "
-                            "Chat ein.")
+    assert de["copied"] == ("Link zu „{name}“ kopiert. Fügen Sie ihn in eine E-Mail oder "
+                            "einen Chat ein.")
     assert "{url}" in de["body"] and "{role}" in de["body"] and "Harborline" in de["body"]
     assert en["subject"] == "For our {role}: {title}"
 
