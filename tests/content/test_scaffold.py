@@ -124,3 +124,34 @@ def test_new_refuses_bad_languages_in_one_line(runner, tmp_path, monkeypatch, la
     done = runner.invoke(["new", "x", "--languages", languages])
     assert (done.exit_code, done.stdout, done.stderr) == (1, "", error + "\n")
     assert not (tmp_path / "x").exists()
+
+
+def test_the_branch_in_the_authoring_docs_passes_check_strict(runner, tmp_path, monkeypatch):
+    """docs/authoring.md's "Add a branch" fragment, pasted where it says, into a new site (with
+    the German question beside it, as it says): `check --strict` passes; on the same step as
+    the question it names, the condition is the located error the docs quote."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text()
+    section = docs[docs.index("## Add a branch"):]
+    fragment = section.split("```text\n", 1)[1].split("```", 1)[0]
+    assert "show_if: {symptom: [manual_report]}" in fragment
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(["new", "mysite", "--languages", "en,de"]).exit_code == 0
+    source = tmp_path / "mysite" / "diagnostics" / "fit-check.yaml"
+    good = source.read_text()
+    anchor = "    title: Your company\n    questions:\n"
+    source.write_text(good.replace(anchor, anchor + fragment, 1))
+    german = tmp_path / "mysite" / "diagnostics" / "fit-check.de.yaml"
+    german_good = german.read_text()
+    half = runner.invoke(["check", "mysite"])
+    assert half.stderr == ("mysite/diagnostics/fit-check.de.yaml:52:7: ids differ from the "
+                           "source: expected built_in, size; found size\n"
+                           "Aborted with 1 content error\n")
+    german.write_text(german_good.replace("      - id: size\n",
+                                          "      - id: built_in\n      - id: size\n", 1))
+    strict = runner.invoke(["check", "--strict", "mysite"])
+    assert (strict.exit_code, strict.stderr) == (0, "")
+    timing = "\n  - id: timing\n"  # the fragment last on the symptom question's own step
+    source.write_text(good.replace(timing, fragment + timing, 1))
+    wrong = runner.invoke(["check", "mysite"])
+    assert "show_if: question 'symptom' is not on an earlier step; a condition can only use " \
+           "answers from earlier steps\n" in wrong.stderr
