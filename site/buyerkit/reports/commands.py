@@ -94,6 +94,24 @@ def report(names: tuple[str, ...], since: str | None, until: str | None,
     else:
         click.echo(f"{period.diagnostic}, {meta['since']} to {meta['until']}\n")
         click.echo(to_text(reports), nl=False)
+    if not diagnostic and len(catalog.diagnostics) > 1:  # last, where a long output ends
+        _which_check(store.engine, period, catalog, app.config)
+
+
+def _which_check(engine: sa.Engine, period: Any, catalog: Any, config: Any) -> None:
+    """On a site with several checks and no --diagnostic: say on standard error (standard
+    output stays one check's tables, for scripts) which check is shown, every check's line,
+    and the option that shows another."""
+    from buyerkit.reports.checks import every_check
+
+    lines = every_check(engine, period, catalog, config)
+    click.echo(f"\nThis site has {len(lines)} checks; these reports are for "
+               f"{period.diagnostic}. Every check, {period.label}:", err=True)
+    for c in lines:
+        mark = "* " if c.slug == period.diagnostic else "  "
+        click.echo(f"{mark}{c.slug}: {c.text()}", err=True)
+    others = " or ".join(c.slug for c in lines if c.slug != period.diagnostic)
+    click.echo(f"Another check: buyerkit report --diagnostic {others}", err=True)
 
 
 def _digest(since: str | None, until: str | None, diagnostic: str | None,
@@ -121,8 +139,10 @@ def _digest(since: str | None, until: str | None, diagnostic: str | None,
     with app.app_context():  # written in the reports' language (REPORTS_LANGUAGE)
         lang = default_language()
         with force_locale(lang):
+            # Every check has its section unless --diagnostic narrows the digest to one.
+            checks = [period.diagnostic] if diagnostic else sorted(catalog.diagnostics)
             mail = digest.compose(store.engine, period, catalog.in_language(lang), app.config,
-                                  base)
+                                  base, checks)
     if print_mail:
         click.echo(f"Subject: {mail.subject}\n\n{mail.text}", nl=False)
         return

@@ -5,8 +5,8 @@ page (same suppression), composed once and sent through the hand-off's SMTP mail
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,37 +43,75 @@ def _change(row: tuple[Any, ...]) -> str:
     return " " + _("(%(change)s on %(was)s)", change=fmt(diff, "change"), was=fmt(before, kind))
 
 
-def compose(engine: sa.Engine, period: Period, catalog: Any, config: Mapping[str, Any],
-            base_url: str) -> Mail:
-    """The digest for a period: the overview report, written out as plain text (in the
-    language being written: `report digest` writes it in REPORTS_LANGUAGE)."""
-    [report] = build(engine, period, catalog, config, ["overview"])
-    head = report.table("headline")
-    lines = [_("%(period)s, against %(before)s:", period=period.label,
-               before=period.previous().label), ""]
-    for row in head.rows:
-        lines.append(f"{row[0]}: {fmt(row[1], row[4])}{_change(row)}")
+def _figure(row: tuple[Any, ...]) -> str:
+    return f"{row[0]}: {fmt(row[1], row[4])}{_change(row)}"
+
+
+def _section(report: Any, period: Period, base_url: str, skip_rows: int = 0) -> list[str]:
+    """One check's part of the digest: its headline figures with their change (but the last
+    `skip_rows`), top channels and reasons, any note of its own, and its overview's link.
+    A check with no journey in either period gets one sentence instead of a page of zeros."""
+    query = "&".join(f"{k}={v}" for k, v in period.args().items())
+    link = _("The overview: %(url)s", url=f"{base_url.rstrip('/')}/reports/?{query}")
+    rows = report.table("headline").rows
+    rows = rows[:len(rows) - skip_rows]
+    if skip_rows and all(r[1] == 0 and r[2] in (0, None) for r in rows if r[4] == "count"):
+        return [_("No one started this check in this period or the one before."), link]
+    lines = [_figure(row) for row in rows]
     for key in ("top_channels", "top_reasons"):
         table = report.table(key)
         lines += ["", f"{table.title}:"]
         col = 1 if key == "top_channels" else 2
         lines += [f"  {r[0]}: {fmt(r[col], 'count')}" for r in table.rows] or \
             ["  " + _("(none in this period)")]
-    note = _(NOTE)
-    lines += [""] + [n for n in report.notes if n != note]
-    query = "&".join(f"{k}={v}" for k, v in period.args().items())
-    lines += [_("The overview: %(url)s", url=f"{base_url.rstrip('/')}/reports/?{query}"), "",
-              note, "", _("You get this because a report user opted you in; `buyerkit users "
-                          "digest NAME --off` stops it.")]
-    fit = head.rows[0][1]
+    skip = {_(NOTE), period.future_note()}
+    lines += [""] + [n for n in report.notes if n not in skip]
+    return [*lines, link]
+
+
+def _subject(catalog: Any, period: Period, fits: list[Any]) -> str:
+    """"N fit prospects, period": the sum over the checks, shown only when every check's
+    figure is (a sum beside shown parts would give away a part shown as <5)."""
     site = getattr(getattr(catalog, "site", None), "vendor", None)
     prefix = _("%(vendor)s reports: ", vendor=site.name) if site is not None else ""
+    if len(fits) > 1 and not all(isinstance(f, int) for f in fits):
+        return prefix + _("fit prospects per check, %(period)s", period=period.label)
+    fit = sum(fits) if len(fits) > 1 else fits[0]
     count = fit if isinstance(fit, int) else 2  # "<5 fit prospects": a plural
-    subject = prefix + ngettext("%(fit)s fit prospect, %(period)s",
-                                "%(fit)s fit prospects, %(period)s", count,
-                                fit=count_text(fit) if isinstance(fit, int) else fit,
-                                period=period.label)
-    return Mail(subject, "\n".join(line for line in lines if line is not None) + "\n")
+    return prefix + ngettext("%(fit)s fit prospect, %(period)s",
+                             "%(fit)s fit prospects, %(period)s", count,
+                             fit=count_text(fit) if isinstance(fit, int) else fit,
+                             period=period.label)
+
+
+def compose(engine: sa.Engine, period: Period, catalog: Any, config: Mapping[str, Any],
+            base_url: str, diagnostics: Sequence[str] | None = None) -> Mail:
+    """The digest for a period: each check's overview written out as plain text, one short
+    section per check (`diagnostics`, default the period's one), each with its own
+    suppression, in the language being written (`report digest` writes REPORTS_LANGUAGE)."""
+    slugs = list(diagnostics) if diagnostics else [period.diagnostic]
+    lines = [_("%(period)s, against %(before)s:", period=period.label,
+               before=period.previous().label)]
+    if period.future_note():
+        lines.append(period.future_note())
+    fits = []
+    several = len(slugs) > 1
+    for i, slug in enumerate(slugs):
+        p = replace(period, diagnostic=slug)
+        [report] = build(engine, p, catalog, config, ["overview"])
+        head = report.table("headline").rows
+        fits.append(head[0][1])
+        if several:  # buying groups are the site's, not a check's: said once, up front
+            if not i:
+                groups = head[-1]
+                lines += ["", _figure((_("%(label)s (across every check)", label=groups[0]),
+                                       *groups[1:]))]
+            title = catalog.diagnostics[slug].title  # a plain-text heading, underlined
+            lines += ["", "", title, "=" * len(title)]
+        lines += [""] + _section(report, p, base_url, 1 if several else 0)
+    lines += ["", _(NOTE), "", _("You get this because a report user opted you in; "
+                                 "`buyerkit users digest NAME --off` stops it.")]
+    return Mail(_subject(catalog, period, fits), "\n".join(lines) + "\n")
 
 
 def subscribers(engine: sa.Engine) -> dict[str, str]:

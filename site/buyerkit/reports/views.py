@@ -41,6 +41,7 @@ from buyerkit.reports import accounts
 from buyerkit.reports import settings as report_settings
 from buyerkit.reports import spend as spend_store
 from buyerkit.reports.charts import bar_chart, trend_chart
+from buyerkit.reports.checks import for_page
 from buyerkit.reports.folding import catch_up
 from buyerkit.reports.i18n import (
     N_,
@@ -245,7 +246,7 @@ def _page(name: str) -> Response:
         trend_chart=trend_chart, presets=PRESETS, link=link, note=_(NOTE), describe=describe,
         price_note=report_settings.price_source(catalog), close_form=CloseRateForm(),
         observed=observed, handoffs=handoff_counts() if name == "overview" else None,
-        logout=LogoutForm(), **row_links(period))
+        logout=LogoutForm(), checks=for_page(name, period, catalog), **row_links(period))
     return Response(html, status=400 if errors or plan_errors else 200)
 
 
