@@ -44,11 +44,11 @@ BRANCH_DE = """      - id: built_in
 # (answers, whether the follow-up is asked); both paths reach "fit".
 PATHS = {
     "manual": ({"symptom": "manual_report", "built_in": "spreadsheet", "trigger": "new_leader",
-                "size": "20_99"}, True),
-    "untrusted": ({"symptom": "untrusted_numbers", "trigger": "new_leader", "size": "20_99"},
-                  False),
+                "size": "20_99", "role": "team_lead"}, True),
+    "untrusted": ({"symptom": "untrusted_numbers", "trigger": "new_leader", "size": "20_99",
+                   "role": "finance"}, False),
 }
-STEPS = (("symptom",), ("trigger",), ("built_in", "size"))
+STEPS = (("symptom",), ("trigger",), ("built_in", "size", "role"))
 WORDS = {  # the interface text each language's pages show, and the fit verdict's title
     "en": ("Next", "See my result", "This looks like a good fit, and the timing is real",
            "You said: “We spend hours every week building the same report by hand”."),

@@ -144,7 +144,7 @@ def test_the_branch_in_the_authoring_docs_passes_check_strict(runner, tmp_path, 
     german_good = german.read_text()
     half = runner.invoke(["check", "mysite"])
     assert half.stderr == ("mysite/diagnostics/fit-check.de.yaml:52:7: ids differ from the "
-                           "source: expected built_in, size; found size\n"
+                           "source: expected built_in, size, role; found size, role\n"
                            "Aborted with 1 content error\n")
     german.write_text(german_good.replace("      - id: size\n",
                                           "      - id: built_in\n      - id: size\n", 1))
