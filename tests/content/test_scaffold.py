@@ -155,3 +155,23 @@ def test_the_branch_in_the_authoring_docs_passes_check_strict(runner, tmp_path, 
     wrong = runner.invoke(["check", "mysite"])
     assert "show_if: question 'symptom' is not on an earlier step; a condition can only use " \
            "answers from earlier steps\n" in wrong.stderr
+
+
+def test_demo_signals_of_a_new_site_fill_reports_in_its_own_words(runner, tmp_path,
+                                                                   monkeypatch):
+    """`demo-signals --content mysite` then `report`: the persona rows are the starter's own
+    answers and the bounce reasons its own sentences."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BUYERKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    assert runner.invoke(["new", "mysite", "--roles", "cfo,ciso,legal"]).exit_code == 0
+    filled = runner.invoke(["demo-signals", "--content", "mysite", "--events", "3000"])
+    assert filled.exit_code == 0, filled.stderr
+    monkeypatch.setenv("BUYERKIT_CONTENT_DIR", str(tmp_path / "mysite"))
+    report = runner.invoke(["report", "segments", "bounces", "--preset", "90d"])
+    assert report.exit_code == 0, report.stderr
+    assert report.stdout.startswith("fit-check, ")
+    for words in ("I lead the team that relies on it", "Founder or executive",
+                  "With fewer than 20 people a shared spreadsheet will serve you better",
+                  "Your pressing problem is winning new customers"):
+        assert words in report.stdout
+    assert "Not asked" not in report.stdout
