@@ -34,9 +34,9 @@ class CheckLine:
     def text(self) -> str:
         """The figures in one line, in the language being written."""
         if self.empty:
-            return _("no one started this check in this period")
-        parts = [_("%(count)s completed", count=fmt(self.completed, "count")),
-                 _("fit rate %(rate)s", rate=fmt(self.fit_rate, "rate"))]
+            return _("No one started this check in this period.")
+        parts = [_("Completed: %(count)s", count=fmt(self.completed, "count")),
+                 _("fit rate: %(rate)s", rate=fmt(self.fit_rate, "rate"))]
         if self.reason:
             parts.append(_("top bounce reason: %(reason)s", reason=self.reason))
         return " · ".join(parts)
