@@ -70,6 +70,8 @@ def test_new_with_two_languages_passes_check_strict_and_reads_german(runner, tmp
                           "--languages", "en,de"])
     assert done.exit_code == 0, done.stderr
     assert done.stdout.splitlines()[0] == "Wrote 19 files to mysite. Next:"
+    assert done.stdout.splitlines()[-1] == ("Pages in 'de' are under /de/; their texts are in "
+                                            "the *.de.yaml and *.de.md files beside each source.")
     site = tmp_path / "mysite"
     assert "\nlanguages: [en, de]\ndefault_language: en\n" in (site / "site.yaml").read_text()
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*.de.*")) == [

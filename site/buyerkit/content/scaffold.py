@@ -329,3 +329,6 @@ def new_command(folder: Path, roles: str, vendor: str, languages: str) -> None:
                f"  buyerkit serve --content {display_path(folder)}   (edit and watch it change)\n"
                f"  buyerkit check --strict {display_path(folder)}    (before you publish)\n"
                "Replace every TODO; the comments in each file explain its fields.")
+    for code in language_list[1:]:
+        click.echo(f"Pages in '{code}' are under /{code}/; their texts are in the *.{code}.yaml "
+                   f"and *.{code}.md files beside each source.")
