@@ -177,3 +177,17 @@ def test_demo_signals_of_a_new_site_fill_reports_in_its_own_words(runner, tmp_pa
                   "Your pressing problem is winning new customers"):
         assert words in report.stdout
     assert "Not asked" not in report.stdout
+
+
+def test_every_verdict_and_reason_of_the_starter_check_is_reachable(runner, tmp_path,
+                                                                     monkeypatch):
+    """`buyerkit explain` on a new site: each verdict and each reason has answers leading to
+    it, so nothing the author is asked to write in their own voice is dead text."""
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(["new", "mysite"]).exit_code == 0
+    done = runner.invoke(["explain", "fit-check", "--content", "mysite"])
+    assert done.exit_code == 0, done.stderr
+    assert "never" not in done.stdout and "(shown with: nothing)" not in done.stdout
+    assert '  problem_misses: The symptoms you chose are not the ones we solve well (shown ' \
+           'with: Not a fit)\n    - symptom = "None of these; our problem is a different ' \
+           'one"\n' in done.stdout
