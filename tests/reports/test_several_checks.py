@@ -221,7 +221,7 @@ def test_the_overview_lists_every_check_linking_to_its_own_report(two_checks):
     assert [unescape(i[2]) for i in items] == [catalog.diagnostics[s].title
                                                for s in sorted(catalog.diagnostics)]
     assert [bool(i[0]) for i in items] == [True, False]  # the first check's figures follow
-    assert '(its figures are below)' in section
+    assert '(figures below)' in section
     for _current, href, title, figures in items:
         slug = re.search(r"diagnostic=([a-z-]+)", href).group(1)
         assert unescape(href) == (f"/reports/?diagnostic={slug}&since=2026-03-02"
