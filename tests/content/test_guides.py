@@ -194,7 +194,8 @@ def test_result_page_links_to_guides_with_the_result_in_the_fragment(client):
                "role": "cs_leader", "group": "cfo", "step": "3"}
     page = client.post("/diagnostics/renewal-risk-check/", data=answers,
                        follow_redirects=True).get_data(as_text=True)
-    # ... and the prospect's own journey (`j`), which the guide's script drops from the address
+    # ... the size band (`sz`, for matching stories), and the prospect's own journey (`j`),
+    # which the guide's script drops from the address
     assert re.search(r'href="/guides/cfo/#d=renewal-risk-check&amp;v=fit&amp;b=retain_expand'
-                     r'&amp;t=authority_shift&amp;j=[0-9a-f-]{36}"', page)
+                     r'&amp;sz=50_199&amp;t=authority_shift&amp;j=[0-9a-f-]{36}"', page)
     assert 'href="/kit/#d=renewal-risk-check' in page
