@@ -12,6 +12,7 @@ import uuid
 from html import unescape
 
 import pytest
+from flask_babel import force_locale
 
 from buyerkit.reports import accounts, digest
 from buyerkit.reports.period import Period
@@ -203,6 +204,40 @@ def test_a_sum_of_fit_prospects_is_left_out_of_the_subject_when_a_part_is_hidden
     assert mail.subject == ("Harborline reports: fit prospects per check, 2026-03-16 to "
                             "2026-03-22")
     assert "Fit prospects: <5" in mail.text
+    with two_checks.test_request_context(), force_locale("de"):
+        mail = digest.compose(engine, later, catalog.in_language("de"), two_checks.config,
+                              "https://x", sorted(catalog.diagnostics))
+    assert mail.subject == ("Harborline-Berichte: passende Interessenten je Check, 16.03.2026 "
+                            "bis 22.03.2026")
+
+
+def test_a_site_with_one_check_shows_no_check_lines(tmp_path, content_dir, runner,
+                                                   monkeypatch):
+    from tests.conftest import make_app
+
+    for path in content_dir.glob(f"diagnostics/{RT}*.yaml"):
+        path.unlink()
+    site = content_dir / "site.yaml"  # its profile answers, and the problem pointing at it
+    text = re.sub(rf"\n    {RT}:\n(?:      .*\n)+", "\n", site.read_text(encoding="utf-8"))
+    site.write_text(text.replace(f"diagnostic: {RT}", "diagnostic: renewal-risk-check"),
+                    encoding="utf-8")
+    monkeypatch.setenv("BUYERKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("BUYERKIT_CONTENT_DIR", str(content_dir))
+    monkeypatch.delenv("BUYERKIT_DATABASE_URL", raising=False)
+    app = make_app(tmp_path, content_dir)
+    assert list(app.extensions["buyerkit.catalog"].diagnostics) == ["renewal-risk-check"]
+    ingest(app.extensions["buyerkit.store"].engine, hand_built(), batch=200)
+    accounts.add(app.extensions["buyerkit.store"].engine, "alice", PASSWORD)
+    client = app.test_client()
+    login(client)
+    html = client.get("/reports/", query_string=QUERY).get_data(as_text=True)
+    assert 'class="checks"' not in html and 'class="eyebrow"' not in html
+    app.extensions["buyerkit.store"].dispose()
+    r = runner.invoke(["report", "overview", *RANGE, "--table", "headline"])
+    assert r.exit_code == 0 and r.stderr == ""
+    lines = runner.invoke(["report", "digest", "--print", *RANGE]).stdout.splitlines()
+    assert lines[4] == "Fit prospects: 11 (+11 on 0)"
+    assert not any(line.startswith("===") or "across every check" in line for line in lines)
 
 
 def own_overview(client, slug: str) -> dict[str, list]:
