@@ -70,7 +70,9 @@ def test_freeze_refuses_an_endpoint_that_is_not_a_url(cwd, runner, endpoint):
 def test_a_link_loop_and_a_name_too_long_are_one_error_line(cwd, runner):
     (cwd / "loop1").symlink_to(cwd / "loop2")
     (cwd / "loop2").symlink_to(cwd / "loop1")
-    assert runner.invoke(["check", "loop1"]).stderr == "Error: content folder not found: loop1\n"
+    assert runner.invoke(["check", "loop1"]).stderr == (
+        "Error: content folder not found: loop1 (create one with `buyerkit new loop1`, "
+        "or name yours: `buyerkit check DIR`)\n")
     assert runner.invoke(["check", "x" * 5000]).stderr == \
         "Error: File name too long: " + "x" * 80 + "\n"
 

@@ -55,6 +55,17 @@ class ContentErrors(BuyerkitError):
         click.echo(self.format_message(), file=file, err=True)
 
 
+def no_content_folder(root: Path) -> BuyerkitError:
+    """A missing content folder, with the next step: create one, or name the one you have
+    (`check` takes it as an argument, every other command as --content)."""
+    name = display_path(root)
+    ctx = click.get_current_context(silent=True)
+    other = "name yours: `buyerkit check DIR`" if ctx is not None and ctx.info_name == "check" \
+        else "pass --content DIR"
+    return BuyerkitError(f"content folder not found: {name} (create one with "
+                         f"`buyerkit new {name}`, or {other})")
+
+
 def display_path(path: Path) -> str:
     """A path as a person would type it: relative to the working directory when inside it."""
     try:

@@ -132,7 +132,9 @@ def test_duplicate_keys_and_bad_encoding(workdir, runner):
 
 def test_missing_content_folder_is_one_error_line(workdir, runner):
     result = runner.invoke(["check", "nowhere"])
-    assert (result.exit_code, result.stderr) == (1, "Error: content folder not found: nowhere\n")
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: content folder not found: nowhere (create one with `buyerkit new nowhere`, "
+        "or name yours: `buyerkit check DIR`)\n")
 
 
 def test_load_catalog_raises_with_all_problems(workdir):

@@ -130,7 +130,8 @@ def test_new_refuses_bad_languages_in_one_line(runner, tmp_path, monkeypatch, la
 
 def test_the_branch_in_the_authoring_docs_passes_check_strict(runner, tmp_path, monkeypatch):
     """docs/authoring.md's "Add a branch" fragment, pasted where it says, into a new site (with
-    the German question beside it, as it says): `check --strict` passes; on the same step as
+    the German question beside it, as it says): `check --strict` passes, and the German
+    question's id alone is a warning per text it lacks; on the same step as
     the question it names, the condition is the located error the docs quote."""
     docs = (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text()
     section = docs[docs.index("## Add a branch"):]
@@ -150,6 +151,16 @@ def test_the_branch_in_the_authoring_docs_passes_check_strict(runner, tmp_path, 
                            "Aborted with 1 content error\n")
     german.write_text(german_good.replace("      - id: size\n",
                                           "      - id: built_in\n      - id: size\n", 1))
+    bare = runner.invoke(["check", "--strict", "mysite"])
+    assert bare.stderr == (
+        "mysite/diagnostics/fit-check.de.yaml:52:9: warning: 'steps[3].questions[1].options' is "
+        "not translated: /de/ pages show the English text [untranslated]\n"
+        "mysite/diagnostics/fit-check.de.yaml:52:9: warning: 'steps[3].questions[1].text' is "
+        "not translated: /de/ pages show the English text [untranslated]\n"
+        "Aborted with 2 content warnings (--strict)\n")
+    german_fragment = section.split("```text\n", 2)[2].split("```", 1)[0]
+    german.write_text(german_good.replace("      - id: size\n", german_fragment
+                                          + "      - id: size\n", 1))
     strict = runner.invoke(["check", "--strict", "mysite"])
     assert (strict.exit_code, strict.stderr) == (0, "")
     timing = "\n  - id: timing\n"  # the fragment last on the symptom question's own step

@@ -33,11 +33,11 @@ from buyerkit.content.schema.site import Site
 from buyerkit.content.schema.targets import Target, Targets
 from buyerkit.content.translations import check_names, sources
 from buyerkit.errors import (
-    BuyerkitError,
     ContentErrors,
     ContentProblem,
     ContentWarning,
     display_path,
+    no_content_folder,
 )
 
 # buyerkit's own page templates, by name: what content/theme/templates may override.
@@ -64,6 +64,7 @@ class Catalog:
     # default language for want of a translation, and the other languages' views.
     language: str = ""
     fallbacks: frozenset[str] = frozenset()
+    partly: frozenset[str] = frozenset()  # translated, but some texts fell back (a warning)
     views: Mapping[str, Catalog] = field(default_factory=dict)
 
     def in_language(self, lang: str | None) -> Catalog:
@@ -191,7 +192,7 @@ def load_catalog(root: Path, *, analyse: bool = True) -> Catalog:
     measure what it costs (tools/bench_check.py)."""
     root = Path(root)
     if not root.is_dir():
-        raise BuyerkitError(f"content folder not found: {display_path(root)}")
+        raise no_content_folder(root)
     token = CONTENT_ROOT.set(root.resolve())  # read_text refuses links out of it
     try:
         catalog = _load_catalog(root)
@@ -256,10 +257,10 @@ def _load_catalog(root: Path) -> Catalog:
     texts, missing = {}, []
     if site is not None:
         unlisted = check_names(root, site.languages, problems)
-        if not problems:
-            texts, missing = build_languages(root, site, diagnostics, calculators, guides,
-                                             problems, pricing, comparison, references)
-            missing = unlisted + missing
+        # translations are checked even when a source is broken: every error in one run
+        texts, missing = build_languages(root, site, diagnostics, calculators, guides,
+                                         problems, pricing, comparison, references)
+        missing = unlisted + missing
     if problems:
         raise ContentErrors(problems)
     assert site is not None
@@ -272,7 +273,7 @@ def _load_catalog(root: Path) -> Catalog:
     views = {lang: replace(base, site=t.site, diagnostics=t.diagnostics,
                            calculators=t.calculators, guides=t.guides, language=lang,
                            pricing=t.pricing, comparison=t.comparison, references=t.references,
-                           fallbacks=t.fallbacks, warnings=())
+                           fallbacks=t.fallbacks, partly=t.partly, warnings=())
              for lang, t in texts.items()}
     return replace(base, views=MappingProxyType(views))
 

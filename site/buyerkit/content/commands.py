@@ -12,14 +12,14 @@ from buyerkit.content.loading import CONTENT_ROOT, SLUG_NAME, load_yaml, validat
 from buyerkit.content.schema.diagnostic import Diagnostic
 from buyerkit.content.schema.site import Site
 from buyerkit.content.translations import sources
-from buyerkit.errors import BuyerkitError, ContentErrors, ContentProblem, display_path
+from buyerkit.errors import BuyerkitError, ContentErrors, ContentProblem, no_content_folder
 
 
 def _load(root: Path, slug: str) -> tuple[Diagnostic, Site]:
     """Only what the table needs: site.yaml and the one diagnostic, validated as `check`
     does (the whole folder is `check`'s job; this keeps explain well under 200 ms)."""
     if not root.is_dir():
-        raise BuyerkitError(f"content folder not found: {display_path(root)}")
+        raise no_content_folder(root)
     path = root / "diagnostics" / f"{slug}.yaml"
     if not SLUG_NAME.fullmatch(slug) or not path.is_file():
         known = ", ".join(p.stem for p in sources(root / "diagnostics", "*.yaml")

@@ -26,7 +26,7 @@ from buyerkit.content.schema.guide import Guide
 from buyerkit.content.schema.offering import Comparison, Pricing
 from buyerkit.content.schema.reference import Reference, ReferenceMeta
 from buyerkit.content.schema.site import Site
-from buyerkit.content.translations import field_name, overlay, translation_path
+from buyerkit.content.translations import field_name, overlay, sources, translation_path
 from buyerkit.errors import ContentProblem, ContentWarning, display_path
 
 LOCAL_LINK = re.compile(r'href="/(?!static/|brand/|customers/files/)')
@@ -51,6 +51,7 @@ class Texts:
     pricing: Pricing | None = None
     comparison: Comparison | None = None
     references: Mapping[str, Reference] = field(default_factory=dict)
+    partly: frozenset[str] = field(default_factory=frozenset)  # some texts fell back
 
 
 def _guide(path: Path, source: Guide, lang: str, default: str,
@@ -177,6 +178,7 @@ def build(root: Path, site: Site, diagnostics: Mapping[str, Diagnostic],
                     display_path(root / "site.yaml"), 1, 1,
                     f"untranslated.{lang}: '{rel}' is not a source file without a translation"))
         fell: set[str] = set()
+        partly: set[str] = set()  # translated, but some texts still in the default language
 
         def find(source: Path, rel: str, lang: str = lang, waived: set[str] = waived,
                  fell: set[str] = fell) -> Path | None:
@@ -193,13 +195,17 @@ def build(root: Path, site: Site, diagnostics: Mapping[str, Diagnostic],
             return None
 
         def texts(source: Path, model: type, kind: str, fallback: Any,
-                  rel: str) -> Any:
+                  rel: str, partly: set[str] = partly) -> Any:
             tr = find(source, rel)
             if tr is None:
                 return fallback
-            merged = overlay(load_yaml(source, problems), tr, kind, problems, default)
+            gaps: list[ContentWarning] = []
+            merged = overlay(load_yaml(source, problems), tr, kind, problems, default, gaps)
             if merged is None:
                 return fallback
+            warnings.extend(gaps)
+            if gaps:
+                partly.add(rel)
             return validate(merged, model, problems) or fallback
 
         site_path = root / "site.yaml"
@@ -226,8 +232,41 @@ def build(root: Path, site: Site, diagnostics: Mapping[str, Diagnostic],
         for slug, ref in (references or {}).items():
             tr = find(root / FOLDER / f"{slug}.md", f"{FOLDER}/{slug}.md")
             lrefs[slug] = (tr and load_translation(tr, ref, lang, default, problems)) or ref
+        _broken(root, lang, default, diagnostics, calculators, guides, pricing, comparison,
+                problems)
         views[lang] = Texts(lsite, MappingProxyType(ldiag), MappingProxyType(lcalc),
                             MappingProxyType(lguide), frozenset(fell), lpricing, lcomparison,
-                            MappingProxyType(lrefs))
+                            MappingProxyType(lrefs), frozenset(partly))
     return views, warnings
 
+
+
+def _broken(root: Path, lang: str, default: str, diagnostics: Mapping[str, Diagnostic],
+            calculators: Mapping[str, Compiled], guides: Mapping[str, Guide],
+            pricing: Pricing | None, comparison: Comparison | None,
+            problems: list[ContentProblem]) -> None:
+    """The `lang` translations of source files that did not load, checked as far as they can
+    be on their own, so one `check` run reports their errors too: a YAML translation against
+    the source's shape and ids (when the source at least parses), a guide's translation as a
+    guide. A customer story's translation needs its loaded source and waits for it."""
+    kinds = [(p, "diagnostic") for p in sources(root / "diagnostics", "*.yaml")
+             if p.stem not in diagnostics]
+    kinds += [(p, "calculator") for p in sources(root / "calculators", "*.yaml")
+              if p.stem not in calculators]
+    kinds += [(root / name, kind) for name, kind, loaded in
+              (("pricing.yaml", "pricing", pricing), ("comparison.yaml", "comparison",
+                                                     comparison)) if loaded is None]
+    for source, kind in kinds:
+        tr = translation_path(source, lang)
+        if not (source.is_file() and tr.is_file()):
+            continue
+        own: list[ContentProblem] = []
+        src = load_yaml(source, own)
+        if own or src.data is None:  # nothing to hold it to: its own YAML, at least
+            load_yaml(tr, problems)
+        else:
+            overlay(src, tr, kind, problems, default)
+    for source in sources(root / "guides", "*.md"):
+        tr = translation_path(source, lang)
+        if source.stem not in guides and tr.is_file():
+            load_guide(tr, problems)

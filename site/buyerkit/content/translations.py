@@ -16,8 +16,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
+
 from buyerkit.content.figures import figure_problem
-from buyerkit.content.loading import Loc, Source, load_yaml
+from buyerkit.content.honesty import _allowed
+from buyerkit.content.loading import Loc, Source, load_yaml, read_text
 from buyerkit.content.numbers import LANGUAGES
 from buyerkit.errors import ContentProblem, ContentWarning
 
@@ -36,7 +39,7 @@ FIXED: dict[str, frozenset[str]] = {
                              "minutes", "for_reasons", "show_contact", "url", "show_if"}),
     "calculator": frozenset({"formula", "when", "format", "compare", "min", "max", "step",
                              "default", "value", "factors", "currency", "payback", "months",
-                             "breakeven", "chart", "kind"}),
+                             "breakeven", "chart", "kind", "story"}),  # story: a slug
     "pricing": frozenset({"highlight"}),
     "comparison": frozenset({"kind", "url"}),
 }
@@ -96,15 +99,35 @@ def field_name(loc: Loc) -> str:
     return out
 
 
+def has_text(value: Any, kind: str) -> bool:
+    """True when `value` holds something a person reads: a non-empty string anywhere in it,
+    outside the fields that are never translated (FIXED) and the ids. A name or an address
+    that stays the same is still restated: the translation shows every text it means."""
+    if isinstance(value, str):  # one without a letter ("%", "—") reads alike everywhere
+        return any(c.isalpha() for c in value)
+    if isinstance(value, Mapping):
+        return any(has_text(v, kind) for k, v in value.items()
+                   if k not in FIXED[kind] and k not in ID_KEYS)
+    if isinstance(value, list):
+        return any(has_text(v, kind) for v in value)
+    return False
+
+
 def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
-           problems: list[ContentProblem], langs: tuple[str, str] | None = None) -> Any:
+           problems: list[ContentProblem], langs: tuple[str, str] | None = None,
+           gaps: list[Loc] | None = None) -> Any:
     """The source with the translation's texts laid over it; every difference in shape, id or
-    fixed value is a located problem in the translation. With `langs` (the source's and the
-    translation's language) every text must also state the source's figures."""
+    fixed value is a located problem in the translation, every text of the source the
+    translation leaves out goes to `gaps`. With `langs` (the source's and the translation's
+    language) every text must also state the source's figures."""
     if isinstance(source, Mapping):
         if not isinstance(text, Mapping):
             problems.append(tr.problem(loc, "expected the same fields as the source here"))
             return source
+        if gaps is not None:
+            gaps.extend((*loc, key) for key, value in source.items()
+                        if key not in text and key not in FIXED[kind] and key not in ID_KEYS
+                        and has_text(value, kind))
         out = dict(source)
         for key, value in text.items():
             here = (*loc, key)
@@ -119,7 +142,7 @@ def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
                     problems.append(tr.problem(here, f"{key} '{value}' differs from the "
                                                f"source's '{source[key]}'"))
             else:
-                out[key] = _merge(source[key], value, here, tr, kind, problems, langs)
+                out[key] = _merge(source[key], value, here, tr, kind, problems, langs, gaps)
         return out
     if isinstance(source, list):
         if not isinstance(text, list):
@@ -143,7 +166,7 @@ def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
         elif not source or not isinstance(source[0], Mapping):  # a list of texts: translated
             _figures(source, text, loc, tr, problems, langs)  # as a whole
             return list(text)
-        return [_merge(s, t, (*loc, i), tr, kind, problems, langs)
+        return [_merge(s, t, (*loc, i), tr, kind, problems, langs, gaps)
                 for i, (s, t) in enumerate(zip(source, text, strict=True))]
     if isinstance(text, Mapping | list):
         problems.append(tr.problem(loc, "expected a text here, like the source"))
@@ -168,10 +191,12 @@ def _figures(source: Any, text: Any, loc: Loc, tr: Source, problems: list[Conten
 
 
 def overlay(source: Source, path: Path, kind: str, problems: list[ContentProblem],
-            source_lang: str = "en") -> Source | None:
+            source_lang: str = "en", warnings: list[ContentWarning] | None = None,
+            ) -> Source | None:
     """The source's data with the translation at `path` laid over it, located in the
     translation (None when the translation has a problem). Kinds in FIGURED also keep the
-    source's figures (`source_lang` says how the source writes numbers)."""
+    source's figures (`source_lang` says how the source writes numbers). Each text of the
+    source the translation leaves out is a warning in `warnings` (see untranslated())."""
     before = len(problems)
     tr = load_yaml(path, problems)
     if len(problems) > before:
@@ -181,7 +206,31 @@ def overlay(source: Source, path: Path, kind: str, problems: list[ContentProblem
         return None
     m = TRANSLATION.match(path.name)
     langs = (source_lang, m.group("lang")) if kind in FIGURED and m else None
-    merged = _merge(source.data, tr.data, (), tr, kind, problems, langs)
+    gaps: list[Loc] = []
+    merged = _merge(source.data, tr.data, (), tr, kind, problems, langs, gaps)
     if len(problems) > before:
         return None
+    if warnings is not None and m:
+        warnings += untranslated(tr, gaps, source_lang, m.group("lang"))
     return Source(path, merged, tr.values, tr.keys, tr.line_offset)
+
+
+def untranslated(tr: Source, gaps: list[Loc], source_lang: str,
+                 lang: str) -> list[ContentWarning]:
+    """A warning per text the translation leaves out, at the item that lacks it (kind
+    `untranslated`: silenced by `# allow untranslated: why` on that line or the one above)."""
+    names = Locale.parse("en").languages
+    lines = (read_text(tr.path, []) or "").splitlines()
+    out = []
+    for loc in gaps:
+        line, col = tr.where(loc[:-1])
+        allowed = _allowed(lines, line, "untranslated")
+        if allowed:
+            continue
+        hint = " (an allow comment must say why: '# allow untranslated: …')" \
+            if allowed is None else ""
+        out.append(ContentWarning(
+            tr.name, line, col,
+            f"'{field_name(loc)}' is not translated: /{lang}/ pages show the "
+            f"{names.get(source_lang, source_lang)} text [untranslated]{hint}"))
+    return out
