@@ -138,6 +138,17 @@ def fallback() -> bool:
     return source.format(**(request.view_args or {})) in get_catalog().fallbacks
 
 
+def partly() -> bool:
+    """True when this page, under a language's prefix, is translated but its translation
+    leaves some texts out, so they show in the default language (`check` warns about each;
+    a gap vouched for with `# allow untranslated: why` does not count)."""
+    if request_language() is None or request.endpoint not in SOURCES:
+        return False
+    source = SOURCES[request.endpoint]
+    return source is not None and \
+        source.format(**(request.view_args or {})) in get_catalog().partly
+
+
 def translated(lang: str) -> bool:
     """True when this page has its own text in `lang` (the default language always has)."""
     if lang == default_language():
@@ -179,7 +190,8 @@ def _context() -> dict[str, Any]:
             "other_languages": [(code, LANGUAGES[code], url) for code, url in links
                                 if code != lang],
             "alternates": [(code, base + url) for code, url in links],
-            "language_fallback": fallback(), "language_names": LANGUAGES,
+            "language_fallback": fallback(), "language_partly": partly(),
+            "language_names": LANGUAGES,
             "language_suggestions": suggestions(links, lang),
             # the default language named in the page's language ("Englisch" on a German page)
             "default_language_name": Locale.parse(lang).languages.get(default, default)}
