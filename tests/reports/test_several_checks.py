@@ -297,3 +297,18 @@ def test_the_cli_says_which_check_it_shows_and_how_to_pick_another(two_checks, r
     other = runner.invoke(["report", "overview", *RANGE, "--diagnostic", RT, "--format",
                            "json"])
     assert json.loads(other.stdout)["diagnostic"] == RT and other.stderr == ""
+
+
+def test_a_check_no_one_started_gets_one_sentence(two_checks, runner):
+    """March 16 to 29 follows the fortnight with both checks' journeys: each section shows
+    the fall to 0; a fortnight later still, neither period has any, and each check gets one
+    sentence and its link instead of a page of zeros."""
+    after = runner.invoke(["report", "digest", "--print", "--since", "2026-03-16", "--until",
+                           "2026-03-29"]).stdout.splitlines()
+    assert after.count("Fit prospects: 0 (-6 on 6)") == 1, after  # the second check
+    assert "Fit prospects: 0 (-11 on 11)" in after  # the first
+    quiet = runner.invoke(["report", "digest", "--print", "--since", "2026-03-30", "--until",
+                           "2026-04-12"]).stdout.splitlines()
+    assert quiet[0] == "Subject: Harborline reports: 0 fit prospects, 2026-03-30 to 2026-04-12"
+    assert quiet.count("No one started this check in this period or the one before.") == 2
+    assert not any(line.startswith("Fit prospects:") for line in quiet)

@@ -1,7 +1,8 @@
 """The weekly scorecard in the inbox: the overview's headline figures with their change, the
 top channels and bounce reasons, and a link, as one plain-text e-mail to each report user who
-opted in (`buyerkit users digest NAME --email ADDRESS`). Built from the same report as the
-page (same suppression), composed once and sent through the hand-off's SMTP mailer."""
+opted in (`buyerkit users digest NAME --email ADDRESS`); one section per check on a site with
+several. Built from the same report as the page (same suppression), composed once and sent
+through the hand-off's SMTP mailer."""
 
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def _section(report: Any, period: Period, base_url: str, skip_rows: int = 0) -> 
 
 
 def _subject(catalog: Any, period: Period, fits: list[Any]) -> str:
-    """"N fit prospects, period": the sum over the checks, shown only when every check's
-    figure is (a sum beside shown parts would give away a part shown as <5)."""
+    """The subject, "N fit prospects, period": N adds up the checks' figures only when every
+    one is shown (beside a check shown as <5, the sum would give that check's count away)."""
     site = getattr(getattr(catalog, "site", None), "vendor", None)
     prefix = _("%(vendor)s reports: ", vendor=site.name) if site is not None else ""
     if len(fits) > 1 and not all(isinstance(f, int) for f in fits):
