@@ -206,10 +206,12 @@ SAME_IN_BOTH = {
 }
 # What German report pages still show in English, and why: a channel named in content/site.yaml
 # `channels:` keeps the vendor's name in every language (channel settings are never
-# translated), here "LinkedIn ads" (whole, cut short in a chart, and in the spend form's list).
+# translated), here "LinkedIn ads" (whole, cut short in a chart, and in the spend form's list);
+# and the role guides whose German translation keeps the English name (name: CFO, Champion, IT).
 CONTENT_NAMES = {
     "/reports/": {"LinkedIn ads · q1-renewals"},
     "/reports/channels": {"LinkedIn ads · q1-renewals", "LinkedIn ads · q1-re…"},
+    "/reports/groups": {"CFO", "Champion", "IT"},
     "/reports/spend": {"LinkedIn ads · q1-renewals (linkedin / paid-social / q1-renewals)"},
 }
 PAGES = ["/reports/", "/reports/bounces", "/reports/channels", "/reports/segments",

@@ -14,12 +14,38 @@ import sqlalchemy as sa
 from buyerkit.errors import BuyerkitError
 from buyerkit.reports.folding import catch_up
 
+CONTENT_KEY = "buyerkit.content_dir"
+
+
+def content_option(f: Any, help: str = "Content folder (default ./content or "
+                                         "BUYERKIT_CONTENT_DIR).") -> Any:
+    """`--content DIR`, as `serve` and `explain` take it: the content folder this command's
+    app reads (kept in the context's meta, which subcommands share, for `_app`)."""
+    def keep(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+        if value is not None:
+            ctx.meta[CONTENT_KEY] = value
+    return click.option("--content", "content_dir", expose_value=False, callback=keep,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help=help)(f)
+
 
 def _app() -> Any:
-    """The app for one command (from the factory the CLI group hands down); its store is
-    closed when the command ends."""
+    """The app for one command (from the factory the CLI group hands down), reading the
+    folder given with --content if any; its store is closed when the command ends."""
+    import os
+
     ctx = click.get_current_context()
-    app = ctx.obj()
+    content_dir = ctx.meta.get(CONTENT_KEY)
+    saved = os.environ.get("BUYERKIT_CONTENT_DIR")
+    if content_dir is not None:  # for this app only: the factory reads it once
+        os.environ["BUYERKIT_CONTENT_DIR"] = str(Path(content_dir).resolve())
+    try:
+        app = ctx.obj()
+    finally:
+        if saved is None:
+            os.environ.pop("BUYERKIT_CONTENT_DIR", None)
+        else:
+            os.environ["BUYERKIT_CONTENT_DIR"] = saved
     ctx.call_on_close(app.extensions["buyerkit.store"].dispose)
     return app
 
@@ -41,6 +67,7 @@ def _app() -> Any:
 @click.option("--send", "send_mail", is_flag=True,
               help="digest: e-mail it to every report user who opted in.")
 @click.option("--print", "print_mail", is_flag=True, help="digest: print it instead.")
+@content_option
 def report(names: tuple[str, ...], since: str | None, until: str | None,
            diagnostic: str | None, fmt: str, table_key: str | None, preset: str | None,
            send_mail: bool, print_mail: bool, **plan_args: str | None) -> None:
@@ -152,6 +179,7 @@ def _digest(since: str | None, until: str | None, diagnostic: str | None,
 
 
 @click.group("users")
+@content_option
 def users() -> None:
     """Report users: add, remove, list (no account exists until you add one)."""
 
@@ -220,27 +248,15 @@ def users_list() -> None:
               help="Spread them over this many days up to now.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed.")
 @click.option("--replace", is_flag=True, help="Delete every stored event first.")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Content folder whose diagnostics, roles and calculators the signals "
-                   "use (default ./content or BUYERKIT_CONTENT_DIR).")
-def demo_signals(count: int, days: int, seed: int, replace: bool,
-                 content_dir: Path | None) -> None:
+@lambda f: content_option(f, "Content folder whose diagnostics, roles, calculators and "
+                            "channels the signals use (default ./content or "
+                            "BUYERKIT_CONTENT_DIR).")
+def demo_signals(count: int, days: int, seed: int, replace: bool) -> None:
     """Fill the store with synthetic demo signals, so the reports have something to show."""
-    import os
-
     from buyerkit.reports import demo as demo_data
     from buyerkit.signals.store import events
 
-    saved = os.environ.get("BUYERKIT_CONTENT_DIR")
-    if content_dir is not None:  # for this app only: the factory reads it once
-        os.environ["BUYERKIT_CONTENT_DIR"] = str(content_dir.resolve())
-    try:
-        app = _app()
-    finally:
-        if saved is None:
-            os.environ.pop("BUYERKIT_CONTENT_DIR", None)
-        else:
-            os.environ["BUYERKIT_CONTENT_DIR"] = saved
+    app = _app()
     engine = app.extensions["buyerkit.store"].engine
     catalog = app.extensions["buyerkit.catalog"]
     with engine.begin() as conn:

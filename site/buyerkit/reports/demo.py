@@ -30,16 +30,39 @@ from buyerkit.reports import rollups
 from buyerkit.signals.company import org_hash
 from buyerkit.signals.events import DiagnosticCompleted, hour_now
 
-# (source, medium, campaign, share of journeys, how much likelier a fit than average)
+# (source, medium, campaign, share of journeys, how much likelier a fit than average): a
+# B2B mix with campaign names that say no vendor's topic. A content folder's site.yaml
+# `channels:` takes these places over (channels_of), so its reports show its own channels.
 CHANNELS = (
-    ("linkedin", "paid-social", "renewal-forecasting", 0.20, 1.3),
-    ("google", "cpc", "churn-prediction", 0.22, 0.9),
-    ("newsletter", "email", "cs-weekly", 0.09, 1.5),
+    ("linkedin", "paid-social", "awareness", 0.20, 1.3),
+    ("google", "cpc", "brand-search", 0.22, 0.9),
+    ("newsletter", "email", "monthly-update", 0.09, 1.5),
     ("g2.com", "referral", "(none)", 0.08, 1.2),
     ("hubspot", "partner", "app-marketplace", 0.07, 1.4),
-    ("capterra", "cpc", "cs-software", 0.10, 0.6),
+    ("capterra", "cpc", "category-listing", 0.10, 0.6),
     (None, None, None, 0.24, 1.0),
 )
+
+
+def channels_of(named: Any) -> tuple[tuple, ...]:
+    """The demo's channels for a site whose site.yaml names channels: each named channel
+    takes the place of the built-in one of the same source (else the next one left, direct
+    apart) with its share and lean, so the mix of journeys stays the same, and with its own
+    medium and campaign where it names them (else the place's)."""
+    out = list(CHANNELS)
+    taken: set[int] = set()
+    for c in named or ():
+        source, medium = c.source, (c.medium or "").lower()
+        free = [i for i, ch in enumerate(out) if ch[0] is not None and i not in taken]
+        same = [i for i in free if out[i][0] == source.lower()
+                and (not medium or out[i][1] == medium)]
+        at = (same or [i for i in free if out[i][1] == medium] or free or [None])[0]
+        if at is None:
+            break  # more named channels than places: the first ones are shown
+        taken.add(at)
+        _, medium0, campaign, share, lean = out[at]
+        out[at] = (source, c.medium or medium0, c.campaign or campaign, share, lean)
+    return tuple(out)
 # How often each answer is given, by the band a question records or by its trigger; answers
 # not named here are equally likely. (persona, share, how much likelier a fit than average)
 PERSONAS = (("cs_leader", 0.36, 1.4), ("revops", 0.24, 1.2), ("founder", 0.18, 0.6),
@@ -58,25 +81,27 @@ ROLES = ("champion", "cfo", "security", "it", "procurement", "legal", "executive
 
 @dataclass(frozen=True)
 class Cast:
-    """The content's own names for the demo's buying groups: the role that shares (the
-    champion), the roles shared with, which of them asks for the security review, and the
-    calculators a prospect may use."""
+    """The content's own names for the demo: the role that shares (the champion), the roles
+    shared with, which of them asks for the security review, the calculators a prospect may
+    use, and the channels journeys come from."""
 
-    champion: str = "champion"
+    champion: str | None = "champion"  # None: shared from the verdict page, as pages do
     roles: tuple[str, ...] = ROLES[1:]
     security: str | None = "security"
     calculators: tuple[str, ...] = ("roi",)
+    channels: tuple[tuple, ...] = CHANNELS
 
     @classmethod
     def of(cls, catalog: Any) -> Cast:
-        """The cast of a content folder: its guides (by tag) and its calculators."""
+        """The cast of a content folder: its guides (by tag), calculators and channels."""
         guides = dict(catalog.guides)
         tag = {role: getattr(g.meta, "tag", None) for role, g in guides.items()}
-        champion = next((r for r, t in tag.items() if t == "champion"), "champion")
+        champion = next((r for r, t in tag.items() if t == "champion"), None)
         return cls(champion=champion,
                    roles=tuple(r for r in guides if r != champion) or ROLES[1:],
                    security=next((r for r, t in tag.items() if t == "security"), None),
-                   calculators=tuple(catalog.calculators) or ("roi",))
+                   calculators=tuple(catalog.calculators) or ("roi",),
+                   channels=channels_of(getattr(catalog.site, "channels", ())))
 TRIGGERS = ("authority_shift", "mandate", "personal_drive")
 PICK_SHARE = 0.35  # chance each answer of a multiple-choice question is ticked
 
@@ -232,7 +257,7 @@ def journeys(rng: random.Random, subject: str, hour: int, orgs: list[str],
     """The events of one diagnostic journey (and the buying group it may start)."""
     d = d or demo_diagnostic(subject)
     steps = len(d.steps)
-    source, medium, campaign, _, channel_fit = _pick(rng, CHANNELS, 3)
+    source, medium, campaign, _, channel_fit = _pick(rng, cast.channels, 3)
     referrer = source if medium == "referral" else None
     base = {"subject": subject, "journey": _uuid(rng), "grp": None,
             "source": None if referrer else source, "medium": None if referrer else medium,

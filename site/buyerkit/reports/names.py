@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
 
+from buyerkit.errors import display_path
 from buyerkit.reports.state import DIRECT, NONE
 
 # How a source is spelled in a name (anything else is shown as written, first letter upper).
@@ -71,6 +73,14 @@ class Names:
         self.overrides: list[Any] = list(getattr(site, "channels", ()) or ())
         self.diagnostic = diagnostic
         self.guides = dict(getattr(catalog, "guides", {}) or {})
+        self.root = getattr(catalog, "root", None)
+
+    def path(self, *parts: str) -> str:
+        """A file or folder of this site's content as its author types it (relative to the
+        working directory when inside it), for notes that say where a name comes from."""
+        if self.root is None:
+            return "/".join(("content", *parts))
+        return display_path(Path(self.root).joinpath(*parts))
 
     def channel(self, source: str, medium: str, campaign: str) -> str:
         """A channel's name: a content override (most specific first), else the mapping,

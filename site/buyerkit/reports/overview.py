@@ -39,7 +39,14 @@ def _headline(period: Period, now: fig.Figures, before: fig.Figures | None) -> T
                "percentage points. A change is shown where both periods' figures are shown."))
 
 
-def _steps(conn: sa.Connection, period: Period) -> Table:
+def step_name(ctx: Context, n: int) -> str:
+    """Step n (1-based, as the pages count them) by its title in the content, "Step n" only
+    for a step the content no longer has."""
+    steps = getattr(ctx.diagnostic, "steps", None) or ()
+    return steps[n - 1].title if 1 <= n <= len(steps) else _("Step %(n)s", n=n)
+
+
+def _steps(conn: sa.Connection, period: Period, ctx: Context) -> Table:
     raw: dict[int, list[int]] = defaultdict(lambda: [0])
     query = (sa.select(ru_outcomes.c.step, sa.func.sum(ru_outcomes.c.n))
              .where(ru_outcomes.c.subject == period.diagnostic,
@@ -48,7 +55,7 @@ def _steps(conn: sa.Connection, period: Period) -> Table:
              .group_by(ru_outcomes.c.step).order_by(ru_outcomes.c.step))
     for step, n in conn.execute(query):
         raw[int(step)][0] += int(n or 0)
-    rows = [(_("Other steps") if k == OTHER else _("Step %(n)s", n=k), cells[0])
+    rows = [(_("Other steps") if k == OTHER else step_name(ctx, k), cells[0])
             for k, cells in suppressed(dict(raw), (0,))]
     return Table(
         "abandoned_steps", _("Left mid-way, by the step they left at"),
@@ -128,7 +135,7 @@ def overview(conn: sa.Connection, period: Period, ctx: Context) -> Report:
         tuple(r[:3] for r in reasons.rows[:TOP]),
         note=_("The rows of the Bounce reasons report given most often."))
     tables = (_headline(period, now, before if period.compare else None), trend,
-              top_channels, top_reasons, _outcomes(now), _steps(conn, period))
+              top_channels, top_reasons, _outcomes(now), _steps(conn, period, ctx))
     notes = [_(NOTE)]
     why = period.future_note()
     if now.empty:

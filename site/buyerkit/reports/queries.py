@@ -190,8 +190,9 @@ def channels(conn: sa.Connection, period: Period, ctx: Context,
          Column("campaign", "utm_campaign", "text")),
         tuple(out),
         note=_("Fit rate is of the channel's completed journeys. Spend is prorated by day "
-               "within each month. Channel names come from content/site.yaml `channels:`, "
-               "else from the source and medium (see the reports documentation)."),
+               "within each month. Channel names come from %(file)s `channels:`, else from "
+               "the source and medium (see the reports documentation).",
+               file=ctx.names.path("site.yaml")),
         chart=tuple(Bar(r[0], r[1], "fit") for r in out[:-1][:10]),
         chart_title=_("Fit prospects by channel"))
     return Report("channels", _("By channel"),
@@ -247,8 +248,13 @@ def groups(conn: sa.Connection, period: Period, ctx: Context) -> Report:
              .where(st.c.hour.between(period.first_day * 24, period.last_day * 24 + 23))
              .group_by(st.c.roles, st.c.verdict, st.c.security))
     raw: dict[Hashable, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    by_role: dict[Hashable, list[int]] = {slug: [0, 0] for slug in names.guides}
     for roles, verdict, security, n in conn.execute(query):
         slugs = {r for r in (roles or "").split(",") if r}
+        for slug in slugs:
+            cells = by_role.setdefault(slug, [0, 0])
+            cells[0] += n
+            cells[1] += n if verdict == "fit" else 0
         row = raw[min(len(slugs), 7)]
         row[0] += n
         row[1] += n if verdict == "fit" else 0
@@ -269,9 +275,20 @@ def groups(conn: sa.Connection, period: Period, ctx: Context) -> Report:
         tuple(out),
         note=_("A buying group forms when a prospect shares a link with colleagues; roles are "
                "the role guides its members opened or shared from. Finance roles are the "
-               "guides tagged `tag: finance` in content/guides."),
+               "guides tagged `tag: finance` in %(folder)s.", folder=names.path("guides")),
         chart=tuple(Bar(r[0], r[1], "fit") for r in out[:-1]),
         chart_title=_("Buying groups by roles engaged"))
+    # Every role of the content by its guide's name (a group counts under each of its roles,
+    # so the rows overlap: no total row, and no "Other" that would add groups up twice).
+    role_rows = suppressed(by_role, (), merge=False, keep_zero=list(by_role))
+    roles_table = Table(
+        "roles", _("Buying groups by role"),
+        (Column("role", _("Role"), "text"), Column("groups", _("Groups with this role")),
+         Column("fit", _("With a fit verdict"))),
+        tuple((names.role(str(slug)), *cells) for slug, cells in role_rows),
+        note=_("Each role guide in %(folder)s, by its name. A group counts under every role "
+               "it engaged, so the rows do not add up to the groups above.",
+               folder=names.path("guides")))
     hashes = _target_hashes(ctx)
     engaged: dict[str, int] = defaultdict(int)
     if hashes:
@@ -290,8 +307,8 @@ def groups(conn: sa.Connection, period: Period, ctx: Context) -> Report:
          (_("Target accounts engaged"), len(engaged)),
          (_("Penetration"), percent_text(len(engaged) / listed) if listed else None)),
         note=_("A company counts as engaged when someone from it told us its web domain and "
-               "that domain is on content/targets.yaml; other companies stay an anonymous "
-               "hash."))
+               "that domain is on %(file)s; other companies stay an anonymous hash.",
+               file=names.path("targets.yaml")))
     targets = Table(
         "targets", _("Target accounts engaged, by name"),
         (Column("target", _("Target account"), "text"), Column("journeys", _("Journeys"))),
@@ -299,7 +316,7 @@ def groups(conn: sa.Connection, period: Period, ctx: Context) -> Report:
     return Report("groups", _("Buying groups"),
                   _("Buying groups forming around shared material: how many roles take part, "
                     "and how far the target account list is reached."),
-                  (table, penetration, targets), (_(NOTE),))
+                  (table, roles_table, penetration, targets), (_(NOTE),))
 
 
 def week_label(start: Any, first: Any, last: Any) -> str:

@@ -114,12 +114,30 @@ def to_json(reports: Sequence[Report], meta: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=False) + "\n"
 
 
+def as_read(table: Table) -> Table:
+    """A table as a person reads it: where its rows say their own kind (the headline's
+    `kind` column: a count or a rate), each row's figures are written in that kind, as the
+    page writes them, and the column itself is left out (CSV and JSON keep it)."""
+    keys = [c.key for c in table.columns]
+    if "kind" not in keys:
+        return table
+    at = keys.index("kind")
+    columns = tuple(c for c in table.columns if c.key != "kind")
+    rows = []
+    for row in table.rows:
+        kind = row[at]
+        rows.append(tuple(
+            fmt(v, kind if c.kind == "count" else c.kind) if c.kind != "text" else v
+            for i, (v, c) in enumerate(zip(row, table.columns, strict=True)) if i != at))
+    return Table(table.key, table.title, columns, tuple(rows), table.note)  # fmt keeps text
+
+
 def to_text(reports: Sequence[Report]) -> str:
-    """Aligned plain-text tables for the terminal."""
+    """Aligned plain-text tables for the terminal, every cell as the page writes it."""
     lines: list[str] = []
     for r in reports:
         lines += [r.title, "=" * len(r.title)]
-        for t in r.tables:
+        for t in map(as_read, r.tables):
             lines += ["", t.title, "-" * len(t.title)]
             cells = [[c.label for c in t.columns]] + [
                 [fmt(v, c.kind) for v, c in zip(row, t.columns, strict=True)] for row in t.rows]
