@@ -252,12 +252,15 @@ def _age_hours(value: str) -> int:
 @cli.command()
 @click.option("--older-than", "older_than", metavar="AGE",
               help="Age like 13m (months), 8w or 30d. Default: RETENTION_MONTHS (13).")
-def purge(older_than: str | None) -> None:
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Content folder (default ./content or BUYERKIT_CONTENT_DIR).")
+def purge(older_than: str | None, content_dir: Path | None) -> None:
     """Delete stored signals older than AGE (retention; default 13 months), and contact
     requests HANDOFF_RETENTION_DAYS (30) after their delivery."""
     from buyerkit import create_app
 
-    app = create_app()
+    with _environment(BUYERKIT_CONTENT_DIR=str(content_dir.resolve()) if content_dir else None):
+        app = create_app()
     age = older_than or f"{int(app.config['RETENTION_MONTHS'])}m"
     hours = _age_hours(age)
     store = app.extensions["buyerkit.store"]

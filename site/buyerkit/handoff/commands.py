@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from buyerkit.content.folder import app_for, content_option
 from buyerkit.errors import BuyerkitError
 from buyerkit.handoff.outbox import STATUSES, Claim
 from buyerkit.handoff.targets import Webhook, new_secret, secret_key
@@ -20,7 +21,7 @@ from buyerkit.handoff.targets import Webhook, new_secret, secret_key
 def _handoff() -> Any:
     """The hand-off of an app made by the factory the CLI group hands down (`ctx.obj`), so
     this stage does not import the factory that imports it."""
-    return click.get_current_context().obj().extensions["buyerkit.handoff"]
+    return app_for(click.get_current_context()).extensions["buyerkit.handoff"]
 
 
 def _when(ts: float | None) -> str:
@@ -30,6 +31,7 @@ def _when(ts: float | None) -> str:
 
 
 @click.group()
+@content_option()
 def handoff() -> None:
     """Contact requests sent by prospects: their deliveries to your sales tools."""
 
@@ -37,6 +39,7 @@ def handoff() -> None:
 @handoff.command("list")
 @click.option("--status", type=click.Choice(STATUSES), help="Only deliveries in this state.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
+@content_option()
 def list_(status: str | None, limit: int) -> None:
     """Show deliveries, newest first: id, target, state, attempts, last error (no e-mail)."""
     h = _handoff()
@@ -57,6 +60,7 @@ def list_(status: str | None, limit: int) -> None:
 @handoff.command()
 @click.argument("ids", nargs=-1, metavar="[ID]...")
 @click.option("--all-failed", is_flag=True, help="Every delivery that was given up.")
+@content_option()
 def retry(ids: tuple[str, ...], all_failed: bool) -> None:
     """Send given-up deliveries again (by delivery id or request id), starting now."""
     if not ids and not all_failed:
@@ -77,6 +81,7 @@ def retry(ids: tuple[str, ...], all_failed: bool) -> None:
 @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
 @click.option("--poll", default=1.0, show_default=True, type=click.FloatRange(0.05, 60),
               help="Seconds between looks at the outbox when idle.")
+@content_option()
 def run(once: bool, poll: float) -> None:
     """Run the delivery loop (set HANDOFF_WORKER=off to leave delivery to this command)."""
     h = _handoff()
@@ -104,6 +109,7 @@ def run(once: bool, poll: float) -> None:
 
 
 @click.group()
+@content_option()
 def webhooks() -> None:
     """Standard Webhooks: make a signing secret, send a signed sample."""
 
@@ -133,6 +139,7 @@ SAMPLE: dict[str, Any] = {
               help="Signing secret (default: the first webhook target's with this URL, "
                    "else BUYERKIT_WEBHOOK_SECRET).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 120))
+@content_option()
 def test(url: str, secret_: str | None, timeout: float) -> None:
     """Send one signed sample contact request to URL and say how the receiver answered."""
     if not url.startswith(("http://", "https://")):

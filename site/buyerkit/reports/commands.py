@@ -5,47 +5,21 @@ from __future__ import annotations
 
 import sys
 from itertools import chain
-from pathlib import Path
 from typing import Any
 
 import click
 import sqlalchemy as sa
 
+from buyerkit.content.folder import app_for, content_option
 from buyerkit.errors import BuyerkitError
 from buyerkit.reports.folding import catch_up
 
-CONTENT_KEY = "buyerkit.content_dir"
-
-
-def content_option(f: Any, help: str = "Content folder (default ./content or "
-                                         "BUYERKIT_CONTENT_DIR).") -> Any:
-    """`--content DIR`, as `serve` and `explain` take it: the content folder this command's
-    app reads (kept in the context's meta, which subcommands share, for `_app`)."""
-    def keep(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
-        if value is not None:
-            ctx.meta[CONTENT_KEY] = value
-    return click.option("--content", "content_dir", expose_value=False, callback=keep,
-                        type=click.Path(file_okay=False, path_type=Path),
-                        help=help)(f)
-
 
 def _app() -> Any:
-    """The app for one command (from the factory the CLI group hands down), reading the
-    folder given with --content if any; its store is closed when the command ends."""
-    import os
-
+    """The app for one command (from the factory the CLI group hands down, reading the
+    folder given with --content); its store is closed when the command ends."""
     ctx = click.get_current_context()
-    content_dir = ctx.meta.get(CONTENT_KEY)
-    saved = os.environ.get("BUYERKIT_CONTENT_DIR")
-    if content_dir is not None:  # for this app only: the factory reads it once
-        os.environ["BUYERKIT_CONTENT_DIR"] = str(Path(content_dir).resolve())
-    try:
-        app = ctx.obj()
-    finally:
-        if saved is None:
-            os.environ.pop("BUYERKIT_CONTENT_DIR", None)
-        else:
-            os.environ["BUYERKIT_CONTENT_DIR"] = saved
+    app = app_for(ctx)
     ctx.call_on_close(app.extensions["buyerkit.store"].dispose)
     return app
 
@@ -67,7 +41,7 @@ def _app() -> Any:
 @click.option("--send", "send_mail", is_flag=True,
               help="digest: e-mail it to every report user who opted in.")
 @click.option("--print", "print_mail", is_flag=True, help="digest: print it instead.")
-@content_option
+@content_option()
 def report(names: tuple[str, ...], since: str | None, until: str | None,
            diagnostic: str | None, fmt: str, table_key: str | None, preset: str | None,
            send_mail: bool, print_mail: bool, **plan_args: str | None) -> None:
@@ -179,7 +153,7 @@ def _digest(since: str | None, until: str | None, diagnostic: str | None,
 
 
 @click.group("users")
-@content_option
+@content_option()
 def users() -> None:
     """Report users: add, remove, list (no account exists until you add one)."""
 
@@ -188,6 +162,7 @@ def users() -> None:
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from standard input (for scripts) instead of a prompt.")
+@content_option()
 def users_add(name: str, password_stdin: bool) -> None:
     """Create report user NAME; asks for the password twice."""
     from buyerkit.reports import accounts
@@ -203,6 +178,7 @@ def users_add(name: str, password_stdin: bool) -> None:
 
 @users.command("remove")
 @click.argument("name")
+@content_option()
 def users_remove(name: str) -> None:
     """Delete report user NAME (their sessions end at once)."""
     from buyerkit.reports import accounts
@@ -215,6 +191,7 @@ def users_remove(name: str) -> None:
 @click.argument("name")
 @click.option("--email", help="The address the weekly digest goes to.")
 @click.option("--off", is_flag=True, help="Stop the digest for NAME.")
+@content_option()
 def users_digest(name: str, email: str | None, off: bool) -> None:
     """Opt report user NAME in to the weekly digest e-mail (or out, with --off)."""
     from buyerkit.reports import accounts, settings
@@ -233,6 +210,7 @@ def users_digest(name: str, email: str | None, off: bool) -> None:
 
 
 @users.command("list")
+@content_option()
 def users_list() -> None:
     """List report user names."""
     from buyerkit.reports import accounts
@@ -248,9 +226,8 @@ def users_list() -> None:
               help="Spread them over this many days up to now.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed.")
 @click.option("--replace", is_flag=True, help="Delete every stored event first.")
-@lambda f: content_option(f, "Content folder whose diagnostics, roles, calculators and "
-                            "channels the signals use (default ./content or "
-                            "BUYERKIT_CONTENT_DIR).")
+@content_option("Content folder whose diagnostics, roles, calculators and channels the "
+                "signals use (default ./content or BUYERKIT_CONTENT_DIR).")
 def demo_signals(count: int, days: int, seed: int, replace: bool) -> None:
     """Fill the store with synthetic demo signals, so the reports have something to show."""
     from buyerkit.reports import demo as demo_data
