@@ -92,7 +92,8 @@ def test_rates_are_percentages_in_the_terminal_and_fractions_in_csv_and_json(in_
     text = section(report(*args), "The period at a glance")
     assert text[2].split()[:3] == ["Figure", "This", "period"] and "Kind" not in text[2]
     rate = next(line for line in text if line.startswith("Fit rate"))
-    assert re.fullmatch(r"Fit rate\s+\d{1,3}\.\d%\s+(\d{1,3}\.\d%|–)\s+([+-]\d+\.\d|–)", rate)
+    assert re.fullmatch(r"Fit rate\s+\d{1,3}\.\d%\s+(\d{1,3}\.\d%|–)\s+([+-]\d+\.\d points|–)",
+                        rate)
     fit = next(line for line in text if line.startswith("Fit prospects"))
     assert re.fullmatch(r"Fit prospects\s+\d+\s+\d+\s+[+-]\d+", fit)
     assert not re.search(r"\d\.\d{3,}", "\n".join(text))  # no raw float left

@@ -121,14 +121,21 @@ def as_read(table: Table) -> Table:
     keys = [c.key for c in table.columns]
     if "kind" not in keys:
         return table
+    from flask_babel import gettext
+
     at = keys.index("kind")
     columns = tuple(c for c in table.columns if c.key != "kind")
-    rows = []
-    for row in table.rows:
-        kind = row[at]
-        rows.append(tuple(
-            fmt(v, kind if c.kind == "count" else c.kind) if c.kind != "text" else v
-            for i, (v, c) in enumerate(zip(row, table.columns, strict=True)) if i != at))
+
+    def cell(v: Any, c: Column, kind: Kind) -> Any:
+        if c.kind == "text":
+            return v
+        if c.kind == "change" and kind == "rate" and v is not None:  # as the page says it
+            return gettext("%(change)s points", change=fmt(v, "change"))
+        return fmt(v, kind if c.kind == "count" else c.kind)
+
+    rows = [tuple(cell(v, c, row[at]) for i, (v, c) in
+                  enumerate(zip(row, table.columns, strict=True)) if i != at)
+            for row in table.rows]
     return Table(table.key, table.title, columns, tuple(rows), table.note)  # fmt keeps text
 
 
