@@ -20,6 +20,12 @@ def edit(content_dir: Path, old: str, new: str, name: str = DIAG) -> None:
     path.write_text(text.replace(old, new))
 
 
+def translate_never_used(content_dir: Path) -> None:
+    """The German text of the added reason, as its author would write it (else: untranslated)."""
+    edit(content_dir, "    no_crm_yet: >-\n", "    never_used: Das sagt niemand.\n"
+         "    no_crm_yet: >-\n", DIAG.replace(".yaml", ".de.yaml"))
+
+
 def line_of(content_dir: Path, needle: str, name: str = DIAG) -> int:
     lines = (content_dir / name).read_text().splitlines()
     return next(i for i, x in enumerate(lines, 1) if needle in x)
@@ -102,6 +108,7 @@ def test_thresholds_that_never_or_always_decide(content_dir):
 def test_unreachable_reasons_and_alternatives(content_dir):
     edit(content_dir, "    no_crm_yet: >-\n", "    never_used: Nobody says this.\n"
                                               "    no_crm_yet: >-\n")
+    translate_never_used(content_dir)
     edit(content_dir, "for_reasons: [no_crm_yet]", "for_reasons: [no_crm_yet, problem_fits]")
     messages = [w.message for w in load_catalog(content_dir).warnings]
     assert messages == [
@@ -162,6 +169,7 @@ def test_the_declared_profile_must_name_real_answers(runner, content_dir, monkey
 def test_serve_prints_the_warnings_first(runner, content_dir, monkeypatch, tmp_path):
     edit(content_dir, "    no_crm_yet: >-\n",
          "    never_used: Nobody says this.\n    no_crm_yet: >-\n")
+    translate_never_used(content_dir)
     monkeypatch.chdir(tmp_path)
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -56,6 +56,9 @@ def test_guide_content_errors_are_located_lines(runner, content_dir, name):
 def test_pricing_and_comparison_errors_are_located_lines(runner, content_dir):
     shutil.copy(GUIDES / "pricing-bad.yaml", content_dir / "pricing.yaml")
     shutil.copy(GUIDES / "comparison-no-do-nothing.yaml", content_dir / "comparison.yaml")
+    for translation in content_dir.glob("*.de.yaml"):  # the demo's German is of other files
+        if translation.name != "site.de.yaml":
+            translation.unlink()
     result = runner.invoke(["check", content_dir])
     p, c = content_dir / "pricing.yaml", content_dir / "comparison.yaml"
     assert result.exit_code == 1
@@ -68,6 +71,16 @@ def test_pricing_and_comparison_errors_are_located_lines(runner, content_dir):
         f"{p}:16:11: 'phases' needs at least 1 item",
         "Aborted with 5 content errors",
     ]
+
+
+def test_a_translation_with_more_items_than_its_source_is_a_located_line(runner, content_dir):
+    """Tiers the source no longer has, left in its translation: one line, never a traceback."""
+    shutil.copy(GUIDES / "pricing-bad.yaml", content_dir / "pricing.yaml")
+    result = runner.invoke(["check", content_dir])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (f"{content_dir / 'pricing.de.yaml'}:16:3: ids differ from the source: expected "
+            "starter; found starter, growth, scale") in result.stderr.splitlines()
 
 
 def test_demo_content_loads_every_role_in_order():

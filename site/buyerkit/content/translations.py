@@ -153,6 +153,7 @@ def _merge(source: Any, text: Any, loc: Loc, tr: Source, kind: str,
         if source and all(keyed) and all(isinstance(i, Mapping) for i in text):
             want = [i[k] for i, k in zip(source, keyed, strict=True)]
             got = [i.get(k) for i, k in zip(text, keyed, strict=False)]
+            got += [i.get(keyed[-1]) for i in text[len(source):]]  # items the source lacks
             if got != want:
                 name = "answer values" if keyed[0] == "value" else "ids"
                 problems.append(tr.problem(loc, f"{name} differ from the source: expected "
