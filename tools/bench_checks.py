@@ -9,10 +9,7 @@ site with several checks adds to its first screen.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,21 +18,13 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
+from bench_report_language import median_ms  # noqa: E402  (tools/ is this script's path)
 from buyerkit.content.catalog import load_catalog  # noqa: E402
 from buyerkit.reports.checks import every_check  # noqa: E402
 from buyerkit.reports.period import Period, date_of  # noqa: E402
 from buyerkit.reports.service import build  # noqa: E402
 
 END_HOUR = 494_000  # tools/bench_reports.py's fixed end
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
