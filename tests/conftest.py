@@ -102,10 +102,16 @@ class Runner:
     """Runs the real `buyerkit` entry point (with its one-line error handling) in-process."""
 
     def invoke(self, args: list[str]) -> CliResult:
-        runner = CliRunner()
-        with runner.isolation() as streams:
-            code = main([str(a) for a in args])
-            out, err = streams[0].getvalue(), streams[1].getvalue()
+        """Run `buyerkit ARGS`, then put the environment back: `serve` and `--content` set
+        BUYERKIT_CONTENT_DIR for the process, which later tests would otherwise inherit."""
+        runner, saved = CliRunner(), dict(os.environ)
+        try:
+            with runner.isolation() as streams:
+                code = main([str(a) for a in args])
+                out, err = streams[0].getvalue(), streams[1].getvalue()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
         return CliResult(code, out.decode(), err.decode())
 
 
